@@ -1,0 +1,36 @@
+/* Record tags and allocator kinds of the memflux record format (docs/FORMAT.md).
+ * dev.memflux.format.RecordTag and AllocatorKind say the same numbers; RecordTagTest
+ * parses this file to prove it, so keep one "#define NAME value" per line. */
+#ifndef MEMFLUX_RECORDS_H
+#define MEMFLUX_RECORDS_H
+
+#define MFX_FORMAT_VERSION 1
+
+#define MFX_TAG_THREAD 0x01
+#define MFX_TAG_FRAME 0x02
+#define MFX_TAG_NODE 0x03
+#define MFX_TAG_TIME 0x04
+#define MFX_TAG_MEMORY 0x05
+#define MFX_TAG_FREE 0x06
+#define MFX_TAG_MUNMAP 0x07
+#define MFX_TAG_END 0x08
+#define MFX_TAG_HELLO 0x09
+#define MFX_TAG_ALLOC 0x10
+#define MFX_TAG_TRAILER 0x20
+
+#define MFX_KIND_MALLOC 0
+#define MFX_KIND_CALLOC 1
+#define MFX_KIND_REALLOC 2
+#define MFX_KIND_POSIX_MEMALIGN 3
+#define MFX_KIND_ALIGNED_ALLOC 4
+#define MFX_KIND_MEMALIGN 5
+#define MFX_KIND_VALLOC 6
+#define MFX_KIND_PVALLOC 7
+#define MFX_KIND_MMAP 8
+
+#define MFX_FLAG_COMPRESSED 0x1
+#define MFX_FLAG_NATIVE 0x2
+#define MFX_FLAG_PYTHON_ALLOCATORS 0x4
+#define MFX_FLAG_AGGREGATED 0x8
+
+#endif

@@ -1,0 +1,163 @@
+package dev.memflux.capture;
+
+import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.EventBatch;
+import dev.memflux.format.RecordDecoder;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Accepts the agent's connection on a private Unix socket and turns its byte stream into
+ * published {@link EventBatch}es.
+ *
+ * <p>{@link #pump} runs on its own thread (the collector thread) and blocks on the socket
+ * and, when the pipeline falls behind, on the ring. It owns the decoder.
+ */
+public final class Collector implements AutoCloseable {
+    private static final int READ_SIZE = 256 * 1024;
+
+    private final Path directory;
+    private final Path socketPath;
+    private final ServerSocketChannel server;
+    private final RecordDecoder decoder = new RecordDecoder();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
+    private SocketChannel connection;
+    private volatile long bytesRead;
+
+    public Collector() throws IOException {
+        directory = Files.createTempDirectory("memflux-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        socketPath = directory.resolve("agent.sock");
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+    }
+
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    /**
+     * Waits for the agent to connect and say HELLO.
+     *
+     * @param programAlive polled while waiting; when it turns false the program ended
+     *     before tracking started (a missing script, say) and this returns null
+     */
+    public CaptureHeader awaitHello(BooleanSupplier programAlive) throws IOException, CorruptCaptureException {
+        server.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            while (connection == null) {
+                selector.select(20);
+                connection = server.accept();
+                if (connection == null && !programAlive.getAsBoolean()) {
+                    connection = server.accept();
+                    if (connection == null) {
+                        return null;
+                    }
+                }
+            }
+        }
+        connection.configureBlocking(true);
+        EventBatch scratch = new EventBatch();
+        while (decoder.hello() == null) {
+            if (connection.read(readBuffer) < 0) {
+                return null;
+            }
+            readBuffer.flip();
+            int consumed = decoder.decode(readBuffer.array(), 0, readBuffer.limit(), scratch);
+            readBuffer.position(consumed);
+            readBuffer.compact();
+            if (scratch.count > 0) {
+                throw new CorruptCaptureException("the agent's stream does not start with HELLO");
+            }
+        }
+        return decoder.hello();
+    }
+
+    /**
+     * Reads the agent's stream to its end, publishing batches on the ring; the last
+     * batch published has {@code endOfStream} set, or {@code error} when the stream broke.
+     * Whatever one read brings is published at once, so a slow program's events are not
+     * held back waiting for a full batch.
+     */
+    public void pump(EventRing ring) {
+        long sequence = ring.claim();
+        EventBatch batch = ring.get(sequence);
+        try {
+            while (true) {
+                readBuffer.flip();
+                while (readBuffer.hasRemaining()) {
+                    int position = readBuffer.position();
+                    int consumed = decoder.decode(readBuffer.array(), position, readBuffer.limit(), batch);
+                    readBuffer.position(consumed);
+                    if (batch.isFull()) {
+                        ring.publish(sequence);
+                        sequence = ring.claim();
+                        batch = ring.get(sequence);
+                    } else if (consumed == position) {
+                        break; // an unfinished record: wait for the rest
+                    }
+                }
+                if (batch.count > 0) {
+                    ring.publish(sequence);
+                    sequence = ring.claim();
+                    batch = ring.get(sequence);
+                }
+                readBuffer.compact();
+                if (!readBuffer.hasRemaining()) {
+                    throw new CorruptCaptureException("a record larger than " + READ_SIZE + " bytes");
+                }
+                int n = connection.read(readBuffer);
+                if (n < 0) {
+                    if (readBuffer.position() > 0) {
+                        throw new CorruptCaptureException("the agent's stream ended inside a record");
+                    }
+                    break;
+                }
+                bytesRead += n;
+            }
+            batch.endOfStream = true;
+        } catch (IOException | CorruptCaptureException e) {
+            batch.count = 0;
+            batch.error = e;
+        }
+        ring.publish(sequence);
+    }
+
+    /** Whether the agent said END: tracking stopped normally, rather than the program dying. */
+    public boolean sawEnd() {
+        return decoder.ended();
+    }
+
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+            server.close();
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        } catch (IOException ignored) {
+            // a leftover socket in the temp directory is harmless
+        }
+    }
+}

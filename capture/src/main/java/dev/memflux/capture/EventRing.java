@@ -1,0 +1,44 @@
+package dev.memflux.capture;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import dev.memflux.format.EventBatch;
+
+/**
+ * The Disruptor ring between the collector (single producer) and the pipeline: a fixed
+ * set of preallocated {@link EventBatch}es reused forever. A full ring blocks the
+ * producer, which stops reading the socket, which blocks the agent: backpressure reaches
+ * the profiled program and nothing is dropped.
+ *
+ * <p>A blocking wait strategy, not a spinning one: on a 2-core machine a spinning
+ * consumer would steal a core from the program being profiled. One batch holds
+ * thousands of events, so the per-publish signal costs nothing per event.
+ */
+public final class EventRing {
+    public static final int DEFAULT_SIZE = 64;
+
+    private final RingBuffer<EventBatch> ring;
+
+    public EventRing(int size) {
+        ring = RingBuffer.createSingleProducer(EventBatch::new, size, new BlockingWaitStrategy());
+    }
+
+    public RingBuffer<EventBatch> ringBuffer() {
+        return ring;
+    }
+
+    /** Claims the next slot (blocks while the ring is full); the batch comes back cleared. */
+    public long claim() {
+        long sequence = ring.next();
+        ring.get(sequence).clear();
+        return sequence;
+    }
+
+    public EventBatch get(long sequence) {
+        return ring.get(sequence);
+    }
+
+    public void publish(long sequence) {
+        ring.publish(sequence);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.memflux.capture;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the user's program under the agent: {@code python bootstrap.py MODE TARGET ARGS}
+ * with the agent preloaded. The bootstrap restores the environment before the user's
+ * code runs, so programs the user's program execs are neither tracked nor disturbed.
+ */
+public final class PythonLauncher {
+    /** How the target names the program, as with {@code python FILE}, {@code -m MODULE}, {@code -c CMD}. */
+    public enum Mode {
+        FILE("file"), MODULE("module"), COMMAND("command");
+
+        private final String word;
+
+        Mode(String word) {
+            this.word = word;
+        }
+    }
+
+    private final String python;
+    private final AgentFiles agent;
+
+    public PythonLauncher(String python, AgentFiles agent) {
+        this.python = python;
+        this.agent = agent;
+    }
+
+    public Process start(Mode mode, String target, List<String> args, Path socket, int flags) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(python);
+        command.add(agent.bootstrap().toString());
+        command.add(mode.word);
+        command.add(target);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        Map<String, String> env = builder.environment();
+        String userPreload = env.get("LD_PRELOAD");
+        if (userPreload != null && !userPreload.isEmpty()) {
+            env.put("MEMFLUX_ORIG_LD_PRELOAD", userPreload);
+            env.put("LD_PRELOAD", agent.library() + ":" + userPreload);
+        } else {
+            env.put("LD_PRELOAD", agent.library().toString());
+        }
+        env.put("MEMFLUX_AGENT", agent.library().toString());
+        env.put("MEMFLUX_SOCKET", socket.toString());
+        env.put("MEMFLUX_FLAGS", Integer.toString(flags));
+        return builder.start();
+    }
+}

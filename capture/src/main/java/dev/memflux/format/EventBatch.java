@@ -1,0 +1,80 @@
+package dev.memflux.format;
+
+/**
+ * A run of decoded records in primitive columns. Batches live in the ring and are
+ * reused forever: nothing on the per-event path allocates. A batch is valid only while
+ * the stage that received it runs; a stage that needs data later copies it out.
+ *
+ * <p>Column meaning by tag (see docs/FORMAT.md):
+ * <pre>
+ * tag          address            size          stack
+ * ALLOC+kind   address            bytes         stack node
+ * FREE         address            -             -
+ * MUNMAP       address            length        -
+ * NODE         parent node        line          frame id
+ * FRAME        -                  first line    index of function name in text (file at +1)
+ * THREAD       thread number      OS tid        -
+ * TIME         delta millis       -             -
+ * MEMORY       rss bytes          -             -
+ * END          -                  -             -
+ * </pre>
+ */
+public final class EventBatch {
+    public static final int CAPACITY = 4096;
+
+    public final byte[] tag = new byte[CAPACITY];
+    public final long[] address = new long[CAPACITY];
+    public final long[] size = new long[CAPACITY];
+    public final int[] stack = new int[CAPACITY];
+    /** Strings of FRAME records; rare, so a growable array is fine here. */
+    public String[] text = new String[16];
+    public int count;
+    public int textCount;
+    /** Set on the last batch of a stream: no records follow. */
+    public boolean endOfStream;
+    /** Set when the stream failed; the batch carries no records then. */
+    public Throwable error;
+
+    public void clear() {
+        count = 0;
+        textCount = 0;
+        endOfStream = false;
+        error = null;
+    }
+
+    public boolean isFull() {
+        return count == CAPACITY;
+    }
+
+    public void add(byte recordTag, long addr, long sz, int stk) {
+        int i = count++;
+        tag[i] = recordTag;
+        address[i] = addr;
+        size[i] = sz;
+        stack[i] = stk;
+    }
+
+    public void addFrame(String function, String file, long firstLine) {
+        if (textCount + 2 > text.length) {
+            text = java.util.Arrays.copyOf(text, text.length * 2);
+        }
+        int at = textCount;
+        text[textCount++] = function;
+        text[textCount++] = file;
+        add(RecordTag.FRAME, 0, firstLine, at);
+    }
+
+    /** Copies every record of {@code other} after this batch's records (test and tooling helper). */
+    public void copyFrom(EventBatch other) {
+        clear();
+        for (int i = 0; i < other.count; i++) {
+            if (other.tag[i] == RecordTag.FRAME) {
+                addFrame(other.text[other.stack[i]], other.text[other.stack[i] + 1], other.size[i]);
+            } else {
+                add(other.tag[i], other.address[i], other.size[i], other.stack[i]);
+            }
+        }
+        endOfStream = other.endOfStream;
+        error = other.error;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.memflux.format;
+
+/**
+ * Decodes the record language (docs/FORMAT.md) into {@link EventBatch} columns. One
+ * decoder reads one stream from its first record on — a socket or a file's blocks —
+ * because addresses are delta-encoded against the previous record.
+ *
+ * <p>Runs on the thread that reads the stream (the collector, or a report's reader);
+ * it never blocks and allocates only for FRAME strings, HELLO and TRAILER.
+ */
+public final class RecordDecoder {
+    /** Thrown inside {@link #decode} when the buffer ends in the middle of a record. */
+    private static final RuntimeException UNDERFLOW = new RuntimeException("underflow", null, false, false) {};
+
+    private long lastAddress;
+    private long records;
+    private byte[] buf;
+    private int pos;
+    private int limit;
+    private CaptureHeader hello;
+    private Trailer trailer;
+    private boolean ended;
+
+    /**
+     * Decodes whole records from {@code data[from, to)} into {@code out} until the data
+     * ends, {@code out} is full, or a HELLO or END record is read.
+     *
+     * @return the offset of the first byte not consumed: the start of an unfinished record,
+     *     or {@code to} when everything was decoded
+     */
+    public int decode(byte[] data, int from, int to, EventBatch out) throws CorruptCaptureException {
+        buf = data;
+        pos = from;
+        limit = to;
+        int start = from;
+        try {
+            while (pos < limit && !out.isFull()) {
+                start = pos;
+                byte tag = buf[pos++];
+                if (RecordTag.isAlloc(tag)) {
+                    long address = lastAddress + unzigzag(readUvar());
+                    long size = readUvar();
+                    int node = (int) readUvar();
+                    lastAddress = address;
+                    out.add(tag, address, size, node);
+                } else {
+                    switch (tag) {
+                        case RecordTag.FREE -> {
+                            long address = lastAddress + unzigzag(readUvar());
+                            lastAddress = address;
+                            out.add(tag, address, 0, 0);
+                        }
+                        case RecordTag.MUNMAP -> {
+                            long address = lastAddress + unzigzag(readUvar());
+                            long length = readUvar();
+                            lastAddress = address;
+                            out.add(tag, address, length, 0);
+                        }
+                        case RecordTag.NODE -> {
+                            long parent = readUvar();
+                            int frame = (int) readUvar();
+                            long line = readUvar();
+                            out.add(tag, parent, line, frame);
+                        }
+                        case RecordTag.FRAME -> {
+                            String function = readString();
+                            String file = readString();
+                            long firstLine = readUvar();
+                            out.addFrame(function, file, firstLine);
+                        }
+                        case RecordTag.THREAD -> {
+                            long thread = readUvar();
+                            long osTid = readUvar();
+                            out.add(tag, thread, osTid, 0);
+                        }
+                        case RecordTag.TIME, RecordTag.MEMORY -> out.add(tag, readUvar(), 0, 0);
+                        case RecordTag.END -> {
+                            out.add(tag, 0, 0, 0);
+                            ended = true;
+                            records++;
+                            return pos;
+                        }
+                        case RecordTag.HELLO -> {
+                            hello = readHello();
+                            records++;
+                            return pos;
+                        }
+                        case RecordTag.TRAILER -> trailer = readTrailer();
+                        default -> throw new CorruptCaptureException(String.format(
+                                "unknown record tag 0x%02x after %d records", tag & 0xff, records));
+                    }
+                }
+                records++;
+            }
+            return pos;
+        } catch (RuntimeException e) {
+            if (e != UNDERFLOW) {
+                throw new CorruptCaptureException("malformed record after " + records + " records: " + e.getMessage());
+            }
+            return start;
+        }
+    }
+
+    /** The HELLO record, once decoded (the first record on the wire). */
+    public CaptureHeader hello() {
+        return hello;
+    }
+
+    /** The TRAILER record, once decoded (the last record of a complete file). */
+    public Trailer trailer() {
+        return trailer;
+    }
+
+    /** Whether an END record was decoded: the agent stopped tracking normally. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Records decoded so far. */
+    public long records() {
+        return records;
+    }
+
+    private CaptureHeader readHello() throws CorruptCaptureException {
+        long pid = readUvar();
+        long ppid = readUvar();
+        long startMillis = readUvar();
+        int flags = (int) readUvar();
+        String version = readString();
+        String commandLine = readString();
+        return new CaptureHeader(pid, ppid, startMillis, flags, version, commandLine, "");
+    }
+
+    private Trailer readTrailer() throws CorruptCaptureException {
+        long endMillis = readUvar();
+        long flags = readUvar();
+        return new Trailer(endMillis, (flags & 1) != 0, readUvar(), readUvar(), readUvar(), readUvar(),
+                readUvar(), readUvar(), readUvar(), readUvar());
+    }
+
+    private long readUvar() {
+        long value = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            if (pos >= limit) {
+                throw UNDERFLOW;
+            }
+            byte b = buf[pos++];
+            value |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+        throw new IllegalStateException("varint longer than 10 bytes");
+    }
+
+    private String readString() throws CorruptCaptureException {
+        long length = readUvar();
+        if (length < 0 || length > (1 << 20)) {
+            throw new CorruptCaptureException("string of " + length + " bytes after " + records + " records");
+        }
+        if (limit - pos < length) {
+            throw UNDERFLOW;
+        }
+        String s = new String(buf, pos, (int) length, java.nio.charset.StandardCharsets.UTF_8);
+        pos += (int) length;
+        return s;
+    }
+
+    static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.memflux.format;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes records in the record language (docs/FORMAT.md) into a growable byte array.
+ * The mirror of {@link RecordDecoder}: one encoder writes one stream, since addresses
+ * are delta-encoded against the previous record.
+ *
+ * <p>Used by the thread that owns the stream (the file sink's stage); not thread-safe.
+ */
+public final class RecordEncoder {
+    private byte[] buf;
+    private int length;
+    private long lastAddress;
+
+    public RecordEncoder(int initialCapacity) {
+        buf = new byte[initialCapacity];
+    }
+
+    public byte[] buffer() {
+        return buf;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** Forgets the bytes written (not the address state: the stream goes on). */
+    public void reset() {
+        length = 0;
+    }
+
+    /** Appends the record at {@code i} of {@code batch}. */
+    public void encode(EventBatch batch, int i) {
+        ensure(64);
+        byte tag = batch.tag[i];
+        buf[length++] = tag;
+        if (RecordTag.isAlloc(tag)) {
+            address(batch.address[i]);
+            uvar(batch.size[i]);
+            uvar(batch.stack[i] & 0xffffffffL);
+            return;
+        }
+        switch (tag) {
+            case RecordTag.FREE -> address(batch.address[i]);
+            case RecordTag.MUNMAP -> {
+                address(batch.address[i]);
+                uvar(batch.size[i]);
+            }
+            case RecordTag.NODE -> {
+                uvar(batch.address[i]);
+                uvar(batch.stack[i] & 0xffffffffL);
+                uvar(batch.size[i]);
+            }
+            case RecordTag.FRAME -> {
+                string(batch.text[batch.stack[i]]);
+                string(batch.text[batch.stack[i] + 1]);
+                uvar(batch.size[i]);
+            }
+            case RecordTag.THREAD -> {
+                uvar(batch.address[i]);
+                uvar(batch.size[i]);
+            }
+            case RecordTag.TIME, RecordTag.MEMORY -> uvar(batch.address[i]);
+            case RecordTag.END -> { }
+            default -> throw new IllegalArgumentException("cannot encode tag " + tag);
+        }
+    }
+
+    public void encodeHello(CaptureHeader h) {
+        ensure(32);
+        buf[length++] = RecordTag.HELLO;
+        uvar(h.pid());
+        uvar(h.ppid());
+        uvar(h.startMillis());
+        uvar(h.flags());
+        string(h.pythonVersion());
+        string(h.commandLine());
+    }
+
+    public void encodeTrailer(Trailer t) {
+        ensure(128);
+        buf[length++] = RecordTag.TRAILER;
+        uvar(t.endMillis());
+        uvar(t.cutShort() ? 1 : 0);
+        uvar(t.allocations());
+        uvar(t.frees());
+        uvar(t.bytesAllocated());
+        uvar(t.peakBytes());
+        uvar(t.peakMillis());
+        uvar(t.leakedBytes());
+        uvar(t.leakedAllocations());
+        uvar(t.events());
+    }
+
+    public void uvar(long v) {
+        ensure(10);
+        while ((v & ~0x7fL) != 0) {
+            buf[length++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        buf[length++] = (byte) v;
+    }
+
+    public void string(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        uvar(bytes.length);
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, length, bytes.length);
+        length += bytes.length;
+    }
+
+    private void address(long address) {
+        long delta = address - lastAddress;
+        lastAddress = address;
+        uvar((delta << 1) ^ (delta >> 63));
+    }
+
+    private void ensure(int more) {
+        if (length + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.memflux.pipeline;
+
+import dev.memflux.format.AllocatorKind;
+import dev.memflux.format.EventBatch;
+import dev.memflux.format.RecordTag;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * The one aggregation engine: every number memflux reports (totals, the heap's
+ * high-water mark and when it happened, what is still allocated, per-location counts)
+ * is computed here, for {@code run}, for the live view and for every report alike.
+ *
+ * <p>The heap is the sum of the sizes of live allocations (the malloc family and mmap).
+ * To know what was allocated where at the peak, a report runs the stream twice: the
+ * first pass finds the peak's event number ({@link #peakEvent()}), the second, built
+ * with {@link #snapshotAt(long)}, stops the clock there and keeps per-node live bytes.
+ *
+ * <p>Runs on the pipeline thread; not thread-safe. Nothing on the per-event path allocates
+ * (the per-node arrays grow by doubling, as NODE records arrive).
+ */
+public final class Aggregator implements Consumer<EventBatch> {
+    private final StackTable stacks = new StackTable();
+    private final LiveAllocations live = new LiveAllocations(1 << 16);
+    private final long[] allocationsByKind = new long[AllocatorKind.COUNT];
+    private final long[] bytesByKind = new long[AllocatorKind.COUNT];
+    /** Bucket b counts sizes in [2^(b-1), 2^b); bucket 0 counts size 0. */
+    private final long[] sizeHistogram = new long[65];
+    private long[] nodeAllocations = new long[1024];
+    private long[] nodeBytes = new long[1024];
+
+    private long records;
+    private long heapEvents;
+    private long allocations;
+    private long frees;
+    private long unmatchedFrees;
+    private long bytesAllocated;
+    private long heapBytes;
+    private long peakBytes;
+    private long peakMillis;
+    private long peakEvent;
+    private long clockMillis;
+    private long rssBytes;
+    private long peakRssBytes;
+    private boolean ended;
+
+    private long snapshotAt = -1;
+    private long[] snapshotBytes;
+    private long[] snapshotCount;
+
+    /** Keeps per-node live bytes as they are right after heap event number {@code event}. */
+    public Aggregator snapshotAt(long event) {
+        this.snapshotAt = event;
+        return this;
+    }
+
+    @Override
+    public void accept(EventBatch batch) {
+        final byte[] tags = batch.tag;
+        final int n = batch.count;
+        for (int i = 0; i < n; i++) {
+            byte tag = tags[i];
+            if (RecordTag.isAlloc(tag)) {
+                allocate(tag, batch.address[i], batch.size[i], batch.stack[i]);
+            } else if (tag == RecordTag.FREE) {
+                release(batch.address[i]);
+            } else {
+                other(batch, i, tag);
+            }
+        }
+        records += n;
+    }
+
+    private void allocate(byte tag, long address, long size, int node) {
+        int kind = tag - RecordTag.ALLOC;
+        heapEvents++;
+        allocations++;
+        bytesAllocated += size;
+        allocationsByKind[kind]++;
+        bytesByKind[kind] += size;
+        sizeHistogram[64 - Long.numberOfLeadingZeros(size)]++;
+        if (node >= nodeAllocations.length) {
+            growNodes(node);
+        }
+        nodeAllocations[node]++;
+        nodeBytes[node] += size;
+        long replaced = live.put(address, size, node, (byte) kind);
+        heapBytes += replaced < 0 ? size : size - replaced;
+        if (heapBytes > peakBytes) {
+            peakBytes = heapBytes;
+            peakMillis = clockMillis;
+            peakEvent = heapEvents;
+        }
+        if (heapEvents == snapshotAt) {
+            takeSnapshot();
+        }
+    }
+
+    private void release(long address) {
+        heapEvents++;
+        int slot = live.find(address);
+        if (slot < 0) {
+            unmatchedFrees++; // allocated before tracking started
+        } else {
+            frees++;
+            heapBytes -= live.sizeAt(slot);
+            live.removeAt(slot);
+        }
+        if (heapEvents == snapshotAt) {
+            takeSnapshot();
+        }
+    }
+
+    private void unmap(long address, long length) {
+        heapEvents++;
+        int slot = live.find(address);
+        if (slot < 0) {
+            unmatchedFrees++;
+        } else {
+            long size = live.sizeAt(slot);
+            int node = live.nodeAt(slot);
+            byte kind = live.kindAt(slot);
+            live.removeAt(slot);
+            frees++;
+            if (length < size) {
+                // A partial unmap from the front leaves the tail mapped.
+                live.put(address + length, size - length, node, kind);
+                heapBytes -= length;
+            } else {
+                heapBytes -= size;
+            }
+        }
+        if (heapEvents == snapshotAt) {
+            takeSnapshot();
+        }
+    }
+
+    private void other(EventBatch batch, int i, byte tag) {
+        switch (tag) {
+            case RecordTag.NODE, RecordTag.FRAME -> stacks.accept(batch, i);
+            case RecordTag.MUNMAP -> unmap(batch.address[i], batch.size[i]);
+            case RecordTag.TIME -> clockMillis += batch.address[i];
+            case RecordTag.MEMORY -> {
+                rssBytes = batch.address[i];
+                peakRssBytes = Math.max(peakRssBytes, rssBytes);
+            }
+            case RecordTag.END -> ended = true;
+            default -> { } // THREAD: not aggregated yet
+        }
+    }
+
+    private void growNodes(int node) {
+        int size = Math.max(nodeAllocations.length * 2, Integer.highestOneBit(node) << 1);
+        nodeAllocations = Arrays.copyOf(nodeAllocations, size);
+        nodeBytes = Arrays.copyOf(nodeBytes, size);
+    }
+
+    private void takeSnapshot() {
+        int size = Math.max(stacks.nodeCount(), nodeAllocations.length);
+        long[] bytes = new long[size];
+        long[] counts = new long[size];
+        live.forEach((address, sz, node, kind) -> {
+            bytes[node] += sz;
+            counts[node]++;
+        });
+        snapshotBytes = bytes;
+        snapshotCount = counts;
+    }
+
+    /** Per-node bytes live right now (at the end of the stream: what tracking left allocated). */
+    public long[] liveBytesByNode() {
+        long[] bytes = new long[Math.max(stacks.nodeCount(), nodeAllocations.length)];
+        live.forEach((address, sz, node, kind) -> bytes[node] += sz);
+        return bytes;
+    }
+
+    /** Per-node live allocation counts right now. */
+    public long[] liveCountByNode() {
+        long[] counts = new long[Math.max(stacks.nodeCount(), nodeAllocations.length)];
+        live.forEach((address, sz, node, kind) -> counts[node]++);
+        return counts;
+    }
+
+    public StackTable stacks() {
+        return stacks;
+    }
+
+    public long records() {
+        return records;
+    }
+
+    /** Allocation, free and munmap events seen. */
+    public long heapEvents() {
+        return heapEvents;
+    }
+
+    public long allocations() {
+        return allocations;
+    }
+
+    /** Frees (and munmaps) of allocations this capture saw made. */
+    public long frees() {
+        return frees;
+    }
+
+    /** Frees of addresses never seen allocated (allocated before tracking started). */
+    public long unmatchedFrees() {
+        return unmatchedFrees;
+    }
+
+    public long bytesAllocated() {
+        return bytesAllocated;
+    }
+
+    /** Bytes live now; at the end of a stream, the bytes still allocated when tracking stopped. */
+    public long heapBytes() {
+        return heapBytes;
+    }
+
+    public long liveAllocations() {
+        return live.size();
+    }
+
+    public long peakBytes() {
+        return peakBytes;
+    }
+
+    /** When the peak was reached, in ms since tracking started. */
+    public long peakMillis() {
+        return peakMillis;
+    }
+
+    /** The number of the heap event that reached the peak (for a second pass). */
+    public long peakEvent() {
+        return peakEvent;
+    }
+
+    public long clockMillis() {
+        return clockMillis;
+    }
+
+    public long peakRssBytes() {
+        return peakRssBytes;
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    public long allocationsBy(AllocatorKind kind) {
+        return allocationsByKind[kind.ordinal()];
+    }
+
+    public long bytesBy(AllocatorKind kind) {
+        return bytesByKind[kind.ordinal()];
+    }
+
+    /** Counts of allocations by size bucket: bucket b holds sizes in [2^(b-1), 2^b). */
+    public long[] sizeHistogram() {
+        return sizeHistogram.clone();
+    }
+
+    /** Allocations made at each node over the whole capture. */
+    public long nodeAllocations(int node) {
+        return node < nodeAllocations.length ? nodeAllocations[node] : 0;
+    }
+
+    /** Bytes allocated at each node over the whole capture. */
+    public long nodeBytes(int node) {
+        return node < nodeBytes.length ? nodeBytes[node] : 0;
+    }
+
+    /** Per-node live bytes at the snapshot event, or null if it was never reached. */
+    public long[] snapshotBytes() {
+        return snapshotBytes;
+    }
+
+    public long[] snapshotCount() {
+        return snapshotCount;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.memflux.sinks;
+
+import dev.memflux.format.CaptureFileFormat;
+import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.EventBatch;
+import dev.memflux.format.RecordDecoder;
+import dev.memflux.format.RecordTag;
+import dev.memflux.format.Trailer;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+import reactor.core.publisher.Flux;
+
+/**
+ * Reads a capture file back as the same {@code Flux<EventBatch>} the capture produced,
+ * so reports run the stream through the same stages. A file that ends early (the
+ * program or memflux was killed) reads up to its last whole block and then says so in
+ * {@link #cutShort()}; a corrupt one fails the flux with a {@link CorruptCaptureException}
+ * naming the byte offset.
+ *
+ * <p>The flux is cold and single-use; it reads on the subscriber's thread. Batches are
+ * reused: each is valid only during {@code onNext}.
+ */
+public final class FileSource implements AutoCloseable {
+    private final Path path;
+    private final DataInputStream in;
+    private final CaptureHeader header;
+    private final boolean compressed;
+    private final RecordDecoder decoder = new RecordDecoder();
+    private final LZ4SafeDecompressor lz4 = LZ4Factory.fastestInstance().safeDecompressor();
+    private final CRC32C crc = new CRC32C();
+    private final byte[] frame = new byte[CaptureFileFormat.BLOCK_FRAME_BYTES];
+    private byte[] stored = new byte[0];
+    private byte[] raw = new byte[0];
+    private int rawPosition;
+    private int rawLimit;
+    private long offset;
+    private boolean eof;
+    private boolean cutShort;
+    private String cutShortReason = "";
+
+    private FileSource(Path path, DataInputStream in, CaptureHeader header, long headerBytes) {
+        this.path = path;
+        this.in = in;
+        this.header = header;
+        this.compressed = header.has(RecordTag.FLAG_COMPRESSED);
+        this.offset = headerBytes;
+    }
+
+    public static FileSource open(Path path) throws IOException, CorruptCaptureException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
+        try {
+            CaptureHeader header = CaptureFileFormat.readHeader(in);
+            long headerBytes = CaptureFileFormat.encodeHeader(header).length;
+            return new FileSource(path, in, header, headerBytes);
+        } catch (IOException | CorruptCaptureException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    public CaptureHeader header() {
+        return header;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Every record of the file, in batches. */
+    public Flux<EventBatch> batches() {
+        EventBatch batch = new EventBatch();
+        return Flux.generate(sink -> {
+            try {
+                if (fill(batch)) {
+                    sink.next(batch);
+                } else {
+                    sink.complete();
+                }
+            } catch (IOException | CorruptCaptureException e) {
+                sink.error(e);
+            }
+        });
+    }
+
+    /** Decodes the next records into {@code batch}; false when the file has no more. */
+    private boolean fill(EventBatch batch) throws IOException, CorruptCaptureException {
+        batch.clear();
+        while (!batch.isFull()) {
+            if (rawPosition == rawLimit && !nextBlock()) {
+                break;
+            }
+            int consumed = decoder.decode(raw, rawPosition, rawLimit, batch);
+            if (consumed == rawPosition && !batch.isFull() && rawPosition < rawLimit) {
+                throw new CorruptCaptureException("a record is cut at the end of the block before byte " + offset);
+            }
+            rawPosition = consumed;
+        }
+        return batch.count > 0;
+    }
+
+    private boolean nextBlock() throws IOException, CorruptCaptureException {
+        if (eof) {
+            return false;
+        }
+        int got = in.readNBytes(frame, 0, frame.length);
+        if (got == 0) {
+            eof = true;
+            if (decoder.trailer() == null) {
+                cut("the file ends after " + decoder.records() + " records without its trailer");
+            }
+            return false;
+        }
+        if (got < frame.length) {
+            eof = true;
+            cut("the file ends inside a block frame at byte " + offset);
+            return false;
+        }
+        ByteBuffer f = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+        int rawLength = f.getInt();
+        int storedLength = f.getInt();
+        int checksum = f.getInt();
+        if (rawLength < 0 || rawLength > CaptureFileFormat.MAX_BLOCK_BYTES || storedLength < 0
+                || storedLength > CaptureFileFormat.MAX_BLOCK_BYTES + CaptureFileFormat.MAX_BLOCK_BYTES / 64
+                || (!compressed && storedLength != rawLength)) {
+            throw new CorruptCaptureException("corrupt block frame at byte " + offset);
+        }
+        if (stored.length < storedLength) {
+            stored = new byte[storedLength];
+        }
+        if (raw.length < rawLength) {
+            raw = new byte[rawLength];
+        }
+        got = in.readNBytes(stored, 0, storedLength);
+        if (got < storedLength) {
+            eof = true;
+            cut("the file ends inside the block at byte " + offset);
+            return false;
+        }
+        if (compressed) {
+            try {
+                int n = lz4.decompress(stored, 0, storedLength, raw, 0, rawLength);
+                if (n != rawLength) {
+                    throw new CorruptCaptureException("corrupt block at byte " + offset);
+                }
+            } catch (LZ4Exception e) {
+                throw new CorruptCaptureException("corrupt block at byte " + offset + " (lz4: " + e.getMessage() + ")");
+            }
+        } else {
+            System.arraycopy(stored, 0, raw, 0, rawLength);
+        }
+        crc.reset();
+        crc.update(raw, 0, rawLength);
+        if ((int) crc.getValue() != checksum) {
+            throw new CorruptCaptureException("checksum mismatch in the block at byte " + offset);
+        }
+        offset += frame.length + storedLength;
+        rawPosition = 0;
+        rawLimit = rawLength;
+        return true;
+    }
+
+    private void cut(String reason) {
+        cutShort = true;
+        cutShortReason = reason;
+    }
+
+    /** After the flux completed: whether the file ended before its trailer. */
+    public boolean cutShort() {
+        return cutShort || (eof && decoder.trailer() == null);
+    }
+
+    /** Why the file counts as cut short, in words. */
+    public String cutShortReason() {
+        return cutShortReason;
+    }
+
+    /** The trailer, once the flux completed on a complete file; null otherwise. */
+    public Trailer trailer() {
+        return decoder.trailer();
+    }
+
+    public long recordsRead() {
+        return decoder.records();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
