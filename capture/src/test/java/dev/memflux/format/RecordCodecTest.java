@@ -1,0 +1,128 @@
+package dev.memflux.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+    private static EventBatch sample() {
+        EventBatch b = new EventBatch();
+        b.add(RecordTag.THREAD, 1, 4242, 0);
+        b.addFrame("main", "/tmp/prog.py", 3);
+        b.add(RecordTag.NODE, 0, 12, 1);
+        b.add(RecordTag.TIME, 10, 0, 0);
+        b.add(AllocatorKind.MALLOC.tag(), 0x7f00_1234_5670L, 10_001, 1);
+        b.add(AllocatorKind.CALLOC.tag(), 0x7f00_1234_0000L, 1, 1);
+        b.add(RecordTag.FREE, 0x7f00_1234_5670L, 0, 0);
+        b.add(AllocatorKind.MMAP.tag(), 0x7fff_0000_0000L, 1 << 20, 0);
+        b.add(RecordTag.MUNMAP, 0x7fff_0000_0000L, 4096, 0);
+        b.add(RecordTag.MEMORY, 123_456_789, 0, 0);
+        b.add(RecordTag.END, 0, 0, 0);
+        return b;
+    }
+
+    private static List<String> rows(EventBatch b) {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < b.count; i++) {
+            String text = b.tag[i] == RecordTag.FRAME ? b.text[b.stack[i]] + "@" + b.text[b.stack[i] + 1] : "" + b.stack[i];
+            rows.add(b.tag[i] + " " + b.address[i] + " " + b.size[i] + " " + text);
+        }
+        return rows;
+    }
+
+    private static byte[] encode(EventBatch b) {
+        RecordEncoder e = new RecordEncoder(16);
+        for (int i = 0; i < b.count; i++) {
+            e.encode(b, i);
+        }
+        return Arrays.copyOf(e.buffer(), e.length());
+    }
+
+    @Test
+    void everyRecordSurvivesARoundTrip() throws Exception {
+        EventBatch in = sample();
+        byte[] bytes = encode(in);
+        EventBatch out = new EventBatch();
+        int consumed = new RecordDecoder().decode(bytes, 0, bytes.length, out);
+        assertEquals(bytes.length, consumed);
+        assertEquals(rows(in), rows(out));
+    }
+
+    @Test
+    void recordsSplitAcrossReadsAreCompletedByTheNextRead() throws Exception {
+        byte[] bytes = encode(sample());
+        // Feed the stream one byte more at a time, as a socket might deliver it.
+        RecordDecoder decoder = new RecordDecoder();
+        EventBatch all = new EventBatch();
+        EventBatch part = new EventBatch();
+        byte[] pending = new byte[0];
+        for (byte b : bytes) {
+            pending = Arrays.copyOf(pending, pending.length + 1);
+            pending[pending.length - 1] = b;
+            part.clear();
+            int consumed = decoder.decode(pending, 0, pending.length, part);
+            pending = Arrays.copyOfRange(pending, consumed, pending.length);
+            for (int i = 0; i < part.count; i++) {
+                if (part.tag[i] == RecordTag.FRAME) {
+                    all.addFrame(part.text[part.stack[i]], part.text[part.stack[i] + 1], part.size[i]);
+                } else {
+                    all.add(part.tag[i], part.address[i], part.size[i], part.stack[i]);
+                }
+            }
+        }
+        assertEquals(0, pending.length);
+        assertEquals(rows(sample()), rows(all));
+        assertTrue(decoder.ended());
+    }
+
+    @Test
+    void addressesAreDeltaEncodedSoNearbyAllocationsTakeFewBytes() {
+        EventBatch b = new EventBatch();
+        b.add(AllocatorKind.MALLOC.tag(), 0x5555_0000_1000L, 100, 1);
+        b.add(AllocatorKind.MALLOC.tag(), 0x5555_0000_1070L, 100, 1);
+        RecordEncoder e = new RecordEncoder(64);
+        e.encode(b, 0);
+        int first = e.length();
+        e.encode(b, 1);
+        // tag + 2-byte delta + 1-byte size + 1-byte node
+        assertEquals(5, e.length() - first);
+    }
+
+    @Test
+    void helloAndTrailerRoundTrip() throws Exception {
+        RecordEncoder e = new RecordEncoder(16);
+        CaptureHeader hello = new CaptureHeader(12, 11, 1_700_000_000_000L, 2, "3.11.7 (main)", "prog.py a b", "");
+        e.encodeHello(hello);
+        Trailer trailer = new Trailer(1_700_000_001_000L, true, 5, 4, 500, 300, 17, 100, 1, 42);
+        e.encodeTrailer(trailer);
+        RecordDecoder d = new RecordDecoder();
+        byte[] bytes = Arrays.copyOf(e.buffer(), e.length());
+        int at = d.decode(bytes, 0, bytes.length, new EventBatch());
+        d.decode(bytes, at, bytes.length, new EventBatch());
+        assertEquals(hello, d.hello());
+        assertEquals(trailer, d.trailer());
+    }
+
+    @Test
+    void unknownTagIsCorruptNotACrash() {
+        byte[] bytes = {RecordTag.THREAD, 1, 1, 0x7e};
+        var e = assertThrows(CorruptCaptureException.class,
+                () -> new RecordDecoder().decode(bytes, 0, bytes.length, new EventBatch()));
+        assertTrue(e.getMessage().contains("unknown record tag 0x7e"), e.getMessage());
+    }
+
+    @Test
+    void fileHeaderRoundTrips() throws Exception {
+        CaptureHeader h = new CaptureHeader(7, 1, 99, RecordTag.FLAG_COMPRESSED, "3.11.2", "x.py", "0.1.0");
+        byte[] bytes = CaptureFileFormat.encodeHeader(h);
+        var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes));
+        assertEquals(h, CaptureFileFormat.readHeader(in));
+        assertArrayEquals(CaptureFileFormat.MAGIC, Arrays.copyOf(bytes, 8));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.memflux.cli;
+
+import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.sinks.report.CaptureAnalysis;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens the capture file a report was given, turning every failure into one line. */
+final class CaptureFileArgument {
+    private CaptureFileArgument() {}
+
+    /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
+    static CaptureAnalysis analyze(Path file, boolean atPeak, PrintWriter err) {
+        if (!Files.exists(file)) {
+            err.println("memflux: no such file: " + file);
+            return null;
+        }
+        if (Files.isDirectory(file)) {
+            err.println("memflux: " + file + " is a directory, not a capture file");
+            return null;
+        }
+        try {
+            return CaptureAnalysis.of(file, atPeak);
+        } catch (CorruptCaptureException e) {
+            err.println("memflux: " + file + ": " + e.getMessage());
+        } catch (IOException e) {
+            err.println("memflux: " + file + ": " + Problems.describe(e));
+        }
+        return null;
+    }
+}

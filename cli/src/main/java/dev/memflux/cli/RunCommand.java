@@ -1,0 +1,264 @@
+package dev.memflux.cli;
+
+import dev.memflux.capture.AgentFiles;
+import dev.memflux.capture.Collector;
+import dev.memflux.capture.EventRing;
+import dev.memflux.capture.PythonLauncher;
+import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.RecordTag;
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.pipeline.RingFlux;
+import dev.memflux.sinks.CapturePipeline;
+import dev.memflux.sinks.report.Units;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = {"memflux run [options] FILE [args...]",
+                "memflux run [options] -m MODULE [args...]",
+                "memflux run [options] -c COMMAND [args...]"},
+        description = {"Run a Python program and record every allocation and deallocation it makes, with the "
+                + "Python call stack of each, into a capture file. A drop-in for 'memray run': the same flags "
+                + "with the same meanings.",
+                "",
+                "The program's arguments, standard streams, signals and exit code are its own: memflux exits "
+                + "with the program's exit code. Programs it starts with exec are not tracked."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"N:the program's own exit code (128+S when signal S ended it)",
+                "1:memflux could not run it (output exists without -f, missing script, no python)",
+                "2:usage error"})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Where to write the capture (default: memflux-<script>.<pid>.bin in the current directory).")
+    Path output;
+
+    @Option(names = {"-f", "--force"}, description = "Overwrite the output file if it exists.")
+    boolean force;
+
+    @Option(names = {"-q", "--quiet"}, description = "Say nothing about where the capture went.")
+    boolean quiet;
+
+    @Option(names = "--compress-on-exit", description = "Compress the capture with lz4 (the default).")
+    boolean compressOnExit;
+
+    @Option(names = "--no-compress", description = "Store the capture's blocks uncompressed.")
+    boolean noCompress;
+
+    @Option(names = "--python", paramLabel = "PATH", defaultValue = "python3",
+            description = "The Python interpreter to run (default: ${DEFAULT-VALUE} on PATH).")
+    String python;
+
+    @Option(names = "-m", paramLabel = "MODULE", description = "Run a library module as a script, like python -m.")
+    String module;
+
+    @Option(names = "-c", paramLabel = "COMMAND", description = "Run a program passed in as a string, like python -c.")
+    String command;
+
+    @Option(names = "--native", description = "Record native (C/C++) stacks too. Not available in this version yet.")
+    boolean nativeTraces;
+
+    @Option(names = "--trace-python-allocators",
+            description = "Record every pymalloc allocation. Not available in this version yet.")
+    boolean tracePythonAllocators;
+
+    @Option(names = "--live", description = "Show a live terminal view. Not available in this version yet.")
+    boolean live;
+
+    @Option(names = "--live-remote", description = "Serve a live feed for 'memflux live'. Not available in this version yet.")
+    boolean liveRemote;
+
+    @Option(names = {"-p", "--live-port"}, paramLabel = "PORT",
+            description = "The port of --live-remote. Not available in this version yet.")
+    Integer livePort;
+
+    @Option(names = "--follow-fork", description = "Track forked children too. Not available in this version yet.")
+    boolean followFork;
+
+    @Option(names = "--aggregate", description = "Write an aggregated capture. Not available in this version yet.")
+    boolean aggregate;
+
+    @Parameters(paramLabel = "FILE [args...]", arity = "0..*",
+            description = "The script to run and its arguments (with -m or -c: the program's arguments).")
+    List<String> positional = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        rejectUnavailable();
+        PythonLauncher.Mode mode;
+        String target;
+        List<String> args;
+        if (module != null && command != null) {
+            throw usage("-m and -c cannot be used together");
+        }
+        if (module != null) {
+            mode = PythonLauncher.Mode.MODULE;
+            target = module;
+            args = positional;
+        } else if (command != null) {
+            mode = PythonLauncher.Mode.COMMAND;
+            target = command;
+            args = positional;
+        } else if (!positional.isEmpty()) {
+            mode = PythonLauncher.Mode.FILE;
+            target = positional.get(0);
+            args = positional.subList(1, positional.size());
+        } else {
+            throw usage("give a script to run, -m MODULE or -c COMMAND");
+        }
+        if (compressOnExit && noCompress) {
+            throw usage("--compress-on-exit and --no-compress contradict each other");
+        }
+        if (mode == PythonLauncher.Mode.FILE && !Files.isRegularFile(Path.of(target))) {
+            err.println("memflux: " + (Files.exists(Path.of(target)) ? "not a file: " : "no such file: ") + target);
+            return ExitCodes.INPUT;
+        }
+        Path out = output != null ? output : Path.of(defaultOutputName(mode, target));
+        if (Files.exists(out) && !force) {
+            err.println("memflux: output file " + out + " already exists (use -f to overwrite it)");
+            return ExitCodes.INPUT;
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            err.println("memflux: cannot write " + out + ": no such directory " + parent);
+            return ExitCodes.INPUT;
+        }
+        return new Capture(err, out, !noCompress, quiet).run(python, mode, target, args);
+    }
+
+    private void rejectUnavailable() {
+        String flag = nativeTraces ? "--native" : tracePythonAllocators ? "--trace-python-allocators"
+                : live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
+                : followFork ? "--follow-fork" : aggregate ? "--aggregate" : null;
+        if (flag != null) {
+            throw usage(flag + " is not available in this version of memflux yet");
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** memray's naming: {@code memflux-<stem>.<pid>.bin}, the stem being the script's, the module's, or "string". */
+    static String defaultOutputName(PythonLauncher.Mode mode, String target) {
+        String stem = switch (mode) {
+            case FILE -> {
+                String name = Path.of(target).getFileName().toString();
+                yield name.endsWith(".py") ? name.substring(0, name.length() - 3) : name;
+            }
+            case MODULE -> target;
+            case COMMAND -> "string";
+        };
+        return "memflux-" + stem + "." + ProcessHandle.current().pid() + ".bin";
+    }
+
+    /**
+     * Moves everything after the program's name (the script, or -m/-c and their value) behind
+     * a "--", so the program's own options are never taken for memflux's: like python itself,
+     * {@code memflux run -m mod --flag} gives {@code --flag} to the module.
+     */
+    static String[] separateProgramArguments(String[] argv) {
+        if (argv.length == 0 || !argv[0].equals("run")) {
+            return argv;
+        }
+        List<String> withValue = List.of("-o", "--output", "--python", "-p", "--live-port");
+        for (int i = 1; i < argv.length; i++) {
+            String a = argv[i];
+            if (a.equals("--")) {
+                return argv;
+            }
+            if (withValue.contains(a)) {
+                i++;
+            } else if (a.equals("-m") || a.equals("-c")) {
+                return insertSeparator(argv, Math.min(i + 2, argv.length));
+            } else if (!a.startsWith("-") || a.equals("-")) {
+                return insertSeparator(argv, i);
+            }
+        }
+        return argv;
+    }
+
+    private static String[] insertSeparator(String[] argv, int at) {
+        if (at >= argv.length) {
+            return argv;
+        }
+        List<String> out = new ArrayList<>(List.of(argv).subList(0, at));
+        out.add("--");
+        out.addAll(List.of(argv).subList(at, argv.length));
+        return out.toArray(String[]::new);
+    }
+
+    /** One capture: launch, collect, run the pipeline into the file, and report. */
+    private static final class Capture {
+        private final PrintWriter err;
+        private final Path out;
+        private final boolean compress;
+        private final boolean quiet;
+
+        Capture(PrintWriter err, Path out, boolean compress, boolean quiet) {
+            this.err = err;
+            this.out = out;
+            this.compress = compress;
+            this.quiet = quiet;
+        }
+
+        int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
+            AgentFiles agent = AgentFiles.extract();
+            try (Collector collector = new Collector()) {
+                Process process;
+                try {
+                    process = new PythonLauncher(python, agent).start(mode, target, args, collector.socketPath(), 0);
+                } catch (IOException e) {
+                    err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
+                    return ExitCodes.INPUT;
+                }
+                Signals.forwardTo(process);
+                CaptureHeader hello = collector.awaitHello(process::isAlive);
+                if (hello == null) {
+                    // The program ended before tracking started (it said why on its stderr).
+                    return process.waitFor();
+                }
+                int flags = hello.flags() | (compress ? RecordTag.FLAG_COMPRESSED : 0);
+                CaptureHeader header = new CaptureHeader(hello.pid(), hello.ppid(), hello.startMillis(), flags,
+                        hello.pythonVersion(), hello.commandLine(), Version.VERSION);
+                EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
+                CapturePipeline pipeline = new CapturePipeline(out, header, compress);
+                var result = pipeline.run(new RingFlux(ring)).toFuture();
+                Thread pump = new Thread(() -> collector.pump(ring), "memflux-collector");
+                pump.setDaemon(true);
+                pump.start();
+                int exitCode = process.waitFor();
+                Aggregator totals = result.get();
+                if (!quiet) {
+                    report(totals, pipeline.fileBytes(), collector.sawEnd());
+                }
+                return exitCode;
+            }
+        }
+
+        private void report(Aggregator totals, long fileBytes, boolean ended) {
+            err.println("memflux: wrote " + out + " (" + Units.count(totals.allocations()) + " allocations, peak "
+                    + Units.bytes(totals.peakBytes()) + ", " + Units.bytes(fileBytes) + " on disk)");
+            if (!ended) {
+                err.println("memflux: the program ended before tracking stopped (killed or crashed); "
+                        + "the capture holds everything recorded until then");
+            }
+            err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
+            err.flush();
+        }
+    }
+}

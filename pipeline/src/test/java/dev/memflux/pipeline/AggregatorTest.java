@@ -1,0 +1,89 @@
+package dev.memflux.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memflux.format.AllocatorKind;
+import org.junit.jupiter.api.Test;
+
+class AggregatorTest {
+    /** 100 held at node 1, freed; 30 held at node 2 and kept: peak 100, leaked 30. */
+    private static Batches peakThenSmaller() {
+        return new Batches()
+                .frame("big", "p.py").frame("small", "p.py")
+                .node(0, 1, 10).node(0, 2, 20)
+                .time(5).malloc(0x1000, 60, 1).malloc(0x2000, 40, 1)
+                .time(5).free(0x1000).free(0x2000)
+                .malloc(0x3000, 30, 2);
+    }
+
+    @Test
+    void peakIsTheHighWaterMarkAndWhenItHappened() {
+        Aggregator a = new Aggregator();
+        a.accept(peakThenSmaller().end().build());
+        assertEquals(100, a.peakBytes());
+        assertEquals(5, a.peakMillis());
+        assertEquals(2, a.peakEvent());
+        assertEquals(30, a.heapBytes());
+        assertEquals(1, a.liveAllocations());
+        assertEquals(3, a.allocations());
+        assertEquals(2, a.frees());
+        assertEquals(130, a.bytesAllocated());
+        assertEquals(3, a.allocationsBy(AllocatorKind.MALLOC));
+        assertTrue(a.ended());
+    }
+
+    @Test
+    void aSecondPassSnapshotsWhatWasLiveAtThePeak() {
+        Aggregator first = new Aggregator();
+        first.accept(peakThenSmaller().build());
+        Aggregator second = new Aggregator().snapshotAt(first.peakEvent());
+        second.accept(peakThenSmaller().build());
+        assertEquals(100, second.snapshotBytes()[1]);
+        assertEquals(0, second.snapshotBytes()[2]);
+        assertEquals(2, second.snapshotCount()[1]);
+        assertEquals(30, second.liveBytesByNode()[2]);
+    }
+
+    @Test
+    void freesOfAddressesAllocatedBeforeTrackingAreIgnored() {
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().free(0x9999).malloc(0x1000, 8, 0).build());
+        assertEquals(8, a.heapBytes());
+        assertEquals(1, a.unmatchedFrees());
+        assertEquals(0, a.frees());
+        assertFalse(a.ended());
+    }
+
+    @Test
+    void aPartialMunmapLeavesTheRestMapped() {
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().mmap(0x10000, 3 * 4096, 0).munmap(0x10000, 4096).build());
+        assertEquals(2 * 4096, a.heapBytes());
+        a.accept(new Batches().munmap(0x11000, 2 * 4096).build());
+        assertEquals(0, a.heapBytes());
+        assertEquals(3 * 4096, a.peakBytes());
+    }
+
+    @Test
+    void perNodeTotalsCountEveryAllocation() {
+        Aggregator a = new Aggregator();
+        a.accept(peakThenSmaller().build());
+        assertEquals(2, a.nodeAllocations(1));
+        assertEquals(100, a.nodeBytes(1));
+        assertEquals(1, a.nodeAllocations(2));
+        assertEquals("big", a.stacks().function(a.stacks().frame(1)));
+        assertEquals(20, a.stacks().line(2));
+    }
+
+    @Test
+    void sizeHistogramBucketsByPowerOfTwo() {
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().malloc(0x10, 1, 0).malloc(0x20, 1000, 0).malloc(0x30, 1023, 0).malloc(0x40, 1024, 0).build());
+        long[] h = a.sizeHistogram();
+        assertEquals(1, h[1]);   // [1, 2)
+        assertEquals(2, h[10]);  // [512, 1024)
+        assertEquals(1, h[11]);  // [1024, 2048)
+    }
+}

@@ -1,0 +1,60 @@
+package dev.memflux.sinks;
+
+import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.EventBatch;
+import dev.memflux.format.Trailer;
+import dev.memflux.pipeline.AggregateStage;
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.pipeline.Lz4BlockEncoder;
+import java.io.IOException;
+import java.nio.file.Path;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@code run} pipeline: batches → aggregate → encode (lz4 blocks) → capture file,
+ * with the trailer taken from the aggregator when the stream ends. Every stage runs on
+ * the thread that delivers the batches (the ring's pipeline thread).
+ */
+public final class CapturePipeline {
+    private final Aggregator aggregator = new Aggregator();
+    private final FileSink file;
+    private final boolean compress;
+
+    public CapturePipeline(Path output, CaptureHeader header, boolean compress) throws IOException {
+        this.compress = compress;
+        this.file = new FileSink(output, header);
+    }
+
+    /** Subscribing runs the capture to the end of {@code batches}; the Mono yields the final totals. */
+    public Mono<Aggregator> run(Flux<EventBatch> batches) {
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(compress, this::trailer);
+        return batches
+                .transform(new AggregateStage(aggregator))
+                .transform(encoder)
+                .doOnNext(file)
+                .then(Mono.fromCallable(() -> {
+                    file.close();
+                    return aggregator;
+                }))
+                .doOnError(e -> closeQuietly());
+    }
+
+    public long fileBytes() {
+        return file.bytesWritten();
+    }
+
+    private Trailer trailer() {
+        Aggregator a = aggregator;
+        return new Trailer(System.currentTimeMillis(), !a.ended(), a.allocations(), a.frees(), a.bytesAllocated(),
+                a.peakBytes(), a.peakMillis(), a.heapBytes(), a.liveAllocations(), a.records());
+    }
+
+    private void closeQuietly() {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // the original error is the one to report
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.memflux.sinks.report;
+
+import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.Trailer;
+import dev.memflux.pipeline.AggregateStage;
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.sinks.FileSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * A capture file run through the aggregation engine: once for the totals, and, when a
+ * report wants to know what was allocated where at the peak, a second time stopping at
+ * the peak's event. Reads on the calling thread.
+ *
+ * @param atPeak the second pass, or null when not asked for
+ */
+public record CaptureAnalysis(Path file, CaptureHeader header, Aggregator totals, Aggregator atPeak,
+                              Trailer trailer, boolean cutShort, String cutShortReason) {
+
+    public static CaptureAnalysis of(Path file, boolean wantPeak) throws IOException, CorruptCaptureException {
+        Aggregator totals = new Aggregator();
+        Pass first = run(file, totals);
+        Aggregator peak = null;
+        if (wantPeak) {
+            peak = new Aggregator().snapshotAt(totals.peakEvent());
+            run(file, peak);
+        }
+        return new CaptureAnalysis(file, first.header, totals, peak, first.trailer, first.cutShort, first.reason);
+    }
+
+    private record Pass(CaptureHeader header, Trailer trailer, boolean cutShort, String reason) {}
+
+    private static Pass run(Path file, Aggregator aggregator) throws IOException, CorruptCaptureException {
+        try (FileSource source = FileSource.open(file)) {
+            try {
+                source.batches().transform(new AggregateStage(aggregator)).blockLast();
+            } catch (RuntimeException e) {
+                Throwable cause = reactor.core.Exceptions.unwrap(e);
+                if (cause instanceof CorruptCaptureException c) {
+                    throw c;
+                }
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                throw e;
+            }
+            boolean cut = source.cutShort() || (source.trailer() != null && source.trailer().cutShort());
+            String reason = source.cutShort() ? source.cutShortReason()
+                    : cut ? "the program ended before tracking stopped (killed or crashed)" : "";
+            return new Pass(source.header(), source.trailer(), cut, reason);
+        }
+    }
+
+    /** Milliseconds from the start of tracking to its end (or to the last event read). */
+    public long durationMillis() {
+        if (trailer != null) {
+            return Math.max(0, trailer.endMillis() - header.startMillis());
+        }
+        return totals.clockMillis();
+    }
+}

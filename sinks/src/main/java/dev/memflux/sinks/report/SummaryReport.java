@@ -1,0 +1,76 @@
+package dev.memflux.sinks.report;
+
+import dev.memflux.pipeline.Aggregator;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code memflux summary}: one row per location with its own and total bytes live at the
+ * heap's peak, and how many allocations it made over the whole capture.
+ */
+public final class SummaryReport {
+    /** The columns a summary can be sorted by. */
+    public enum SortKey {
+        TOTAL, OWN, COUNT;
+
+        Comparator<LocationTotals.Row> order() {
+            return switch (this) {
+                case TOTAL -> Comparator.comparingLong((LocationTotals.Row r) -> -r.totalBytes);
+                case OWN -> Comparator.comparingLong((LocationTotals.Row r) -> -r.ownBytes);
+                case COUNT -> Comparator.comparingLong((LocationTotals.Row r) -> -r.ownCount);
+            };
+        }
+    }
+
+    private final CaptureAnalysis analysis;
+    private final List<LocationTotals.Row> rows;
+    private final long peak;
+
+    public SummaryReport(CaptureAnalysis analysis, SortKey sort, int limit) {
+        this.analysis = analysis;
+        Aggregator atPeak = analysis.atPeak();
+        Aggregator totals = analysis.totals();
+        int nodes = totals.stacks().nodeCount();
+        long[] bytes = atPeak.snapshotBytes() != null ? atPeak.snapshotBytes() : new long[nodes];
+        // Counts: allocations made at each location over the whole run.
+        long[] counts = new long[Math.max(nodes, bytes.length)];
+        for (int node = 0; node < nodes; node++) {
+            counts[node] = totals.nodeAllocations(node);
+        }
+        long[] paddedBytes = java.util.Arrays.copyOf(bytes, counts.length);
+        LocationTotals folded = LocationTotals.of(totals.stacks(), paddedBytes, counts);
+        rows = folded.sorted(sort.order(), limit);
+        peak = totals.peakBytes();
+    }
+
+    public List<LocationTotals.Row> rows() {
+        return rows;
+    }
+
+    public String text() {
+        StringBuilder out = new StringBuilder();
+        out.append("Peak heap ").append(Units.bytes(peak)).append(" at ")
+                .append(Units.seconds(analysis.totals().peakMillis())).append(" — ").append(analysis.file()).append('\n');
+        if (analysis.cutShort()) {
+            out.append("Warning: the capture was cut short: ").append(analysis.cutShortReason()).append('\n');
+        }
+        out.append(String.format(Locale.ROOT, "%n%-40s %-44s %12s %7s %12s %7s %12s%n", "Function", "Location",
+                "Total@peak", "Total%", "Own@peak", "Own%", "Allocations"));
+        for (LocationTotals.Row r : rows) {
+            String where = r.location.file() + ":" + r.location.line();
+            out.append(String.format(Locale.ROOT, "%-40s %-44s %12s %6.1f%% %12s %6.1f%% %12s%n",
+                    clip(r.location.function(), 40), clip(where, 44), Units.bytes(r.totalBytes), percent(r.totalBytes),
+                    Units.bytes(r.ownBytes), percent(r.ownBytes), Units.count(r.ownCount)));
+        }
+        return out.toString();
+    }
+
+    private double percent(long bytes) {
+        return peak == 0 ? 0 : 100.0 * bytes / peak;
+    }
+
+    private static String clip(String s, int width) {
+        return s.length() <= width ? s : "…" + s.substring(s.length() - width + 1);
+    }
+}
