@@ -28,6 +28,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     private final long[] sizeHistogram = new long[65];
     private long[] nodeAllocations = new long[1024];
     private long[] nodeBytes = new long[1024];
+    private long[] nodeFrees = new long[1024];
 
     private long records;
     private long heapEvents;
@@ -103,6 +104,7 @@ public final class Aggregator implements Consumer<EventBatch> {
             unmatchedFrees++; // allocated before tracking started
         } else {
             frees++;
+            nodeFrees[live.nodeAt(slot)]++;
             heapBytes -= live.sizeAt(slot);
             live.removeAt(slot);
         }
@@ -122,6 +124,7 @@ public final class Aggregator implements Consumer<EventBatch> {
             byte kind = live.kindAt(slot);
             live.removeAt(slot);
             frees++;
+            nodeFrees[node]++;
             if (length < size) {
                 // A partial unmap from the front leaves the tail mapped.
                 live.put(address + length, size - length, node, kind);
@@ -153,6 +156,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         int size = Math.max(nodeAllocations.length * 2, Integer.highestOneBit(node) << 1);
         nodeAllocations = Arrays.copyOf(nodeAllocations, size);
         nodeBytes = Arrays.copyOf(nodeBytes, size);
+        nodeFrees = Arrays.copyOf(nodeFrees, size);
     }
 
     private void takeSnapshot() {
@@ -268,6 +272,11 @@ public final class Aggregator implements Consumer<EventBatch> {
     /** Bytes allocated at each node over the whole capture. */
     public long nodeBytes(int node) {
         return node < nodeBytes.length ? nodeBytes[node] : 0;
+    }
+
+    /** Frees (and munmaps) of allocations made at each node. */
+    public long nodeFrees(int node) {
+        return node < nodeFrees.length ? nodeFrees[node] : 0;
     }
 
     /** Per-node live bytes at the snapshot event, or null if it was never reached. */

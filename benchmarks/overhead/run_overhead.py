@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Times plain python3 against memflux run on the same workloads.
+
+Runs each workload RUNS times both ways, interleaved so that machine noise hits both
+alike, and prints the medians, the slowdown ratio (from the same run), the events
+recorded and the capture's bytes per event.
+
+    python3 benchmarks/overhead/run_overhead.py [--runs 5] [--python python3] [--jar cli/target/memflux.jar]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+WORKLOADS = ["alloc_heavy.py", "call_heavy.py"]
+
+
+def timed(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--python", default="python3")
+    p.add_argument("--jar", default=os.path.join(ROOT, "cli", "target", "memflux.jar"))
+    p.add_argument("--memflux-arg", action="append", default=[], help="extra flag for memflux run (e.g. --native)")
+    p.add_argument("--workload", action="append", help="only these workloads")
+    args = p.parse_args()
+    if not os.path.exists(args.jar):
+        sys.exit(f"run_overhead: {args.jar} is missing; build first (./memflux --version)")
+    memflux = ["java", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-jar", args.jar]
+    print(f"python: {args.python}; runs: {args.runs}; memflux flags: {' '.join(args.memflux_arg) or '(none)'}")
+    print(f"{'workload':<16}{'python3 s':>11}{'memflux s':>11}{'slowdown':>10}{'events':>12}{'bytes/event':>13}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "capture.bin")
+        for workload in args.workload or WORKLOADS:
+            script = os.path.join(HERE, workload)
+            plain, profiled = [], []
+            for _ in range(args.runs):
+                plain.append(timed([args.python, script]))
+                profiled.append(timed(memflux + ["run", "-q", "-f", "--python", args.python, "-o", out]
+                                      + args.memflux_arg + [script]))
+            stats = json.loads(subprocess.run(memflux + ["stats", "--json", out], check=True,
+                                              capture_output=True, text=True).stdout)
+            events = stats["total_num_allocations"] + stats["metadata"]["total_frees"]
+            size = os.path.getsize(out)
+            p_med, m_med = statistics.median(plain), statistics.median(profiled)
+            print(f"{workload:<16}{p_med:>11.3f}{m_med:>11.3f}{m_med / p_med:>9.2f}x{events:>12,}{size / max(events, 1):>13.2f}")
+
+
+if __name__ == "__main__":
+    main()

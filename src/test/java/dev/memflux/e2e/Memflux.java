@@ -1,0 +1,54 @@
+package dev.memflux.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real memflux CLI (the shaded jar) as a user would, capturing what it prints. */
+final class Memflux {
+    static final Path JAR = Path.of(System.getProperty("memflux.jar", "../../cli/target/memflux.jar")).toAbsolutePath();
+    static final Path PROGRAMS = Path.of("resources/programs").toAbsolutePath();
+
+    /** What a finished command left behind. */
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    static Path program(String name) {
+        return PROGRAMS.resolve(name);
+    }
+
+    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(workDir, null, args);
+    }
+
+    static Result run(Path workDir, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(workDir, "stdout", ".txt");
+        Path err = Files.createTempFile(workDir, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("XDG_CACHE_HOME", workDir.resolve(".cache").toString());
+        Process p = builder.start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("memflux did not finish in 180 s: " + command);
+        }
+        Result result = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+}
