@@ -26,10 +26,10 @@ final class Memflux {
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
-        return run(workDir, null, args);
+        return runWithInput(workDir, null, args);
     }
 
-    static Result run(Path workDir, String stdin, String... args) throws IOException, InterruptedException {
+    static Result runWithInput(Path workDir, String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "stdout", ".txt");

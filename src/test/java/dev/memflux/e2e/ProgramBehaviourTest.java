@@ -24,7 +24,7 @@ class ProgramBehaviourTest {
     @MethodSource("interpreters")
     void argvStdinAndExitCodePassThrough(String python) throws Exception {
         Path program = Memflux.program("argv_exit.py");
-        Memflux.Result r = Memflux.run(dir, "from stdin\n", "run", "-q", "--python", python, "-o", "a.bin",
+        Memflux.Result r = Memflux.runWithInput(dir, "from stdin\n", "run", "-q", "--python", python, "-o", "a.bin",
                 program.toString(), "3", "--flag", "-x");
         assertEquals(3, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("argv=['" + program + "', '3', '--flag', '-x']"), r.stdout());

@@ -30,6 +30,13 @@ public final class EventBatch {
     public String[] text = new String[16];
     public int count;
     public int textCount;
+    /**
+     * The encoded bytes of exactly these records, when they were decoded from a stream
+     * (the wire); empty for batches built in code. The file stores the same record
+     * language, so the encoder copies these instead of encoding every record again.
+     */
+    public byte[] raw = new byte[CAPACITY * 8];
+    public int rawLength;
     /** Set on the last batch of a stream: no records follow. */
     public boolean endOfStream;
     /** Set when the stream failed; the batch carries no records then. */
@@ -38,6 +45,7 @@ public final class EventBatch {
     public void clear() {
         count = 0;
         textCount = 0;
+        rawLength = 0;
         endOfStream = false;
         error = null;
     }
@@ -52,6 +60,15 @@ public final class EventBatch {
         address[i] = addr;
         size[i] = sz;
         stack[i] = stk;
+    }
+
+    /** Appends {@code length} encoded bytes of the records just added (see {@link #raw}). */
+    public void appendRaw(byte[] bytes, int offset, int length) {
+        if (rawLength + length > raw.length) {
+            raw = java.util.Arrays.copyOf(raw, Math.max(raw.length * 2, rawLength + length));
+        }
+        System.arraycopy(bytes, offset, raw, rawLength, length);
+        rawLength += length;
     }
 
     public void addFrame(String function, String file, long firstLine) {
@@ -74,6 +91,8 @@ public final class EventBatch {
                 add(other.tag[i], other.address[i], other.size[i], other.stack[i]);
             }
         }
+        rawLength = 0;
+        appendRaw(other.raw, 0, other.rawLength);
         endOfStream = other.endOfStream;
         error = other.error;
     }

@@ -29,6 +29,18 @@ public final class RecordDecoder {
      *     or {@code to} when everything was decoded
      */
     public int decode(byte[] data, int from, int to, EventBatch out) throws CorruptCaptureException {
+        int end = decodeRecords(data, from, to, out);
+        // HELLO and TRAILER are framing, not stream records: they never reach a batch.
+        if (end > from && data[from] != RecordTag.HELLO && trailerAt != from) {
+            out.appendRaw(data, from, (trailerAt >= 0 ? trailerAt : end) - from);
+        }
+        return end;
+    }
+
+    private int trailerAt = -1;
+
+    private int decodeRecords(byte[] data, int from, int to, EventBatch out) throws CorruptCaptureException {
+        trailerAt = -1;
         buf = data;
         pos = from;
         limit = to;
@@ -85,7 +97,10 @@ public final class RecordDecoder {
                             records++;
                             return pos;
                         }
-                        case RecordTag.TRAILER -> trailer = readTrailer();
+                        case RecordTag.TRAILER -> {
+                            trailer = readTrailer();
+                            trailerAt = start;
+                        }
                         default -> throw new CorruptCaptureException(String.format(
                                 "unknown record tag 0x%02x after %d records", tag & 0xff, records));
                     }

@@ -31,6 +31,31 @@ public final class RecordEncoder {
         length = 0;
     }
 
+    /**
+     * Appends every record of {@code batch}: a copy of its {@link EventBatch#raw} bytes when
+     * it was decoded from a stream (the same language, so nothing to encode), otherwise
+     * record by record.
+     */
+    public void encodeAll(EventBatch batch) {
+        if (batch.rawLength == 0 || batch.count == 0) {
+            for (int i = 0; i < batch.count; i++) {
+                encode(batch, i);
+            }
+            return;
+        }
+        ensure(batch.rawLength);
+        System.arraycopy(batch.raw, 0, buf, length, batch.rawLength);
+        length += batch.rawLength;
+        // Keep the delta state in step, in case records encoded one by one follow.
+        for (int i = batch.count - 1; i >= 0; i--) {
+            byte tag = batch.tag[i];
+            if (RecordTag.isAlloc(tag) || tag == RecordTag.FREE || tag == RecordTag.MUNMAP) {
+                lastAddress = batch.address[i];
+                break;
+            }
+        }
+    }
+
     /** Appends the record at {@code i} of {@code batch}. */
     public void encode(EventBatch batch, int i) {
         ensure(64);

@@ -125,4 +125,23 @@ class RecordCodecTest {
         assertEquals(h, CaptureFileFormat.readHeader(in));
         assertArrayEquals(CaptureFileFormat.MAGIC, Arrays.copyOf(bytes, 8));
     }
+
+    @Test
+    void aDecodedBatchIsReEncodedByteForByteFromItsRawCopy() throws Exception {
+        byte[] bytes = encode(sample());
+        EventBatch decoded = new EventBatch();
+        new RecordDecoder().decode(bytes, 0, bytes.length, decoded);
+        assertEquals(bytes.length, decoded.rawLength);
+        RecordEncoder passThrough = new RecordEncoder(16);
+        passThrough.encodeAll(decoded);
+        // Records encoded one by one afterwards must still delta against the right address.
+        EventBatch more = new EventBatch();
+        more.add(RecordTag.FREE, 0x7fff_0000_1000L, 0, 0);
+        passThrough.encodeAll(more);
+        RecordEncoder reference = new RecordEncoder(16);
+        reference.encodeAll(sample());
+        reference.encodeAll(more);
+        assertArrayEquals(Arrays.copyOf(reference.buffer(), reference.length()),
+                Arrays.copyOf(passThrough.buffer(), passThrough.length()));
+    }
 }

@@ -48,9 +48,7 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
 
     /** Encodes every record of {@code batch}; true when a block is ready to seal. */
     public boolean encode(EventBatch batch) {
-        for (int i = 0; i < batch.count; i++) {
-            encoder.encode(batch, i);
-        }
+        encoder.encodeAll(batch);
         return encoder.length() >= BLOCK_SIZE || (batch.count > 0 && batch.tag[batch.count - 1] == RecordTag.END);
     }
 
