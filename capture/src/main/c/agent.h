@@ -1,0 +1,69 @@
+/* Shared internals of the memflux agent (libmemflux-agent.so). The agent records every
+ * allocation of the process it is preloaded into and writes one ordered record stream
+ * (docs/FORMAT.md) to the memflux JVM. Split by job: hooks.c interposes the allocator,
+ * pystack.c follows Python frames, stream.c encodes, buffers and writes. */
+#ifndef MEMFLUX_AGENT_H
+#define MEMFLUX_AGENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MFX_EXPORT __attribute__((visibility("default")))
+#define MFX_LIKELY(x) __builtin_expect(!!(x), 1)
+#define MFX_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* One Python frame on a thread's shadow stack. */
+struct mfx_entry {
+    void *frame;          /* PyFrameObject*, alive while it is on the stack */
+    uint32_t frame_id;    /* the code object's FRAME id */
+    uint32_t node;        /* stack node of entries [0, this]; meaningful when valid */
+    uint32_t top_parent;  /* cache for when this entry is the top: parent node ... */
+    uint32_t top_node;    /* ... and the node computed for ... */
+    int32_t top_line;     /* ... this line */
+    uint8_t valid;        /* node computed while this entry was suspended in a call */
+    uint8_t hidden;       /* memflux's own bootstrap or runpy: left out of stacks */
+};
+
+/* Per-thread state, created on the thread's first recorded event. */
+struct mfx_thread {
+    uint32_t number;      /* small, in order of first appearance */
+    uint32_t os_tid;
+    uint32_t depth;
+    uint32_t capacity;
+    struct mfx_entry *stack;
+};
+
+/* Set while tracking; read on every allocation. */
+extern volatile int mfx_tracking;
+
+/* Thread-local: non-zero while the agent itself runs on this thread, so the allocations
+ * it (or the Python API it calls) makes are not recorded. */
+extern __thread int mfx_guard;
+extern __thread struct mfx_thread *mfx_self;
+
+/* hooks.c: the real allocator, for the agent's own memory. */
+void *mfx_real_malloc(size_t size);
+void *mfx_real_realloc(void *ptr, size_t size);
+void mfx_real_free(void *ptr);
+
+/* stream.c */
+int mfx_stream_open(const char *socket_path, const char *command_line, unsigned flags, const char *python_version);
+void mfx_stream_close(int from_exit);
+void mfx_lock(void);
+void mfx_unlock(void);
+void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node); /* caller holds the lock */
+void mfx_emit_free(uintptr_t address);                              /* caller holds the lock */
+void mfx_emit_munmap(uintptr_t address, size_t length);             /* caller holds the lock */
+void mfx_emit_frame(const char *function, const char *file, long first_line); /* caller holds the lock */
+void mfx_emit_node(uint32_t parent, uint32_t frame_id, int32_t line);          /* caller holds the lock */
+struct mfx_thread *mfx_thread_state(void);                          /* creates it; guard must be set */
+
+/* pystack.c */
+int mfx_python_resolve(void);
+const char *mfx_python_version(void);
+uint32_t mfx_current_node(struct mfx_thread *t);                     /* caller holds the lock */
+void mfx_profile_install(void);
+void mfx_profile_uninstall(void);
+void mfx_python_set_bootstrap(const char *path);
+
+#endif

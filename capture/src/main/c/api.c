@@ -1,0 +1,37 @@
+/* api.c: what the bootstrap calls through ctypes.PyDLL (so with the GIL held). */
+#include "agent.h"
+
+#include <stdio.h>
+
+/* Connects to memflux, says HELLO, and starts tracking on the calling thread. */
+MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, int flags, const char *bootstrap) {
+    mfx_guard = 1;
+    if (mfx_python_resolve() != 0) {
+        fprintf(stderr, "memflux: this Python lacks a C-API function memflux needs (CPython 3.8+ is required)\n");
+        mfx_guard = 0;
+        return -1;
+    }
+    mfx_python_set_bootstrap(bootstrap);
+    int rc = mfx_stream_open(socket_path, command_line, (unsigned)flags, mfx_python_version());
+    mfx_guard = 0;
+    if (rc == 0) {
+        mfx_profile_install();
+    }
+    return rc;
+}
+
+/* Called on each new thread (threading.setprofile hook): follow its frames too. */
+MFX_EXPORT void memflux_thread_init(void) {
+    if (mfx_tracking) {
+        mfx_profile_install();
+    }
+}
+
+/* Ends tracking: END, flush, close. Objects alive now stay "still allocated". */
+MFX_EXPORT void memflux_stop(void) {
+    mfx_profile_uninstall();
+    int saved = mfx_guard;
+    mfx_guard = 1;
+    mfx_stream_close(0);
+    mfx_guard = saved;
+}

@@ -1,0 +1,331 @@
+/* pystack.c: the Python stack of every allocation, without Python headers.
+ *
+ * A C profile function on every tracked thread keeps a shadow stack of the frames being
+ * run (PyTrace_CALL pushes, PyTrace_RETURN pops). Stacks are interned as a trie of nodes
+ * (parent node, frame, line), written lazily: only when an allocation needs a node is it
+ * computed, and a NODE record is written the first time a node is seen. The line of each
+ * frame is the line executing at the allocation: the top frame's is read at each
+ * allocation; a caller's cannot change while it waits in a call, so its node is cached
+ * until a new call is pushed above it. A repeated allocation at the same line therefore
+ * costs one line lookup and no hashing.
+ *
+ * The C-API functions come from dlsym(RTLD_DEFAULT), so one build serves every CPython
+ * 3.8+, with a shared libpython or a static one (Debian's /usr/bin/python3). */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <string.h>
+
+#include "agent.h"
+#include "records.h"
+
+#define PY_TRACE_CALL 0
+#define PY_TRACE_RETURN 3
+#define HIDDEN_BIT 0x80000000u
+
+typedef int (*py_tracefunc)(void *obj, void *frame, int what, void *arg);
+
+static void (*py_SetProfile)(py_tracefunc, void *);
+static void *(*py_FrameGetCode)(void *);
+static int (*py_FrameGetLineNumber)(void *);
+static void *(*py_GetAttrString)(void *, const char *);
+static const char *(*py_UnicodeAsUTF8)(void *);
+static long (*py_LongAsLong)(void *);
+static void (*py_DecRef)(void *);
+static void (*py_ErrClear)(void);
+static const char *(*py_GetVersion)(void);
+
+static char bootstrap_path[4096];
+
+int mfx_python_resolve(void) {
+    py_SetProfile = dlsym(RTLD_DEFAULT, "PyEval_SetProfile");
+    py_FrameGetCode = dlsym(RTLD_DEFAULT, "PyFrame_GetCode"); /* 3.9+; else f_code */
+    py_FrameGetLineNumber = dlsym(RTLD_DEFAULT, "PyFrame_GetLineNumber");
+    py_GetAttrString = dlsym(RTLD_DEFAULT, "PyObject_GetAttrString");
+    py_UnicodeAsUTF8 = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
+    py_LongAsLong = dlsym(RTLD_DEFAULT, "PyLong_AsLong");
+    py_DecRef = dlsym(RTLD_DEFAULT, "Py_DecRef");
+    py_ErrClear = dlsym(RTLD_DEFAULT, "PyErr_Clear");
+    py_GetVersion = dlsym(RTLD_DEFAULT, "Py_GetVersion");
+    return py_SetProfile && py_FrameGetLineNumber && py_GetAttrString && py_UnicodeAsUTF8 && py_LongAsLong
+                   && py_DecRef && py_ErrClear && py_GetVersion
+               ? 0
+               : -1;
+}
+
+const char *mfx_python_version(void) {
+    return py_GetVersion ? py_GetVersion() : "unknown";
+}
+
+void mfx_python_set_bootstrap(const char *path) {
+    strncpy(bootstrap_path, path ? path : "", sizeof bootstrap_path - 1);
+}
+
+/* ---- code objects → frame ids (touched only in the profile function: the GIL guards it) ---- */
+
+static void **code_keys;
+static uint32_t *code_ids;
+static uint32_t code_mask;
+static uint32_t code_count;
+static uint32_t next_frame_id = 1;
+
+static inline uint32_t hash_pointer(const void *p) {
+    uint64_t x = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32);
+}
+
+static int code_table_grow(void) {
+    uint32_t capacity = code_mask ? (code_mask + 1) * 2 : 1024;
+    void **keys = mfx_real_malloc(capacity * sizeof *keys);
+    uint32_t *ids = mfx_real_malloc(capacity * sizeof *ids);
+    if (!keys || !ids) {
+        mfx_real_free(keys);
+        mfx_real_free(ids);
+        return -1;
+    }
+    memset(keys, 0, capacity * sizeof *keys);
+    for (uint32_t i = 0; code_mask && i <= code_mask; i++) {
+        if (code_keys[i]) {
+            uint32_t slot = hash_pointer(code_keys[i]) & (capacity - 1);
+            while (keys[slot]) {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            keys[slot] = code_keys[i];
+            ids[slot] = code_ids[i];
+        }
+    }
+    mfx_real_free(code_keys);
+    mfx_real_free(code_ids);
+    code_keys = keys;
+    code_ids = ids;
+    code_mask = capacity - 1;
+    return 0;
+}
+
+static const char *utf8_attribute(void *object, const char *name, char *out, size_t size) {
+    void *value = py_GetAttrString(object, name);
+    const char *text = value ? py_UnicodeAsUTF8(value) : NULL;
+    if (!text) {
+        py_ErrClear();
+        text = "?";
+    }
+    strncpy(out, text, size - 1);
+    out[size - 1] = 0;
+    if (value) {
+        py_DecRef(value);
+    }
+    return out;
+}
+
+static int is_hidden(const char *file) {
+    size_t n = strlen(file);
+    return (bootstrap_path[0] && strcmp(file, bootstrap_path) == 0)
+           || (n >= 9 && strcmp(file + n - 9, "/runpy.py") == 0) || strcmp(file, "<frozen runpy>") == 0;
+}
+
+/* The frame id of the code a frame runs, with HIDDEN_BIT for memflux's own frames. */
+static uint32_t frame_id_of(void *frame) {
+    void *code = py_FrameGetCode ? py_FrameGetCode(frame) : py_GetAttrString(frame, "f_code");
+    if (!code) {
+        py_ErrClear();
+        return HIDDEN_BIT;
+    }
+    if (code_mask) {
+        uint32_t slot = hash_pointer(code) & code_mask;
+        while (code_keys[slot]) {
+            if (code_keys[slot] == code) {
+                py_DecRef(code);
+                return code_ids[slot];
+            }
+            slot = (slot + 1) & code_mask;
+        }
+    }
+    if ((code_count + 1) * 2 > code_mask + 1 && code_table_grow() != 0) {
+        py_DecRef(code);
+        return HIDDEN_BIT;
+    }
+    /* First sight of this code object: keep our reference for good, so its address is
+     * never reused by another code object while the capture runs. */
+    static char function[1024];
+    static char file[4096];
+    utf8_attribute(code, "co_name", function, sizeof function);
+    utf8_attribute(code, "co_filename", file, sizeof file);
+    long first_line = 0;
+    void *line = py_GetAttrString(code, "co_firstlineno");
+    if (line) {
+        first_line = py_LongAsLong(line);
+        py_DecRef(line);
+    }
+    py_ErrClear();
+    uint32_t id = next_frame_id++;
+    mfx_lock();
+    mfx_emit_frame(function, file, first_line);
+    mfx_unlock();
+    if (is_hidden(file)) {
+        id |= HIDDEN_BIT;
+    }
+    uint32_t slot = hash_pointer(code) & code_mask;
+    while (code_keys[slot]) {
+        slot = (slot + 1) & code_mask;
+    }
+    code_keys[slot] = code;
+    code_ids[slot] = id;
+    code_count++;
+    return id;
+}
+
+/* ---- stack nodes (touched under the stream lock) ---- */
+
+struct node_slot {
+    uint32_t parent;
+    uint32_t frame_id;
+    int32_t line;
+    uint32_t node; /* 0 = empty */
+};
+
+static struct node_slot *nodes;
+static uint32_t node_mask;
+static uint32_t node_count;
+
+static inline uint32_t hash_node(uint32_t parent, uint32_t frame_id, int32_t line) {
+    uint64_t x = ((uint64_t)parent << 32 | frame_id) * 0x9E3779B97F4A7C15ull;
+    x ^= (uint64_t)(uint32_t)line * 0xC2B2AE3D27D4EB4Full;
+    return (uint32_t)(x >> 29);
+}
+
+static int node_table_grow(void) {
+    uint32_t capacity = node_mask ? (node_mask + 1) * 2 : 4096;
+    struct node_slot *table = mfx_real_malloc(capacity * sizeof *table);
+    if (!table) {
+        return -1;
+    }
+    memset(table, 0, capacity * sizeof *table);
+    for (uint32_t i = 0; node_mask && i <= node_mask; i++) {
+        struct node_slot *s = &nodes[i];
+        if (s->node) {
+            uint32_t slot = hash_node(s->parent, s->frame_id, s->line) & (capacity - 1);
+            while (table[slot].node) {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            table[slot] = *s;
+        }
+    }
+    mfx_real_free(nodes);
+    nodes = table;
+    node_mask = capacity - 1;
+    return 0;
+}
+
+static uint32_t intern(uint32_t parent, uint32_t frame_id, int32_t line) {
+    if ((node_count + 1) * 2 > node_mask + 1 && node_table_grow() != 0) {
+        return parent;
+    }
+    uint32_t slot = hash_node(parent, frame_id, line) & node_mask;
+    while (nodes[slot].node) {
+        struct node_slot *s = &nodes[slot];
+        if (s->parent == parent && s->frame_id == frame_id && s->line == line) {
+            return s->node;
+        }
+        slot = (slot + 1) & node_mask;
+    }
+    uint32_t node = ++node_count;
+    nodes[slot] = (struct node_slot){parent, frame_id, line, node};
+    mfx_emit_node(parent, frame_id, line);
+    return node;
+}
+
+uint32_t mfx_current_node(struct mfx_thread *t) {
+    int top = (int)t->depth - 1;
+    if (top < 0) {
+        return 0;
+    }
+    /* Cached nodes are valid from the bottom up to some entry: find it, compute above. */
+    int j = top - 1;
+    while (j >= 0 && !t->stack[j].valid) {
+        j--;
+    }
+    uint32_t parent = j >= 0 ? t->stack[j].node : 0;
+    for (int k = j + 1; k < top; k++) {
+        struct mfx_entry *e = &t->stack[k];
+        if (!e->hidden) {
+            parent = intern(parent, e->frame_id, py_FrameGetLineNumber(e->frame));
+        }
+        e->node = parent;
+        e->valid = 1;
+    }
+    struct mfx_entry *e = &t->stack[top];
+    if (e->hidden) {
+        return parent;
+    }
+    int32_t line = py_FrameGetLineNumber(e->frame);
+    if (e->top_node && e->top_line == line && e->top_parent == parent) {
+        return e->top_node;
+    }
+    e->top_node = intern(parent, e->frame_id, line);
+    e->top_line = line;
+    e->top_parent = parent;
+    return e->top_node;
+}
+
+/* ---- the profile function ---- */
+
+static void push(void *frame) {
+    struct mfx_thread *t = mfx_thread_state();
+    if (!t) {
+        return;
+    }
+    if (t->depth == t->capacity) {
+        uint32_t capacity = t->capacity ? t->capacity * 2 : 128;
+        struct mfx_entry *stack = mfx_real_realloc(t->stack, capacity * sizeof *stack);
+        if (!stack) {
+            return;
+        }
+        t->stack = stack;
+        t->capacity = capacity;
+    }
+    uint32_t id = frame_id_of(frame);
+    if (t->depth > 0) {
+        t->stack[t->depth - 1].valid = 0; /* it ran since: its line may have moved */
+    }
+    struct mfx_entry *e = &t->stack[t->depth++];
+    e->frame = frame;
+    e->frame_id = id & ~HIDDEN_BIT;
+    e->hidden = (id & HIDDEN_BIT) != 0;
+    e->valid = 0;
+    e->top_node = 0;
+}
+
+static int profile(void *obj, void *frame, int what, void *arg) {
+    (void)obj;
+    (void)arg;
+    if (MFX_UNLIKELY(!mfx_tracking)) {
+        return 0;
+    }
+    if (what == PY_TRACE_CALL) {
+        int saved = mfx_guard;
+        mfx_guard = 1;
+        push(frame);
+        mfx_guard = saved;
+    } else if (what == PY_TRACE_RETURN) {
+        struct mfx_thread *t = mfx_self;
+        /* Frames already running when tracking began return without a push. */
+        if (t && t->depth > 0 && t->stack[t->depth - 1].frame == frame) {
+            t->depth--;
+        }
+    }
+    return 0;
+}
+
+void mfx_profile_install(void) {
+    int saved = mfx_guard;
+    mfx_guard = 1;
+    mfx_thread_state();
+    py_SetProfile(profile, NULL);
+    mfx_guard = saved;
+}
+
+void mfx_profile_uninstall(void) {
+    int saved = mfx_guard;
+    mfx_guard = 1;
+    py_SetProfile(NULL, NULL);
+    mfx_guard = saved;
+}

@@ -1,0 +1,377 @@
+/* stream.c: the one ordered record stream of this process.
+ *
+ * Every record goes into one 64 KiB buffer under one lock, so the order of the stream
+ * is the order of the events (a FREE can never overtake the ALLOC it frees). Under the
+ * GIL, Python threads seldom contend for it. The buffer is written to the socket when
+ * full, every 10 ms by the ticker thread (which also adds TIME and MEMORY records), and
+ * when tracking stops. A full socket blocks the writer: the program slows, nothing is
+ * dropped. If a write fails the collector is gone, and tracking ends for good. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "records.h"
+
+#define BUFFER_SIZE (64 * 1024)
+#define MAX_FIXED_RECORD 64   /* the largest record without strings, with room to spare */
+#define MAX_NAME 4096         /* longer function or file names are cut */
+
+volatile int mfx_tracking;
+__thread int mfx_guard __attribute__((tls_model("initial-exec")));
+__thread struct mfx_thread *mfx_self __attribute__((tls_model("initial-exec")));
+
+static uint8_t buffer[BUFFER_SIZE];
+static size_t used;
+static int sock = -1;
+static volatile int lock_word;
+static uintptr_t last_address;
+static uint32_t last_thread;
+static uint32_t thread_count;
+static uint64_t events_since_tick;
+
+static pthread_t ticker;
+static volatile int ticker_running;
+static struct timespec start_time;
+static uint64_t last_time_ms;
+static uint64_t last_rss;
+static pthread_key_t thread_key;
+static int atfork_registered;
+
+/* A test-and-test-and-set spinlock: uncontended it is one atomic exchange and one
+ * store. A holder may be blocked writing to a full socket, so waiters yield. */
+void mfx_lock(void) {
+    for (int spins = 0; __atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE); spins++) {
+        while (__atomic_load_n(&lock_word, __ATOMIC_RELAXED)) {
+            if (spins++ < 100) {
+                __builtin_ia32_pause();
+            } else {
+                sched_yield();
+            }
+        }
+    }
+}
+
+void mfx_unlock(void) {
+    __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- encoding (caller holds the lock) ---- */
+
+static inline void put_u8(uint8_t v) {
+    buffer[used++] = v;
+}
+
+static inline void put_uvar(uint64_t v) {
+    while (v >= 0x80) {
+        buffer[used++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    buffer[used++] = (uint8_t)v;
+}
+
+static inline void put_address(uintptr_t address) {
+    int64_t delta = (int64_t)(address - last_address);
+    last_address = address;
+    put_uvar(((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63));
+}
+
+static void put_string(const char *s) {
+    size_t n = s ? strlen(s) : 0;
+    if (n > MAX_NAME) {
+        n = MAX_NAME;
+    }
+    put_uvar(n);
+    memcpy(buffer + used, s, n);
+    used += n;
+}
+
+static void write_all(const uint8_t *data, size_t length) {
+    while (length > 0 && sock >= 0) {
+        ssize_t n = send(sock, data, length, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            /* The collector is gone: stop for good, let the program run on untouched. */
+            mfx_tracking = 0;
+            close(sock);
+            sock = -1;
+            return;
+        }
+        data += n;
+        length -= (size_t)n;
+    }
+}
+
+static void flush(void) {
+    if (used > 0) {
+        write_all(buffer, used);
+        used = 0;
+    }
+}
+
+static inline void reserve(size_t bytes) {
+    if (MFX_UNLIKELY(used + bytes > BUFFER_SIZE)) {
+        flush();
+    }
+}
+
+/* A THREAD record whenever the event's thread differs from the last event's. */
+static inline void switch_thread(void) {
+    struct mfx_thread *t = mfx_self;
+    uint32_t number = t ? t->number : 0;
+    if (MFX_UNLIKELY(number != last_thread)) {
+        reserve(MAX_FIXED_RECORD);
+        put_u8(MFX_TAG_THREAD);
+        put_uvar(number);
+        put_uvar(t ? t->os_tid : 0);
+        last_thread = number;
+    }
+}
+
+void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node) {
+    switch_thread();
+    reserve(MAX_FIXED_RECORD);
+    put_u8((uint8_t)(MFX_TAG_ALLOC + kind));
+    put_address(address);
+    put_uvar(size);
+    put_uvar(node);
+    events_since_tick++;
+}
+
+void mfx_emit_free(uintptr_t address) {
+    switch_thread();
+    reserve(MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_FREE);
+    put_address(address);
+    events_since_tick++;
+}
+
+void mfx_emit_munmap(uintptr_t address, size_t length) {
+    switch_thread();
+    reserve(MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_MUNMAP);
+    put_address(address);
+    put_uvar(length);
+    events_since_tick++;
+}
+
+void mfx_emit_frame(const char *function, const char *file, long first_line) {
+    reserve(2 * MAX_NAME + MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_FRAME);
+    put_string(function);
+    put_string(file);
+    put_uvar(first_line > 0 ? (uint64_t)first_line : 0);
+}
+
+void mfx_emit_node(uint32_t parent, uint32_t frame_id, int32_t line) {
+    reserve(MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_NODE);
+    put_uvar(parent);
+    put_uvar(frame_id);
+    put_uvar(line > 0 ? (uint64_t)line : 0);
+}
+
+/* ---- threads ---- */
+
+static void forget_thread(void *state) {
+    struct mfx_thread *t = state;
+    mfx_guard = 1;
+    mfx_self = NULL;
+    mfx_real_free(t->stack);
+    mfx_real_free(t);
+    mfx_guard = 0;
+}
+
+struct mfx_thread *mfx_thread_state(void) {
+    struct mfx_thread *t = mfx_self;
+    if (MFX_LIKELY(t != NULL)) {
+        return t;
+    }
+    t = mfx_real_malloc(sizeof *t);
+    if (!t) {
+        return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    t->os_tid = (uint32_t)syscall(SYS_gettid);
+    mfx_lock();
+    t->number = ++thread_count;
+    mfx_unlock();
+    mfx_self = t;
+    pthread_setspecific(thread_key, t);
+    return t;
+}
+
+/* ---- the ticker ---- */
+
+static uint64_t now_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)(now.tv_sec - start_time.tv_sec) * 1000
+           + (uint64_t)((now.tv_nsec - start_time.tv_nsec) / 1000000);
+}
+
+static uint64_t read_rss(void) {
+    char text[128];
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    text[n] = 0;
+    unsigned long size = 0, resident = 0;
+    if (sscanf(text, "%lu %lu", &size, &resident) != 2) {
+        return 0;
+    }
+    return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static void *tick(void *unused) {
+    (void)unused;
+    mfx_guard = 1; /* this thread's own allocations are never recorded */
+    struct timespec period = {0, 10 * 1000 * 1000};
+    while (ticker_running) {
+        nanosleep(&period, NULL);
+        uint64_t rss = read_rss();
+        mfx_lock();
+        if (!mfx_tracking) {
+            mfx_unlock();
+            break;
+        }
+        uint64_t ms = now_ms();
+        if (events_since_tick > 0 && ms > last_time_ms) {
+            reserve(MAX_FIXED_RECORD);
+            put_u8(MFX_TAG_TIME);
+            put_uvar(ms - last_time_ms);
+            last_time_ms = ms;
+            events_since_tick = 0;
+        }
+        if (rss != last_rss && rss != 0) {
+            reserve(MAX_FIXED_RECORD);
+            put_u8(MFX_TAG_MEMORY);
+            put_uvar(rss);
+            last_rss = rss;
+        }
+        flush();
+        mfx_unlock();
+    }
+    return NULL;
+}
+
+/* ---- fork: a child is not tracked (it would write into the parent's stream) ---- */
+
+static void before_fork(void) {
+    mfx_lock();
+}
+
+static void after_fork_parent(void) {
+    mfx_unlock();
+}
+
+static void after_fork_child(void) {
+    mfx_tracking = 0;
+    used = 0;
+    if (sock >= 0) {
+        close(sock);
+        sock = -1;
+    }
+    ticker_running = 0;
+    mfx_unlock();
+}
+
+/* ---- start and stop ---- */
+
+int mfx_stream_open(const char *socket_path, const char *command_line, unsigned flags, const char *python_version) {
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    if (strlen(socket_path) >= sizeof address.sun_path) {
+        fprintf(stderr, "memflux: socket path too long: %s\n", socket_path);
+        return -1;
+    }
+    strcpy(address.sun_path, socket_path);
+    /* CLOEXEC: programs the user's program execs must not inherit the stream. */
+    sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (sock < 0 || connect(sock, (struct sockaddr *)&address, sizeof address) != 0) {
+        fprintf(stderr, "memflux: cannot connect to %s: %s\n", socket_path, strerror(errno));
+        if (sock >= 0) {
+            close(sock);
+            sock = -1;
+        }
+        return -1;
+    }
+    if (!atfork_registered) {
+        pthread_key_create(&thread_key, forget_thread);
+        pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+        atfork_registered = 1;
+    }
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    clock_gettime(CLOCK_MONOTONIC, &start_time);
+    last_time_ms = 0;
+
+    mfx_lock();
+    used = 0;
+    last_address = 0;
+    last_thread = 0;
+    reserve(2 * MAX_NAME + 4 * MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_HELLO);
+    put_uvar((uint64_t)getpid());
+    put_uvar((uint64_t)getppid());
+    put_uvar((uint64_t)wall.tv_sec * 1000 + (uint64_t)wall.tv_nsec / 1000000);
+    put_uvar(flags);
+    put_string(python_version);
+    put_string(command_line);
+    flush();
+    mfx_tracking = sock >= 0;
+    mfx_unlock();
+    if (!mfx_tracking) {
+        return -1;
+    }
+    ticker_running = 1;
+    if (pthread_create(&ticker, NULL, tick, NULL) != 0) {
+        ticker_running = 0;
+    }
+    return 0;
+}
+
+void mfx_stream_close(int from_exit) {
+    mfx_lock();
+    int was_tracking = mfx_tracking;
+    mfx_tracking = 0;
+    if (was_tracking) {
+        uint64_t ms = now_ms();
+        reserve(2 * MAX_FIXED_RECORD);
+        if (ms > last_time_ms) {
+            put_u8(MFX_TAG_TIME);
+            put_uvar(ms - last_time_ms);
+            last_time_ms = ms;
+        }
+        put_u8(MFX_TAG_END);
+        flush();
+    }
+    mfx_unlock();
+    if (ticker_running) {
+        ticker_running = 0;
+        if (!from_exit) {
+            pthread_join(ticker, NULL);
+        }
+    }
+    if (!from_exit && sock >= 0) {
+        close(sock);
+        sock = -1;
+    }
+}
