@@ -87,7 +87,9 @@ class AllocationCountsTest {
         LocationTotals.Row first = summary.rows().get(0);
         assertEquals(bigLine, first.location.line());
         assertEquals(program.toString(), first.location.file());
-        assertEquals(big, first.ownBytes);
+        // The 100 bytearrays, plus the list's own item array (CPython over-allocates it as it
+        // grows: 108 slots of 8 bytes on 3.11), which is allocated at the same line.
+        assertTrue(first.ownBytes >= big && first.ownBytes <= big + 1024, "own bytes " + first.ownBytes);
 
         Programs.Site kept = Programs.site(analysis.totals(), "<listcomp>", program.toString(), smallLine);
         assertEquals(small, kept.liveAtEnd());

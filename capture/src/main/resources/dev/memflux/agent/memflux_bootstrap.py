@@ -67,11 +67,14 @@ def _prepare(mode, target, args):
     raise SystemExit("memflux bootstrap: unknown mode " + mode)
 
 
-def _user_traceback(tb):
-    """The traceback without this file's frames, as python would print it."""
+def _report(etype, value, tb):
+    """Prints the traceback as python would: without this file's frames. The default
+    excepthook reads value.__traceback__, so that is what gets trimmed."""
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next
-    return tb
+    if value is not None:
+        value = value.with_traceback(tb)
+    sys.excepthook(etype, value, tb)
 
 
 def main():
@@ -109,11 +112,9 @@ def main():
         raise
     except KeyboardInterrupt:
         interrupted = True
-        etype, value, tb = sys.exc_info()
-        sys.excepthook(etype, value, _user_traceback(tb))
+        _report(*sys.exc_info())
     except BaseException:
-        etype, value, tb = sys.exc_info()
-        sys.excepthook(etype, value, _user_traceback(tb))
+        _report(*sys.exc_info())
         exit_code = 1
     finally:
         threading.setprofile(None)
