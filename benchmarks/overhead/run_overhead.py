@@ -31,13 +31,15 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--python", default="python3")
-    p.add_argument("--jar", default=os.path.join(ROOT, "cli", "target", "memflux.jar"))
+    p.add_argument("--memflux", default=os.path.join(ROOT, "memflux"),
+                   help="the memflux launcher (default: ./memflux, as a user runs it)")
     p.add_argument("--memflux-arg", action="append", default=[], help="extra flag for memflux run (e.g. --native)")
     p.add_argument("--workload", action="append", help="only these workloads")
     args = p.parse_args()
-    if not os.path.exists(args.jar):
-        sys.exit(f"run_overhead: {args.jar} is missing; build first (./memflux --version)")
-    memflux = ["java", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-jar", args.jar]
+    memflux = [args.memflux]
+    # One untimed run: builds memflux if needed and its class-data archive.
+    subprocess.run(memflux + ["run", "-q", "-f", "-o", os.path.join(tempfile.gettempdir(), "memflux-warmup.bin"),
+                              "-c", "pass"], check=True)
     print(f"python: {args.python}; runs: {args.runs}; memflux flags: {' '.join(args.memflux_arg) or '(none)'}")
     print(f"{'workload':<16}{'python3 s':>11}{'memflux s':>11}{'slowdown':>10}{'events':>12}{'bytes/event':>13}")
     with tempfile.TemporaryDirectory() as tmp:

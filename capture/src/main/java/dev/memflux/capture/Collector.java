@@ -88,6 +88,32 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
+     * The whole of the collector thread's work: wait for the agent's HELLO, then pump its
+     * stream into the ring. If the program ends before tracking starts, the ring gets an
+     * empty end of stream and {@link #hello()} stays null.
+     */
+    public void collect(EventRing ring, BooleanSupplier programAlive) {
+        try {
+            if (awaitHello(programAlive) != null) {
+                pump(ring);
+                return;
+            }
+            long sequence = ring.claim();
+            ring.get(sequence).endOfStream = true;
+            ring.publish(sequence);
+        } catch (IOException | CorruptCaptureException e) {
+            long sequence = ring.claim();
+            ring.get(sequence).error = e;
+            ring.publish(sequence);
+        }
+    }
+
+    /** The agent's HELLO, once it arrived; null before, or if the program never started tracking. */
+    public CaptureHeader hello() {
+        return decoder.hello();
+    }
+
+    /**
      * Reads the agent's stream to its end, publishing batches on the ring; the last
      * batch published has {@code endOfStream} set, or {@code error} when the stream broke.
      * Whatever one read brings is published at once, so a slow program's events are not

@@ -227,27 +227,33 @@ final class RunCommand implements Callable<Integer> {
                     return ExitCodes.INPUT;
                 }
                 Signals.forwardTo(process);
-                CaptureHeader hello = collector.awaitHello(process::isAlive);
-                if (hello == null) {
-                    // The program ended before tracking started (it said why on its stderr).
-                    return process.waitFor();
-                }
-                int flags = hello.flags() | (compress ? RecordTag.FLAG_COMPRESSED : 0);
-                CaptureHeader header = new CaptureHeader(hello.pid(), hello.ppid(), hello.startMillis(), flags,
-                        hello.pythonVersion(), hello.commandLine(), Version.VERSION);
+                // Built while the interpreter starts, so the JVM's class loading overlaps it.
                 EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-                CapturePipeline pipeline = new CapturePipeline(out, header, compress);
+                CapturePipeline pipeline = new CapturePipeline(out, () -> header(collector.hello()), compress);
                 var result = pipeline.run(new RingFlux(ring)).toFuture();
-                Thread pump = new Thread(() -> collector.pump(ring), "memflux-collector");
+                Thread pump = new Thread(() -> collector.collect(ring, process::isAlive), "memflux-collector");
                 pump.setDaemon(true);
                 pump.start();
                 int exitCode = process.waitFor();
                 Aggregator totals = result.get();
+                if (collector.hello() == null) {
+                    // The program ended before tracking started (it said why on its stderr).
+                    return exitCode;
+                }
                 if (!quiet) {
                     report(totals, pipeline.fileBytes(), collector.sawEnd());
                 }
                 return exitCode;
             }
+        }
+
+        private CaptureHeader header(CaptureHeader hello) {
+            if (hello == null) {
+                return null;
+            }
+            int flags = hello.flags() | (compress ? RecordTag.FLAG_COMPRESSED : 0);
+            return new CaptureHeader(hello.pid(), hello.ppid(), hello.startMillis(), flags, hello.pythonVersion(),
+                    hello.commandLine(), Version.VERSION);
         }
 
         private void report(Aggregator totals, long fileBytes, boolean ended) {

@@ -8,6 +8,7 @@ import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.Lz4BlockEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -21,7 +22,8 @@ public final class CapturePipeline {
     private final FileSink file;
     private final boolean compress;
 
-    public CapturePipeline(Path output, CaptureHeader header, boolean compress) throws IOException {
+    /** @param header the file's header, asked for when the first block is written; null: no capture */
+    public CapturePipeline(Path output, Supplier<CaptureHeader> header, boolean compress) {
         this.compress = compress;
         this.file = new FileSink(output, header);
     }

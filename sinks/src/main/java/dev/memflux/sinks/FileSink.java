@@ -12,30 +12,52 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Writes the capture file: the header at creation, then each block as it comes. Each
- * block is handed to the OS as soon as it is written, so if memflux is killed the file
- * still holds every whole block written before.
+ * Writes the capture file: the header, then each block as it comes. Each block is handed
+ * to the OS as soon as it is written, so if memflux is killed the file still holds every
+ * whole block written before. The file is created with the first block, when the header
+ * is known (the agent's HELLO precedes every record); a capture that never started
+ * leaves no file.
  *
  * <p>Runs on the pipeline thread and blocks on the disk.
  */
 public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
-    private final OutputStream out;
+    private final Path path;
+    private final Supplier<CaptureHeader> header;
     private final ByteBuffer frame = ByteBuffer.allocate(CaptureFileFormat.BLOCK_FRAME_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private OutputStream out;
+    private boolean noCapture;
     private long bytesWritten;
 
-    public FileSink(Path path, CaptureHeader header) throws IOException {
-        out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
-        byte[] head = CaptureFileFormat.encodeHeader(header);
-        out.write(head);
-        out.flush();
-        bytesWritten = head.length;
+    /** @param header the file's header; null from it means no capture happened */
+    public FileSink(Path path, Supplier<CaptureHeader> header) {
+        this.path = path;
+        this.header = header;
+    }
+
+    private boolean open() throws IOException {
+        if (out == null && !noCapture) {
+            CaptureHeader h = header.get();
+            if (h == null) {
+                noCapture = true;
+                return false;
+            }
+            out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
+            byte[] head = CaptureFileFormat.encodeHeader(h);
+            out.write(head);
+            bytesWritten = head.length;
+        }
+        return out != null;
     }
 
     @Override
     public void accept(EncodedBlock block) {
         try {
+            if (!open()) {
+                return;
+            }
             frame.clear();
             frame.putInt(block.rawLength).putInt(block.storedLength).putInt(block.checksum);
             out.write(frame.array(), 0, CaptureFileFormat.BLOCK_FRAME_BYTES);
@@ -53,6 +75,8 @@ public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        out.close();
+        if (out != null) {
+            out.close();
+        }
     }
 }

@@ -55,7 +55,7 @@ class CaptureFileTest {
     private Path write(String name, boolean compress, boolean withEnd) throws Exception {
         Path file = dir.resolve(name);
         CaptureHeader header = compress ? HEADER : HEADER.withFlags(0);
-        Aggregator totals = new CapturePipeline(file, header, compress).run(program(withEnd)).block();
+        Aggregator totals = new CapturePipeline(file, () -> header, compress).run(program(withEnd)).block();
         assertNotNull(totals);
         return file;
     }
@@ -114,6 +114,13 @@ class CaptureFileTest {
         }
         var e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file, false));
         assertTrue(e.getMessage().contains("at byte"), e.getMessage());
+    }
+
+    @Test
+    void aCaptureThatNeverStartedLeavesNoFile() throws Exception {
+        Path file = dir.resolve("never.bin");
+        new CapturePipeline(file, () -> null, true).run(Flux.empty()).block();
+        assertFalse(Files.exists(file));
     }
 
     @Test

@@ -151,6 +151,7 @@ public final class StatsReport {
         j.field("start_time", Units.timestamp(h.startMillis()));
         j.field("end_time", Units.timestamp(h.startMillis() + analysis.durationMillis()));
         j.field("total_allocations", a.allocations());
+        j.field("total_frees", a.frees());
         j.field("total_frames", a.stacks().frameCount() - 1);
         j.field("peak_memory", a.peakBytes());
         j.field("peak_memory_time_ms", a.peakMillis());
