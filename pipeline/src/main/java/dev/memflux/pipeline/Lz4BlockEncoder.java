@@ -23,6 +23,12 @@ import reactor.core.publisher.Mono;
 public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<EncodedBlock>> {
     /** Raw bytes per block: big enough for lz4 to find the loop's repetitions, small enough to lose little in a crash. */
     public static final int BLOCK_SIZE = 256 * 1024;
+    /**
+     * A block is also sealed once this much capture time passed since the last one, so a
+     * slow program's records reach the disk too: if memflux is killed, at most about a
+     * second of them is lost.
+     */
+    public static final long BLOCK_MILLIS = 1000;
 
     private final boolean compress;
     private final Supplier<Trailer> trailer;
@@ -30,6 +36,7 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
     private final CRC32C crc = new CRC32C();
     private final EncodedBlock block = new EncodedBlock();
+    private long millisSinceBlock;
 
     public Lz4BlockEncoder(boolean compress, Supplier<Trailer> trailer) {
         this.compress = compress;
@@ -49,7 +56,14 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     /** Encodes every record of {@code batch}; true when a block is ready to seal. */
     public boolean encode(EventBatch batch) {
         encoder.encodeAll(batch);
-        return encoder.length() >= BLOCK_SIZE || (batch.count > 0 && batch.tag[batch.count - 1] == RecordTag.END);
+        final byte[] tags = batch.tag;
+        for (int i = 0; i < batch.count; i++) {
+            if (tags[i] == RecordTag.TIME) {
+                millisSinceBlock += batch.address[i];
+            }
+        }
+        return encoder.length() >= BLOCK_SIZE || millisSinceBlock >= BLOCK_MILLIS
+                || (batch.count > 0 && tags[batch.count - 1] == RecordTag.END);
     }
 
     /** The last block: whatever is pending plus the trailer. */
@@ -82,6 +96,7 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
             block.storedLength = rawLength;
         }
         encoder.reset();
+        millisSinceBlock = 0;
         return block;
     }
 }

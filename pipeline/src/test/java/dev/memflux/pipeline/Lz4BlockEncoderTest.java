@@ -78,6 +78,19 @@ class Lz4BlockEncoderTest {
     }
 
     @Test
+    void aSlowStreamIsSealedIntoABlockEverySecondOfCaptureTime() {
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true, () -> TRAILER);
+        // A program allocating once every 100 ms: ten batches make a second.
+        for (int tick = 1; tick <= 25; tick++) {
+            boolean sealed = encoder.encode(new Batches().time(100).malloc(0x1000L * tick, 64, 0).build());
+            assertEquals(tick % 10 == 0, sealed, "tick " + tick);
+            if (sealed) {
+                encoder.seal();
+            }
+        }
+    }
+
+    @Test
     void anUpstreamErrorPassesThrough() {
         StepVerifier.create(Flux.<EventBatch>error(new IllegalStateException("boom"))
                         .transform(new Lz4BlockEncoder(true, () -> TRAILER)))
