@@ -58,12 +58,21 @@ void mfx_emit_frame(const char *function, const char *file, long first_line); /*
 void mfx_emit_node(uint32_t parent, uint32_t frame_id, int32_t line);          /* caller holds the lock */
 struct mfx_thread *mfx_thread_state(void);                          /* creates it; guard must be set */
 
-/* pystack.c */
+/* pystack.c: frames, nodes, and the profile-function stack source */
+#define MFX_HIDDEN_FRAME 0x80000000u /* in a frame id: memflux's own frame, left out of stacks */
 int mfx_python_resolve(void);
 const char *mfx_python_version(void);
+void mfx_python_set_bootstrap(const char *path);
+void mfx_use_frame_walk(int on);
 uint32_t mfx_current_node(struct mfx_thread *t);                     /* caller holds the lock */
+uint32_t mfx_frame_id_of_code(void *code);                           /* caller holds the lock */
+uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line); /* caller holds the lock */
 void mfx_profile_install(void);
 void mfx_profile_uninstall(void);
-void mfx_python_set_bootstrap(const char *path);
+
+/* pywalk.c: the frame-walk stack source (CPython 3.11) */
+int mfx_walk_validate(const char *version);
+uint32_t mfx_walk_node(void);                                       /* caller holds the lock */
+void mfx_walk_forget_thread(void);
 
 #endif

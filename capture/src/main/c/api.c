@@ -2,6 +2,18 @@
 #include "agent.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* MEMFLUX_STACK_SOURCE=profile forces the profile function (tests cover both sources).
+ * Read at load time: the bootstrap removes MEMFLUX_* variables before tracking starts. */
+static int force_profile;
+static int walking;
+
+__attribute__((constructor)) static void read_settings(void) {
+    const char *source = getenv("MEMFLUX_STACK_SOURCE");
+    force_profile = source && strcmp(source, "profile") == 0;
+}
 
 /* Connects to memflux, says HELLO, and starts tracking on the calling thread. */
 MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, int flags, const char *bootstrap) {
@@ -13,11 +25,19 @@ MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, 
     }
     mfx_python_set_bootstrap(bootstrap);
     int rc = mfx_stream_open(socket_path, command_line, (unsigned)flags, mfx_python_version());
+    walking = rc == 0 && !force_profile && mfx_walk_validate(mfx_python_version()) == 0;
+    mfx_use_frame_walk(walking);
     mfx_guard = 0;
-    if (rc == 0) {
+    if (rc == 0 && !walking) {
         mfx_profile_install();
     }
     return rc;
+}
+
+/* 0: stacks are read from the interpreter's frames; 1: a profile function on every
+ * thread keeps them, and the bootstrap must install it on new threads. */
+MFX_EXPORT int memflux_stack_source(void) {
+    return walking ? 0 : 1;
 }
 
 /* Called on each new thread (threading.setprofile hook): follow its frames too. */
@@ -29,7 +49,9 @@ MFX_EXPORT void memflux_thread_init(void) {
 
 /* Ends tracking: END, flush, close. Objects alive now stay "still allocated". */
 MFX_EXPORT void memflux_stop(void) {
-    mfx_profile_uninstall();
+    if (!walking) {
+        mfx_profile_uninstall();
+    }
     int saved = mfx_guard;
     mfx_guard = 1;
     mfx_stream_close(0);

@@ -20,7 +20,6 @@
 
 #define PY_TRACE_CALL 0
 #define PY_TRACE_RETURN 3
-#define HIDDEN_BIT 0x80000000u
 
 typedef int (*py_tracefunc)(void *obj, void *frame, int what, void *arg);
 
@@ -31,6 +30,8 @@ static void *(*py_GetAttrString)(void *, const char *);
 static const char *(*py_UnicodeAsUTF8)(void *);
 static long (*py_LongAsLong)(void *);
 static void (*py_DecRef)(void *);
+static void (*py_IncRef)(void *);
+static int (*py_GILStateCheck)(void);
 static void (*py_ErrClear)(void);
 static const char *(*py_GetVersion)(void);
 
@@ -44,10 +45,12 @@ int mfx_python_resolve(void) {
     py_UnicodeAsUTF8 = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
     py_LongAsLong = dlsym(RTLD_DEFAULT, "PyLong_AsLong");
     py_DecRef = dlsym(RTLD_DEFAULT, "Py_DecRef");
+    py_IncRef = dlsym(RTLD_DEFAULT, "Py_IncRef");
+    py_GILStateCheck = dlsym(RTLD_DEFAULT, "PyGILState_Check");
     py_ErrClear = dlsym(RTLD_DEFAULT, "PyErr_Clear");
     py_GetVersion = dlsym(RTLD_DEFAULT, "Py_GetVersion");
     return py_SetProfile && py_FrameGetLineNumber && py_GetAttrString && py_UnicodeAsUTF8 && py_LongAsLong
-                   && py_DecRef && py_ErrClear && py_GetVersion
+                   && py_DecRef && py_IncRef && py_GILStateCheck && py_ErrClear && py_GetVersion
                ? 0
                : -1;
 }
@@ -122,29 +125,26 @@ static int is_hidden(const char *file) {
            || (n >= 9 && strcmp(file + n - 9, "/runpy.py") == 0) || strcmp(file, "<frozen runpy>") == 0;
 }
 
-/* The frame id of the code a frame runs, with HIDDEN_BIT for memflux's own frames. */
-static uint32_t frame_id_of(void *frame) {
-    void *code = py_FrameGetCode ? py_FrameGetCode(frame) : py_GetAttrString(frame, "f_code");
-    if (!code) {
-        py_ErrClear();
-        return HIDDEN_BIT;
-    }
+/* Looks a code object up; 0 when it was never seen. */
+static uint32_t lookup_code(void *code) {
     if (code_mask) {
         uint32_t slot = hash_pointer(code) & code_mask;
         while (code_keys[slot]) {
             if (code_keys[slot] == code) {
-                py_DecRef(code);
                 return code_ids[slot];
             }
             slot = (slot + 1) & code_mask;
         }
     }
+    return 0;
+}
+
+/* First sight of a code object (GIL held): keep a reference for good, so its address is
+ * never reused by another code object while the capture runs, and write its FRAME. */
+static uint32_t register_code(void *code, int lock_held) {
     if ((code_count + 1) * 2 > code_mask + 1 && code_table_grow() != 0) {
-        py_DecRef(code);
-        return HIDDEN_BIT;
+        return MFX_HIDDEN_FRAME;
     }
-    /* First sight of this code object: keep our reference for good, so its address is
-     * never reused by another code object while the capture runs. */
     static char function[1024];
     static char file[4096];
     utf8_attribute(code, "co_name", function, sizeof function);
@@ -156,12 +156,17 @@ static uint32_t frame_id_of(void *frame) {
         py_DecRef(line);
     }
     py_ErrClear();
+    py_IncRef(code);
     uint32_t id = next_frame_id++;
-    mfx_lock();
+    if (!lock_held) {
+        mfx_lock();
+    }
     mfx_emit_frame(function, file, first_line);
-    mfx_unlock();
+    if (!lock_held) {
+        mfx_unlock();
+    }
     if (is_hidden(file)) {
-        id |= HIDDEN_BIT;
+        id |= MFX_HIDDEN_FRAME;
     }
     uint32_t slot = hash_pointer(code) & code_mask;
     while (code_keys[slot]) {
@@ -170,6 +175,31 @@ static uint32_t frame_id_of(void *frame) {
     code_keys[slot] = code;
     code_ids[slot] = id;
     code_count++;
+    return id;
+}
+
+/* Frame-walk mode: the lock guards the table. A code object first seen on a thread that
+ * does not hold the GIL cannot be named safely; its frame is left out this once. */
+uint32_t mfx_frame_id_of_code(void *code) {
+    uint32_t id = lookup_code(code);
+    if (MFX_LIKELY(id != 0)) {
+        return id;
+    }
+    return py_GILStateCheck() ? register_code(code, 1) : MFX_HIDDEN_FRAME;
+}
+
+/* Profile mode: called from the profile function, so the GIL guards the table. */
+static uint32_t frame_id_of(void *frame) {
+    void *code = py_FrameGetCode ? py_FrameGetCode(frame) : py_GetAttrString(frame, "f_code");
+    if (!code) {
+        py_ErrClear();
+        return MFX_HIDDEN_FRAME;
+    }
+    uint32_t id = lookup_code(code);
+    if (id == 0) {
+        id = register_code(code, 0);
+    }
+    py_DecRef(code);
     return id;
 }
 
@@ -215,7 +245,7 @@ static int node_table_grow(void) {
     return 0;
 }
 
-static uint32_t intern(uint32_t parent, uint32_t frame_id, int32_t line) {
+uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line) {
     if ((node_count + 1) * 2 > node_mask + 1 && node_table_grow() != 0) {
         return parent;
     }
@@ -233,7 +263,16 @@ static uint32_t intern(uint32_t parent, uint32_t frame_id, int32_t line) {
     return node;
 }
 
+static int frame_walk;
+
+void mfx_use_frame_walk(int on) {
+    frame_walk = on;
+}
+
 uint32_t mfx_current_node(struct mfx_thread *t) {
+    if (frame_walk) {
+        return mfx_walk_node();
+    }
     int top = (int)t->depth - 1;
     if (top < 0) {
         return 0;
@@ -247,7 +286,7 @@ uint32_t mfx_current_node(struct mfx_thread *t) {
     for (int k = j + 1; k < top; k++) {
         struct mfx_entry *e = &t->stack[k];
         if (!e->hidden) {
-            parent = intern(parent, e->frame_id, py_FrameGetLineNumber(e->frame));
+            parent = mfx_intern(parent, e->frame_id, py_FrameGetLineNumber(e->frame));
         }
         e->node = parent;
         e->valid = 1;
@@ -260,7 +299,7 @@ uint32_t mfx_current_node(struct mfx_thread *t) {
     if (e->top_node && e->top_line == line && e->top_parent == parent) {
         return e->top_node;
     }
-    e->top_node = intern(parent, e->frame_id, line);
+    e->top_node = mfx_intern(parent, e->frame_id, line);
     e->top_line = line;
     e->top_parent = parent;
     return e->top_node;
@@ -288,8 +327,8 @@ static void push(void *frame) {
     }
     struct mfx_entry *e = &t->stack[t->depth++];
     e->frame = frame;
-    e->frame_id = id & ~HIDDEN_BIT;
-    e->hidden = (id & HIDDEN_BIT) != 0;
+    e->frame_id = id & ~MFX_HIDDEN_FRAME;
+    e->hidden = (id & MFX_HIDDEN_FRAME) != 0;
     e->valid = 0;
     e->top_node = 0;
 }

@@ -189,6 +189,7 @@ static void forget_thread(void *state) {
     struct mfx_thread *t = state;
     mfx_guard = 1;
     mfx_self = NULL;
+    mfx_walk_forget_thread();
     mfx_real_free(t->stack);
     mfx_real_free(t);
     mfx_guard = 0;

@@ -30,6 +30,12 @@ final class Memflux {
     }
 
     static Result runWithInput(Path workDir, String stdin, String... args) throws IOException, InterruptedException {
+        return runWith(workDir, stdin, java.util.Map.of(), args);
+    }
+
+    /** Runs memflux with extra environment variables (for the program and the agent too). */
+    static Result runWith(Path workDir, String stdin, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
@@ -37,6 +43,7 @@ final class Memflux {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("XDG_CACHE_HOME", workDir.resolve(".cache").toString());
+        builder.environment().putAll(env);
         Process p = builder.start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -90,6 +90,7 @@ def main():
     agent.memflux_start.restype = ctypes.c_int
     agent.memflux_thread_init.restype = None
     agent.memflux_stop.restype = None
+    agent.memflux_stack_source.restype = ctypes.c_int
 
     run, command_line = _prepare(mode, target, args)
 
@@ -98,12 +99,14 @@ def main():
         # C profile function replaces this one.
         agent.memflux_thread_init()
 
-    threading.setprofile(follow_new_thread)
     if agent.memflux_start(socket_path.encode(), command_line.encode(errors="replace"), flags,
                            __file__.encode()) != 0:
-        threading.setprofile(None)
         sys.stderr.write("memflux: the agent could not start tracking\n")
         return 1
+    if agent.memflux_stack_source() == 1:
+        # Stacks come from a profile function, which every new thread needs too. (With
+        # the frame walk, the default on CPython 3.11, no thread needs anything.)
+        threading.setprofile(follow_new_thread)
     interrupted = False
     exit_code = 0
     try:
