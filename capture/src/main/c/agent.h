@@ -24,6 +24,8 @@ struct mfx_entry {
     uint8_t hidden;       /* memflux's own bootstrap or runpy: left out of stacks */
 };
 
+#define MFX_MAX_NATIVE 128
+
 /* Per-thread state, created on the thread's first recorded event. */
 struct mfx_thread {
     uint32_t number;      /* small, in order of first appearance */
@@ -31,10 +33,17 @@ struct mfx_thread {
     uint32_t depth;
     uint32_t capacity;
     struct mfx_entry *stack;
+    /* --native: this allocation's stack, and the last one's with its nodes */
+    int last_native_depth;
+    void *ips[MFX_MAX_NATIVE];
+    void *last_ips[MFX_MAX_NATIVE];
+    uint32_t last_nodes[MFX_MAX_NATIVE];
 };
 
 /* Set while tracking; read on every allocation. */
 extern volatile int mfx_tracking;
+/* Set with --native: every allocation carries its native stack too. */
+extern int mfx_native;
 
 /* Thread-local: non-zero while the agent itself runs on this thread, so the allocations
  * it (or the Python API it calls) makes are not recorded. */
@@ -51,7 +60,10 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
 void mfx_stream_close(int from_exit);
 void mfx_lock(void);
 void mfx_unlock(void);
-void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node); /* caller holds the lock */
+void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uint32_t native_node); /* lock held */
+void mfx_emit_native_node(uint32_t parent, uintptr_t ip);           /* caller holds the lock */
+void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int segments,
+                     const uintptr_t *start, const uintptr_t *length); /* caller holds the lock */
 void mfx_emit_free(uintptr_t address);                              /* caller holds the lock */
 void mfx_emit_munmap(uintptr_t address, size_t length);             /* caller holds the lock */
 void mfx_emit_frame(const char *function, const char *file, long first_line); /* caller holds the lock */
@@ -70,9 +82,17 @@ uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line); /* caller
 void mfx_profile_install(void);
 void mfx_profile_uninstall(void);
 
+/* unwind.c: native stacks and modules (--native) */
+int mfx_unwind_init(void);
+int mfx_unwind(struct mfx_thread *t);                                /* fills t->ips; no lock needed */
+uint32_t mfx_native_node(struct mfx_thread *t, int depth);           /* caller holds the lock */
+void mfx_modules_announce(void);                                    /* takes the lock itself */
+
 /* pywalk.c: the frame-walk stack source (CPython 3.11) */
 int mfx_walk_validate(const char *version);
 uint32_t mfx_walk_node(void);                                       /* caller holds the lock */
+void mfx_walk_code_names(void *code, char *function, size_t function_size, char *file, size_t file_size,
+                         long *first_line);
 void mfx_walk_forget_thread(void);
 
 #endif

@@ -1,5 +1,6 @@
 /* api.c: what the bootstrap calls through ctypes.PyDLL (so with the GIL held). */
 #include "agent.h"
+#include "records.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,17 @@ MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, 
         return -1;
     }
     mfx_python_set_bootstrap(bootstrap);
-    int rc = mfx_stream_open(socket_path, command_line, (unsigned)flags, mfx_python_version());
-    walking = rc == 0 && !force_profile && mfx_walk_validate(mfx_python_version()) == 0;
+    if (flags & MFX_FLAG_NATIVE) {
+        mfx_unwind_init();
+    }
+    walking = !force_profile && mfx_walk_validate(mfx_python_version()) == 0;
     mfx_use_frame_walk(walking);
+    int rc = mfx_stream_open(socket_path, command_line, (unsigned)flags | (walking ? MFX_FLAG_FRAME_WALK : 0),
+                             mfx_python_version());
+    walking = walking && rc == 0;
+    if (rc == 0 && mfx_native) {
+        mfx_modules_announce();
+    }
     mfx_guard = 0;
     if (rc == 0 && !walking) {
         mfx_profile_install();

@@ -104,10 +104,12 @@ void mfx_real_free(void *ptr) {
 static void record_alloc(int kind, void *ptr, size_t size) {
     mfx_guard = 1;
     struct mfx_thread *t = mfx_thread_state();
+    int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
     mfx_lock();
     if (mfx_tracking) {
         uint32_t node = t ? mfx_current_node(t) : 0; /* may write NODE records first */
-        mfx_emit_alloc(kind, (uintptr_t)ptr, size, node);
+        uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
+        mfx_emit_alloc(kind, (uintptr_t)ptr, size, node, native_node);
     }
     mfx_unlock();
     mfx_guard = 0;
@@ -184,6 +186,7 @@ MFX_EXPORT void *realloc(void *ptr, size_t size) {
     }
     mfx_guard = 1;
     struct mfx_thread *t = mfx_thread_state();
+    int native_depth = mfx_native && t ? mfx_unwind(t) : 0;
     mfx_lock();
     void *p = real_realloc(ptr, size);
     if (mfx_tracking) {
@@ -192,7 +195,8 @@ MFX_EXPORT void *realloc(void *ptr, size_t size) {
         }
         if (p) {
             uint32_t node = t ? mfx_current_node(t) : 0;
-            mfx_emit_alloc(MFX_KIND_REALLOC, (uintptr_t)p, size, node);
+            uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
+            mfx_emit_alloc(MFX_KIND_REALLOC, (uintptr_t)p, size, node, native_node);
         }
     }
     mfx_unlock();

@@ -140,23 +140,32 @@ static uint32_t lookup_code(void *code) {
 }
 
 /* First sight of a code object (GIL held): keep a reference for good, so its address is
- * never reused by another code object while the capture runs, and write its FRAME. */
-static uint32_t register_code(void *code, int lock_held) {
+ * never reused by another code object while the capture runs, and write its FRAME.
+ * Inside malloc (frame walk) no C-API call that may allocate is allowed: an allocation
+ * can run the GC, in the middle of the allocation being recorded. So there the names
+ * are read from the objects' memory and the reference count is bumped by hand. */
+static uint32_t register_code(void *code, int inside_malloc) {
     if ((code_count + 1) * 2 > code_mask + 1 && code_table_grow() != 0) {
         return MFX_HIDDEN_FRAME;
     }
     static char function[1024];
     static char file[4096];
-    utf8_attribute(code, "co_name", function, sizeof function);
-    utf8_attribute(code, "co_filename", file, sizeof file);
     long first_line = 0;
-    void *line = py_GetAttrString(code, "co_firstlineno");
-    if (line) {
-        first_line = py_LongAsLong(line);
-        py_DecRef(line);
+    if (inside_malloc) {
+        mfx_walk_code_names(code, function, sizeof function, file, sizeof file, &first_line);
+        ++*(intptr_t *)code; /* ob_refcnt, first field of every object; the GIL is held */
+    } else {
+        utf8_attribute(code, "co_name", function, sizeof function);
+        utf8_attribute(code, "co_filename", file, sizeof file);
+        void *line = py_GetAttrString(code, "co_firstlineno");
+        if (line) {
+            first_line = py_LongAsLong(line);
+            py_DecRef(line);
+        }
+        py_ErrClear();
+        py_IncRef(code);
     }
-    py_ErrClear();
-    py_IncRef(code);
+    int lock_held = inside_malloc;
     uint32_t id = next_frame_id++;
     if (!lock_held) {
         mfx_lock();

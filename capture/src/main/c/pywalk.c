@@ -28,6 +28,14 @@
 #define IFRAME_OWNER 69
 #define CODE_FIRSTTRACEABLE 168
 #define CODE_ADAPTIVE 184
+#define CODE_FIRSTLINENO 72
+#define CODE_FILENAME 112
+#define CODE_NAME 120
+#define STR_LENGTH 16
+#define STR_STATE 32
+#define STR_ASCII_DATA 48
+#define STR_UTF8_LENGTH 48
+#define STR_UTF8 56
 #define OWNED_BY_GENERATOR 1
 #define MAX_DEPTH 1024
 
@@ -53,6 +61,45 @@ struct walk_state {
 };
 
 static __thread struct walk_state *walk_self __attribute__((tls_model("initial-exec")));
+
+/* The UTF-8 text of a str without calling CPython (which may allocate, and so run the
+ * GC, in the middle of the allocation being recorded): compact ASCII strings keep their
+ * bytes right after the header, others may have a cached UTF-8 copy. */
+static const char *str_text(void *s, size_t *length) {
+    uint32_t state = AT(uint32_t, s, STR_STATE);
+    int compact = (state >> 5) & 1;
+    int ascii = (state >> 6) & 1;
+    if (compact && ascii) {
+        *length = (size_t)AT(intptr_t, s, STR_LENGTH);
+        return (const char *)s + STR_ASCII_DATA;
+    }
+    if (compact && AT(char *, s, STR_UTF8)) {
+        *length = (size_t)AT(intptr_t, s, STR_UTF8_LENGTH);
+        return AT(char *, s, STR_UTF8);
+    }
+    *length = 1;
+    return "?";
+}
+
+static int same_text(void *s, const char *expected) {
+    size_t n;
+    const char *text = str_text(s, &n);
+    return expected && n == strlen(expected) && memcmp(text, expected, n) == 0;
+}
+
+void mfx_walk_code_names(void *code, char *function, size_t function_size, char *file, size_t file_size,
+                         long *first_line) {
+    size_t n;
+    const char *text = str_text(AT(void *, code, CODE_NAME), &n);
+    n = n < function_size - 1 ? n : function_size - 1;
+    memcpy(function, text, n);
+    function[n] = 0;
+    text = str_text(AT(void *, code, CODE_FILENAME), &n);
+    n = n < file_size - 1 ? n : file_size - 1;
+    memcpy(file, text, n);
+    file[n] = 0;
+    *first_line = AT(int, code, CODE_FIRSTLINENO);
+}
 
 static inline void *current_iframe(void) {
     void *tstate = py_GILStateGetThisThreadState();
@@ -192,9 +239,22 @@ int mfx_walk_validate(const char *version) {
         ok = code == AT(void *, iframe, IFRAME_CODE) && complete(iframe, code)
              && line_of(code, AT(void *, iframe, IFRAME_PREV_INSTR)) == frame_line(frame);
         void *first = get_attr(code, "co_firstlineno");
-        ok = ok && first && as_long(first) == AT(int, code, 72);
+        ok = ok && first && as_long(first) == AT(int, code, CODE_FIRSTLINENO);
         if (first) {
             decref(first);
+        }
+        /* The names are read from the str objects themselves: check both the pointers
+         * and the text layout against what CPython says. */
+        const char *(*as_utf8)(void *) = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
+        void *name = get_attr(code, "co_name");
+        void *file = get_attr(code, "co_filename");
+        ok = ok && as_utf8 && name == AT(void *, code, CODE_NAME) && file == AT(void *, code, CODE_FILENAME)
+             && same_text(name, as_utf8(name)) && same_text(file, as_utf8(file));
+        if (name) {
+            decref(name);
+        }
+        if (file) {
+            decref(file);
         }
         decref(code);
         void *back = frame_back(frame); /* new reference */

@@ -28,6 +28,7 @@
 #define MAX_NAME 4096         /* longer function or file names are cut */
 
 volatile int mfx_tracking;
+int mfx_native;
 __thread int mfx_guard __attribute__((tls_model("initial-exec")));
 __thread struct mfx_thread *mfx_self __attribute__((tls_model("initial-exec")));
 
@@ -140,14 +141,38 @@ static inline void switch_thread(void) {
     }
 }
 
-void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node) {
+void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uint32_t native_node) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
-    put_u8((uint8_t)(MFX_TAG_ALLOC + kind));
+    put_u8((uint8_t)((mfx_native ? MFX_TAG_ALLOC_NATIVE : MFX_TAG_ALLOC) + kind));
     put_address(address);
     put_uvar(size);
     put_uvar(node);
+    if (mfx_native) {
+        put_uvar(native_node);
+    }
     events_since_tick++;
+}
+
+void mfx_emit_native_node(uint32_t parent, uintptr_t ip) {
+    reserve(MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_NATIVE_NODE);
+    put_uvar(parent);
+    put_uvar(ip);
+}
+
+void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int segments,
+                     const uintptr_t *start, const uintptr_t *length) {
+    reserve(2 * MAX_NAME + MAX_FIXED_RECORD * (2 + (size_t)segments));
+    put_u8(MFX_TAG_MODULE);
+    put_string(path);
+    put_string(build_id);
+    put_uvar(bias);
+    put_uvar((uint64_t)segments);
+    for (int i = 0; i < segments; i++) {
+        put_uvar(start[i]);
+        put_uvar(length[i]);
+    }
 }
 
 void mfx_emit_free(uintptr_t address) {
@@ -337,6 +362,7 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
     put_string(python_version);
     put_string(command_line);
     flush();
+    mfx_native = (flags & MFX_FLAG_NATIVE) != 0;
     mfx_tracking = sock >= 0;
     mfx_unlock();
     if (!mfx_tracking) {

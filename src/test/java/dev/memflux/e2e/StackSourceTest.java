@@ -2,6 +2,7 @@ package dev.memflux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.StackTable;
 import dev.memflux.sinks.report.CaptureAnalysis;
@@ -35,7 +36,10 @@ class StackSourceTest {
         Memflux.Result r = Memflux.runWith(dir, null, source.equals("profile") ? Map.of("MEMFLUX_STACK_SOURCE", "profile")
                 : Map.of(), command.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
-        return CaptureAnalysis.of(out, false).totals();
+        CaptureAnalysis analysis = CaptureAnalysis.of(out, false);
+        // Both interpreters here are CPython 3.11, where the frame walk is the default.
+        assertEquals(source.equals("walk"), analysis.header().has(RecordTag.FLAG_FRAME_WALK));
+        return analysis.totals();
     }
 
     @ParameterizedTest(name = "{0} {1}")

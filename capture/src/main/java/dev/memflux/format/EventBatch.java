@@ -17,7 +17,13 @@ package dev.memflux.format;
  * TIME         delta millis       -             -
  * MEMORY       rss bytes          -             -
  * END          -                  -             -
+ * NATIVE_NODE  instruction ptr    -             parent native node
+ * MODULE       load bias          segments      text index (path, build id); nativeStack: numbers index
+ *                                               (start, length per segment)
+ * SYMBOL       instruction ptr    frames        text index (function, file per frame); nativeStack:
+ *                                               numbers index (line &lt;&lt; 1 | inlined, per frame)
  * </pre>
+ * An ALLOC carries its native stack node in {@code nativeStack} (0: none).
  */
 public final class EventBatch {
     public static final int CAPACITY = 4096;
@@ -26,6 +32,10 @@ public final class EventBatch {
     public final long[] address = new long[CAPACITY];
     public final long[] size = new long[CAPACITY];
     public final int[] stack = new int[CAPACITY];
+    public final int[] nativeStack = new int[CAPACITY];
+    /** Numbers of MODULE and SYMBOL records; rare, so growable. */
+    public long[] numbers = new long[16];
+    public int numberCount;
     /** Strings of FRAME records; rare, so a growable array is fine here. */
     public String[] text = new String[16];
     public int count;
@@ -45,6 +55,7 @@ public final class EventBatch {
     public void clear() {
         count = 0;
         textCount = 0;
+        numberCount = 0;
         rawLength = 0;
         endOfStream = false;
         error = null;
@@ -60,6 +71,23 @@ public final class EventBatch {
         address[i] = addr;
         size[i] = sz;
         stack[i] = stk;
+        nativeStack[i] = 0;
+    }
+
+    public int addText(String s) {
+        if (textCount == text.length) {
+            text = java.util.Arrays.copyOf(text, text.length * 2);
+        }
+        text[textCount] = s;
+        return textCount++;
+    }
+
+    public int addNumber(long n) {
+        if (numberCount == numbers.length) {
+            numbers = java.util.Arrays.copyOf(numbers, numbers.length * 2);
+        }
+        numbers[numberCount] = n;
+        return numberCount++;
     }
 
     /** Appends {@code length} encoded bytes of the records just added (see {@link #raw}). */
@@ -84,12 +112,17 @@ public final class EventBatch {
     /** Copies every record of {@code other} after this batch's records (test and tooling helper). */
     public void copyFrom(EventBatch other) {
         clear();
-        for (int i = 0; i < other.count; i++) {
-            if (other.tag[i] == RecordTag.FRAME) {
-                addFrame(other.text[other.stack[i]], other.text[other.stack[i] + 1], other.size[i]);
-            } else {
-                add(other.tag[i], other.address[i], other.size[i], other.stack[i]);
-            }
+        System.arraycopy(other.tag, 0, tag, 0, other.count);
+        System.arraycopy(other.address, 0, address, 0, other.count);
+        System.arraycopy(other.size, 0, size, 0, other.count);
+        System.arraycopy(other.stack, 0, stack, 0, other.count);
+        System.arraycopy(other.nativeStack, 0, nativeStack, 0, other.count);
+        count = other.count;
+        for (int i = 0; i < other.textCount; i++) {
+            addText(other.text[i]);
+        }
+        for (int i = 0; i < other.numberCount; i++) {
+            addNumber(other.numbers[i]);
         }
         rawLength = 0;
         appendRaw(other.raw, 0, other.rawLength);

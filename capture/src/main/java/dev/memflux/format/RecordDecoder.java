@@ -55,6 +55,14 @@ public final class RecordDecoder {
                     int node = (int) readUvar();
                     lastAddress = address;
                     out.add(tag, address, size, node);
+                } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
+                    long address = lastAddress + unzigzag(readUvar());
+                    long size = readUvar();
+                    int node = (int) readUvar();
+                    int nativeNode = (int) readUvar();
+                    lastAddress = address;
+                    out.add((byte) (tag - RecordTag.ALLOC_NATIVE + RecordTag.ALLOC), address, size, node);
+                    out.nativeStack[out.count - 1] = nativeNode;
                 } else {
                     switch (tag) {
                         case RecordTag.FREE -> {
@@ -86,6 +94,12 @@ public final class RecordDecoder {
                             out.add(tag, thread, osTid, 0);
                         }
                         case RecordTag.TIME, RecordTag.MEMORY -> out.add(tag, readUvar(), 0, 0);
+                        case RecordTag.NATIVE_NODE -> {
+                            int parent = (int) readUvar();
+                            out.add(tag, readUvar(), 0, parent);
+                        }
+                        case RecordTag.MODULE -> readModule(out);
+                        case RecordTag.SYMBOL -> readSymbol(out);
                         case RecordTag.END -> {
                             out.add(tag, 0, 0, 0);
                             ended = true;
@@ -134,6 +148,64 @@ public final class RecordDecoder {
     /** Records decoded so far. */
     public long records() {
         return records;
+    }
+
+    /** MODULE: path, build id, bias, segments × (start, length). Nothing is added until it is whole. */
+    private void readModule(EventBatch out) throws CorruptCaptureException {
+        String path = readString();
+        String buildId = readString();
+        long bias = readUvar();
+        int segments = (int) readUvar();
+        if (segments < 0 || segments > 64) {
+            throw new CorruptCaptureException("a module with " + segments + " segments after " + records + " records");
+        }
+        long[] ranges = new long[2 * segments];
+        for (int i = 0; i < ranges.length; i++) {
+            ranges[i] = readUvar();
+        }
+        int text = out.addText(path);
+        out.addText(buildId);
+        int numbers = out.numberCount;
+        for (long r : ranges) {
+            out.addNumber(r);
+        }
+        out.add(RecordTag.MODULE, bias, segments, text);
+        out.nativeStack[out.count - 1] = numbers;
+    }
+
+    /** SYMBOL: ip, frames × (function, file, line, flags). */
+    private void readSymbol(EventBatch out) throws CorruptCaptureException {
+        long ip = readUvar();
+        int frames = (int) readUvar();
+        if (frames < 0 || frames > 256) {
+            throw new CorruptCaptureException("a symbol with " + frames + " frames after " + records + " records");
+        }
+        String[] names = new String[2 * frames];
+        long[] lines = new long[frames];
+        for (int f = 0; f < frames; f++) {
+            names[2 * f] = readString();
+            names[2 * f + 1] = readString();
+            long line = readUvar();
+            int flags = readByte();
+            lines[f] = line << 1 | (flags & 1);
+        }
+        int text = out.textCount;
+        for (String name : names) {
+            out.addText(name);
+        }
+        int numbers = out.numberCount;
+        for (long line : lines) {
+            out.addNumber(line);
+        }
+        out.add(RecordTag.SYMBOL, ip, frames, text);
+        out.nativeStack[out.count - 1] = numbers;
+    }
+
+    private int readByte() {
+        if (pos >= limit) {
+            throw UNDERFLOW;
+        }
+        return buf[pos++] & 0xff;
     }
 
     private CaptureHeader readHello() throws CorruptCaptureException {

@@ -60,13 +60,18 @@ public final class RecordEncoder {
     public void encode(EventBatch batch, int i) {
         ensure(64);
         byte tag = batch.tag[i];
-        buf[length++] = tag;
         if (RecordTag.isAlloc(tag)) {
+            int nativeNode = batch.nativeStack[i];
+            buf[length++] = nativeNode != 0 ? (byte) (tag - RecordTag.ALLOC + RecordTag.ALLOC_NATIVE) : tag;
             address(batch.address[i]);
             uvar(batch.size[i]);
             uvar(batch.stack[i] & 0xffffffffL);
+            if (nativeNode != 0) {
+                uvar(nativeNode & 0xffffffffL);
+            }
             return;
         }
+        buf[length++] = tag;
         switch (tag) {
             case RecordTag.FREE -> address(batch.address[i]);
             case RecordTag.MUNMAP -> {
@@ -88,6 +93,34 @@ public final class RecordEncoder {
                 uvar(batch.size[i]);
             }
             case RecordTag.TIME, RecordTag.MEMORY -> uvar(batch.address[i]);
+            case RecordTag.NATIVE_NODE -> {
+                uvar(batch.stack[i] & 0xffffffffL);
+                uvar(batch.address[i]);
+            }
+            case RecordTag.MODULE -> {
+                int text = batch.stack[i];
+                string(batch.text[text]);
+                string(batch.text[text + 1]);
+                uvar(batch.address[i]);
+                int segments = (int) batch.size[i];
+                uvar(segments);
+                for (int k = 0; k < 2 * segments; k++) {
+                    uvar(batch.numbers[batch.nativeStack[i] + k]);
+                }
+            }
+            case RecordTag.SYMBOL -> {
+                int frames = (int) batch.size[i];
+                uvar(batch.address[i]);
+                uvar(frames);
+                for (int f = 0; f < frames; f++) {
+                    long line = batch.numbers[batch.nativeStack[i] + f];
+                    string(batch.text[batch.stack[i] + 2 * f]);
+                    string(batch.text[batch.stack[i] + 2 * f + 1]);
+                    uvar(line >>> 1);
+                    ensure(1);
+                    buf[length++] = (byte) (line & 1);
+                }
+            }
             case RecordTag.END -> { }
             default -> throw new IllegalArgumentException("cannot encode tag " + tag);
         }

@@ -16,14 +16,22 @@ public final class RecordTag {
     public static final byte MUNMAP = 0x07;
     public static final byte END = 0x08;
     public static final byte HELLO = 0x09;
+    public static final byte NATIVE_NODE = 0x0A;
+    public static final byte MODULE = 0x0B;
     /** ALLOC tags are {@code ALLOC + kind}, kind being an {@link AllocatorKind} ordinal. */
     public static final byte ALLOC = 0x10;
     public static final byte TRAILER = 0x20;
+    /** Written by memflux (never the agent): what an instruction pointer is, resolved during capture. */
+    public static final byte SYMBOL = 0x21;
+    /** On the wire and in files, an allocation with a native stack is {@code ALLOC_NATIVE + kind}. */
+    public static final byte ALLOC_NATIVE = 0x30;
 
     public static final int FLAG_COMPRESSED = 0x1;
     public static final int FLAG_NATIVE = 0x2;
     public static final int FLAG_PYTHON_ALLOCATORS = 0x4;
     public static final int FLAG_AGGREGATED = 0x8;
+    /** Python stacks were read from the interpreter's frames (else a profile function kept them). */
+    public static final int FLAG_FRAME_WALK = 0x10;
 
     private RecordTag() {}
 
