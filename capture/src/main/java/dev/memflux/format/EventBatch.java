@@ -47,6 +47,12 @@ public final class EventBatch {
      */
     public byte[] raw = new byte[CAPACITY * 8];
     public int rawLength;
+    /**
+     * Records a stage added after the decoded ones (memflux's own, such as SYMBOL): they
+     * are not in {@link #raw}, so the encoder writes them after it. Created on first use.
+     */
+    private EventBatch extra;
+
     /** Set on the last batch of a stream: no records follow. */
     public boolean endOfStream;
     /** Set when the stream failed; the batch carries no records then. */
@@ -57,8 +63,23 @@ public final class EventBatch {
         textCount = 0;
         numberCount = 0;
         rawLength = 0;
+        if (extra != null) {
+            extra.clear();
+        }
         endOfStream = false;
         error = null;
+    }
+
+    public EventBatch extra() {
+        if (extra == null) {
+            extra = new EventBatch();
+        }
+        return extra;
+    }
+
+    /** The stage-added records, or null when there are none. */
+    public EventBatch extraOrNull() {
+        return extra != null && extra.count > 0 ? extra : null;
     }
 
     public boolean isFull() {

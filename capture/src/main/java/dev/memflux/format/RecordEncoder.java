@@ -37,6 +37,12 @@ public final class RecordEncoder {
      * record by record.
      */
     public void encodeAll(EventBatch batch) {
+        EventBatch extra = batch.extraOrNull();
+        if (extra != null) {
+            for (int i = 0; i < extra.count; i++) {
+                encode(extra, i);
+            }
+        }
         if (batch.rawLength == 0 || batch.count == 0) {
             for (int i = 0; i < batch.count; i++) {
                 encode(batch, i);

@@ -8,6 +8,8 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.RingFlux;
+import dev.memflux.pipeline.symbolize.SymbolizeStage;
+import dev.memflux.pipeline.symbolize.Symbolizers;
 import dev.memflux.sinks.CapturePipeline;
 import dev.memflux.sinks.report.Units;
 import java.io.IOException;
@@ -68,7 +70,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "COMMAND", description = "Run a program passed in as a string, like python -c.")
     String command;
 
-    @Option(names = "--native", description = "Record native (C/C++) stacks too. Not available in this version yet.")
+    @Option(names = "--native", description = "Record the native (C/C++) stack of every allocation too, with "
+            + "inlined functions, merged with the Python frames in every report. Symbols are resolved during the "
+            + "capture (libdw, else ELF symbol tables) and stored in the file, so reports work on any machine.")
     boolean nativeTraces;
 
     @Option(names = "--trace-python-allocators",
@@ -137,11 +141,11 @@ final class RunCommand implements Callable<Integer> {
             err.println("memflux: cannot write " + out + ": no such directory " + parent);
             return ExitCodes.INPUT;
         }
-        return new Capture(err, out, !noCompress, quiet).run(python, mode, target, args);
+        return new Capture(err, out, !noCompress, quiet, nativeTraces).run(python, mode, target, args);
     }
 
     private void rejectUnavailable() {
-        String flag = nativeTraces ? "--native" : tracePythonAllocators ? "--trace-python-allocators"
+        String flag = tracePythonAllocators ? "--trace-python-allocators"
                 : live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
                 : followFork ? "--follow-fork" : aggregate ? "--aggregate" : null;
         if (flag != null) {
@@ -208,12 +212,14 @@ final class RunCommand implements Callable<Integer> {
         private final Path out;
         private final boolean compress;
         private final boolean quiet;
+        private final boolean nativeTraces;
 
-        Capture(PrintWriter err, Path out, boolean compress, boolean quiet) {
+        Capture(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
             this.err = err;
             this.out = out;
             this.compress = compress;
             this.quiet = quiet;
+            this.nativeTraces = nativeTraces;
         }
 
         int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
@@ -221,7 +227,8 @@ final class RunCommand implements Callable<Integer> {
             try (Collector collector = new Collector()) {
                 Process process;
                 try {
-                    process = new PythonLauncher(python, agent).start(mode, target, args, collector.socketPath(), 0);
+                    process = new PythonLauncher(python, agent).start(mode, target, args, collector.socketPath(),
+                            nativeTraces ? RecordTag.FLAG_NATIVE : 0);
                 } catch (IOException e) {
                     err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
                     return ExitCodes.INPUT;
@@ -230,12 +237,24 @@ final class RunCommand implements Callable<Integer> {
                 // Built while the interpreter starts, so the JVM's class loading overlaps it.
                 EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
                 CapturePipeline pipeline = new CapturePipeline(out, () -> header(collector.hello()), compress);
+                SymbolizeStage symbolize = null;
+                if (nativeTraces) {
+                    symbolize = new SymbolizeStage(Symbolizers.best(warning -> {
+                        if (!quiet) {
+                            err.println("memflux: " + warning);
+                        }
+                    }));
+                    pipeline.symbolizeWith(symbolize);
+                }
                 var result = pipeline.run(new RingFlux(ring)).toFuture();
                 Thread pump = new Thread(() -> collector.collect(ring, process::isAlive), "memflux-collector");
                 pump.setDaemon(true);
                 pump.start();
                 int exitCode = process.waitFor();
                 Aggregator totals = result.get();
+                if (symbolize != null) {
+                    symbolize.close();
+                }
                 if (collector.hello() == null) {
                     // The program ended before tracking started (it said why on its stderr).
                     return exitCode;

@@ -29,6 +29,10 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long[] nodeAllocations = new long[1024];
     private long[] nodeBytes = new long[1024];
     private long[] nodeFrees = new long[1024];
+    /** --native: a native stack seen at each Python node, and counts by native node. */
+    private int[] nodeNative = new int[1024];
+    private long[] nativeAllocations = new long[1024];
+    private long[] nativeBytes = new long[1024];
 
     private long records;
     private long heapEvents;
@@ -63,6 +67,10 @@ public final class Aggregator implements Consumer<EventBatch> {
             byte tag = tags[i];
             if (RecordTag.isAlloc(tag)) {
                 allocate(tag, batch.address[i], batch.size[i], batch.stack[i]);
+                int nativeNode = batch.nativeStack[i];
+                if (nativeNode != 0) {
+                    countNative(batch.stack[i], nativeNode, batch.size[i]);
+                }
             } else if (tag == RecordTag.FREE) {
                 release(batch.address[i]);
             } else {
@@ -94,6 +102,19 @@ public final class Aggregator implements Consumer<EventBatch> {
         }
         if (heapEvents == snapshotAt) {
             takeSnapshot();
+        }
+    }
+
+    private void countNative(int node, int nativeNode, long size) {
+        if (nativeNode >= nativeAllocations.length) {
+            int grown = Math.max(nativeAllocations.length * 2, Integer.highestOneBit(nativeNode) << 1);
+            nativeAllocations = Arrays.copyOf(nativeAllocations, grown);
+            nativeBytes = Arrays.copyOf(nativeBytes, grown);
+        }
+        nativeAllocations[nativeNode]++;
+        nativeBytes[nativeNode] += size;
+        if (nodeNative[node] == 0) {
+            nodeNative[node] = nativeNode;
         }
     }
 
@@ -140,7 +161,7 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     private void other(EventBatch batch, int i, byte tag) {
         switch (tag) {
-            case RecordTag.NODE, RecordTag.FRAME -> stacks.accept(batch, i);
+            case RecordTag.NODE, RecordTag.FRAME, RecordTag.NATIVE_NODE, RecordTag.SYMBOL -> stacks.accept(batch, i);
             case RecordTag.MUNMAP -> unmap(batch.address[i], batch.size[i]);
             case RecordTag.TIME -> clockMillis += batch.address[i];
             case RecordTag.MEMORY -> {
@@ -157,6 +178,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         nodeAllocations = Arrays.copyOf(nodeAllocations, size);
         nodeBytes = Arrays.copyOf(nodeBytes, size);
         nodeFrees = Arrays.copyOf(nodeFrees, size);
+        nodeNative = Arrays.copyOf(nodeNative, size);
     }
 
     private void takeSnapshot() {
@@ -272,6 +294,20 @@ public final class Aggregator implements Consumer<EventBatch> {
     /** Bytes allocated at each node over the whole capture. */
     public long nodeBytes(int node) {
         return node < nodeBytes.length ? nodeBytes[node] : 0;
+    }
+
+    /** A native stack node seen with allocations at a Python node (the first), or 0. */
+    public int nodeNative(int node) {
+        return node < nodeNative.length ? nodeNative[node] : 0;
+    }
+
+    /** Allocations whose native stack is exactly {@code nativeNode}. */
+    public long nativeAllocations(int nativeNode) {
+        return nativeNode < nativeAllocations.length ? nativeAllocations[nativeNode] : 0;
+    }
+
+    public long nativeBytes(int nativeNode) {
+        return nativeNode < nativeBytes.length ? nativeBytes[nativeNode] : 0;
     }
 
     /** Frees (and munmaps) of allocations made at each node. */

@@ -2,6 +2,7 @@ package dev.memflux.pipeline;
 
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordTag;
+import dev.memflux.pipeline.symbolize.NativeFrame;
 import java.util.Arrays;
 
 /**
@@ -18,10 +19,35 @@ public final class StackTable {
     private String[] function = new String[256];
     private String[] file = new String[256];
     private int[] firstLine = new int[256];
+    private int nativeNodes = 1;
+    private int[] nativeParent = new int[1024];
+    private long[] nativeIp = new long[1024];
+    private final java.util.Map<Long, java.util.List<NativeFrame>> symbols = new java.util.HashMap<>();
 
-    /** Takes in the NODE or FRAME record at {@code i}; other records are ignored. */
+    /** Takes in the NODE, FRAME, NATIVE_NODE or SYMBOL record at {@code i}; others are ignored. */
     public void accept(EventBatch batch, int i) {
         byte tag = batch.tag[i];
+        if (tag == RecordTag.NATIVE_NODE) {
+            if (nativeNodes == nativeParent.length) {
+                nativeParent = Arrays.copyOf(nativeParent, nativeNodes * 2);
+                nativeIp = Arrays.copyOf(nativeIp, nativeNodes * 2);
+            }
+            nativeParent[nativeNodes] = batch.stack[i];
+            nativeIp[nativeNodes] = batch.address[i];
+            nativeNodes++;
+            return;
+        }
+        if (tag == RecordTag.SYMBOL) {
+            int frames = (int) batch.size[i];
+            java.util.List<NativeFrame> list = new java.util.ArrayList<>(frames);
+            for (int f = 0; f < frames; f++) {
+                long line = batch.numbers[batch.nativeStack[i] + f];
+                list.add(new NativeFrame(batch.text[batch.stack[i] + 2 * f], batch.text[batch.stack[i] + 2 * f + 1],
+                        (int) (line >>> 1), (line & 1) != 0));
+            }
+            symbols.put(batch.address[i], list);
+            return;
+        }
         if (tag == RecordTag.NODE) {
             if (nodes == parent.length) {
                 int grown = nodes * 2;
@@ -74,6 +100,24 @@ public final class StackTable {
 
     public int frameCount() {
         return frames;
+    }
+
+    /** Native node ids run from 1 to {@code nativeNodeCount() - 1}; 0 is no native stack. */
+    public int nativeNodeCount() {
+        return nativeNodes;
+    }
+
+    public int nativeParent(int nativeNode) {
+        return nativeParent[nativeNode];
+    }
+
+    public long nativeIp(int nativeNode) {
+        return nativeIp[nativeNode];
+    }
+
+    /** What the capture resolved an instruction pointer to, innermost first; null if never resolved. */
+    public java.util.List<NativeFrame> symbol(long ip) {
+        return symbols.get(ip);
     }
 
     /** Whether {@code node} names a defined stack node (0, the empty stack, included). */

@@ -6,6 +6,7 @@ import dev.memflux.format.Trailer;
 import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.Lz4BlockEncoder;
+import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -21,6 +22,7 @@ public final class CapturePipeline {
     private final Aggregator aggregator = new Aggregator();
     private final FileSink file;
     private final boolean compress;
+    private SymbolizeStage symbolize;
 
     /** @param header the file's header, asked for when the first block is written; null: no capture */
     public CapturePipeline(Path output, Supplier<CaptureHeader> header, boolean compress) {
@@ -28,10 +30,20 @@ public final class CapturePipeline {
         this.file = new FileSink(output, header);
     }
 
+    /**
+     * With --native: resolve native addresses during the capture, so the file names its
+     * native frames on any machine. Goes before aggregation and encoding.
+     */
+    public CapturePipeline symbolizeWith(SymbolizeStage stage) {
+        this.symbolize = stage;
+        return this;
+    }
+
     /** Subscribing runs the capture to the end of {@code batches}; the Mono yields the final totals. */
     public Mono<Aggregator> run(Flux<EventBatch> batches) {
         Lz4BlockEncoder encoder = new Lz4BlockEncoder(compress, this::trailer);
-        return batches
+        Flux<EventBatch> source = symbolize != null ? batches.transform(symbolize) : batches;
+        return source
                 .transform(new AggregateStage(aggregator))
                 .transform(encoder)
                 .doOnNext(file)

@@ -20,6 +20,9 @@ public final class LocationTotals {
         public long ownCount;
         public long totalBytes;
         public long totalCount;
+        /** The stack node that contributed most to {@link #ownCount}: the row's stack in reports. */
+        public int node;
+        private long nodeCount = -1;
 
         Row(Location location) {
             this.location = location;
@@ -42,6 +45,10 @@ public final class LocationTotals {
             Row own = totals.row(Location.of(stacks, node));
             own.ownBytes += bytes[node];
             own.ownCount += counts[node];
+            if (counts[node] > own.nodeCount) {
+                own.nodeCount = counts[node];
+                own.node = node;
+            }
             java.util.Set<Location> seen = new java.util.HashSet<>();
             int at = node;
             do {

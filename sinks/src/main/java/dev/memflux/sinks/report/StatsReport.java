@@ -107,8 +107,14 @@ public final class StatsReport {
         }
 
         out.append("\nTop ").append(top).append(" locations by memory allocated:\n");
+        boolean nativeStacks = analysis.header().has(RecordTag.FLAG_NATIVE);
         for (LocationTotals.Row r : bySize) {
             out.append(String.format(Locale.ROOT, "  %12s  %s%n", Units.bytes(r.ownBytes), r.location));
+            if (nativeStacks) {
+                for (HybridStack.Frame f : stack(r)) {
+                    out.append("                  ").append(f).append('\n');
+                }
+            }
         }
         out.append("\nTop ").append(top).append(" locations by number of allocations:\n");
         for (LocationTotals.Row r : byCount) {
@@ -137,12 +143,12 @@ public final class StatsReport {
         j.endObject();
         j.name("top_allocations_by_size").beginArray();
         for (LocationTotals.Row r : bySize) {
-            location(j, r.location).field("size", r.ownBytes).endObject();
+            stack(location(j, r.location).field("size", r.ownBytes), r).endObject();
         }
         j.endArray();
         j.name("top_allocations_by_count").beginArray();
         for (LocationTotals.Row r : byCount) {
-            location(j, r.location).field("count", r.ownCount).endObject();
+            stack(location(j, r.location).field("count", r.ownCount), r).endObject();
         }
         j.endArray();
         j.field("leaked_memory", a.heapBytes());
@@ -167,6 +173,25 @@ public final class StatsReport {
         j.endObject();
         j.endObject();
         return j + "\n";
+    }
+
+    /** The row's whole stack, innermost first (hybrid with --native). */
+    private List<HybridStack.Frame> stack(LocationTotals.Row r) {
+        Aggregator a = analysis.totals();
+        return HybridStack.of(a.stacks(), r.node, a.nodeNative(r.node));
+    }
+
+    private Json stack(Json j, LocationTotals.Row r) {
+        j.name("stack").beginArray();
+        for (HybridStack.Frame f : stack(r)) {
+            j.beginObject().field("function", f.function()).field("file", f.file()).field("line", f.line())
+                    .field("native", f.nativeFrame());
+            if (f.inlined()) {
+                j.field("inlined", true);
+            }
+            j.endObject();
+        }
+        return j.endArray();
     }
 
     private static Json location(Json j, Location l) {
