@@ -254,6 +254,13 @@ final class RunCommand implements Callable<Integer> {
                 Aggregator totals = result.get();
                 if (symbolize != null) {
                     symbolize.close();
+                    if (!quiet && collector.hello() != null) {
+                        long lookups = symbolize.lookups();
+                        err.printf("memflux: symbolized %s native addresses with %s during the capture "
+                                + "(%s native stack nodes, %.1f%% of them at an address already resolved)%n",
+                                Units.count(symbolize.misses()), symbolize.symbolizerName(), Units.count(lookups),
+                                lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
+                    }
                 }
                 if (collector.hello() == null) {
                     // The program ended before tracking started (it said why on its stderr).
