@@ -18,7 +18,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-WORKLOADS = ["alloc_heavy.py", "call_heavy.py"]
+WORKLOADS = ["alloc_heavy.py", "alloc_mixed.py", "call_heavy.py"]
 
 
 def timed(cmd):

@@ -57,11 +57,19 @@ public final class SummaryReport {
         }
         out.append(String.format(Locale.ROOT, "%n%-40s %-44s %12s %7s %12s %7s %12s%n", "Function", "Location",
                 "Total@peak", "Total%", "Own@peak", "Own%", "Allocations"));
+        boolean nativeStacks = analysis.header().has(dev.memflux.format.RecordTag.FLAG_NATIVE);
         for (LocationTotals.Row r : rows) {
             String where = r.location.file() + ":" + r.location.line();
             out.append(String.format(Locale.ROOT, "%-40s %-44s %12s %6.1f%% %12s %6.1f%% %12s%n",
                     clip(r.location.function(), 40), clip(where, 44), Units.bytes(r.totalBytes), percent(r.totalBytes),
                     Units.bytes(r.ownBytes), percent(r.ownBytes), Units.count(r.ownCount)));
+            if (nativeStacks) {
+                // The native frames the Python line allocated through, innermost first.
+                List<HybridStack.Frame> stack = HybridStack.of(analysis.totals().stacks(), r.node,
+                        analysis.totals().nodeNative(r.node));
+                stack.stream().takeWhile(HybridStack.Frame::nativeFrame).limit(4)
+                        .forEach(f -> out.append("    via ").append(f).append('\n'));
+            }
         }
         return out.toString();
     }
