@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class Memflux {
     static final Path JAR = Path.of(System.getProperty("memflux.jar", "../../cli/target/memflux.jar")).toAbsolutePath();
     static final Path PROGRAMS = Path.of("resources/programs").toAbsolutePath();
+    static final Path CACHE = Path.of("target/agent-cache").toAbsolutePath();
 
     /** What a finished command left behind. */
     record Result(int exitCode, String stdout, String stderr) {
@@ -42,7 +43,9 @@ final class Memflux {
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("XDG_CACHE_HOME", workDir.resolve(".cache").toString());
+        // One agent cache for the whole test run, outside the source tree (some tests run
+        // in the programs' directory, as "python -m" needs).
+        builder.environment().put("XDG_CACHE_HOME", CACHE.toString());
         builder.environment().putAll(env);
         Process p = builder.start();
         if (stdin != null) {
