@@ -83,7 +83,7 @@ void mfx_profile_install(void);
 void mfx_profile_uninstall(void);
 
 /* unwind.c: native stacks and modules (--native) */
-int mfx_unwind_init(void);
+int mfx_unwind_init(int force_glibc);
 int mfx_unwind(struct mfx_thread *t);                                /* fills t->ips; no lock needed */
 uint32_t mfx_native_node(struct mfx_thread *t, int depth);           /* caller holds the lock */
 void mfx_modules_announce(void);                                    /* takes the lock itself */

@@ -6,14 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* MEMFLUX_STACK_SOURCE=profile forces the profile function (tests cover both sources).
+/* MEMFLUX_STACK_SOURCE=profile forces the profile function (tests cover both sources);
+ * MEMFLUX_UNWINDER=glibc forces glibc's backtrace() over libunwind (for measuring).
  * Read at load time: the bootstrap removes MEMFLUX_* variables before tracking starts. */
 static int force_profile;
+static int force_glibc_unwinder;
 static int walking;
 
 __attribute__((constructor)) static void read_settings(void) {
     const char *source = getenv("MEMFLUX_STACK_SOURCE");
     force_profile = source && strcmp(source, "profile") == 0;
+    const char *unwinder = getenv("MEMFLUX_UNWINDER");
+    force_glibc_unwinder = unwinder && strcmp(unwinder, "glibc") == 0;
 }
 
 /* Connects to memflux, says HELLO, and starts tracking on the calling thread. */
@@ -26,7 +30,7 @@ MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, 
     }
     mfx_python_set_bootstrap(bootstrap);
     if (flags & MFX_FLAG_NATIVE) {
-        mfx_unwind_init();
+        mfx_unwind_init(force_glibc_unwinder);
     }
     walking = !force_profile && mfx_walk_validate(mfx_python_version()) == 0;
     mfx_use_frame_walk(walking);

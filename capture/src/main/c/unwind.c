@@ -45,8 +45,8 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data) {
     return 0;
 }
 
-int mfx_unwind_init(void) {
-    void *lib = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+int mfx_unwind_init(int force_glibc) {
+    void *lib = force_glibc ? NULL : dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
     unwind_fn = lib ? (int (*)(void **, int))dlsym(lib, "unw_backtrace") : NULL;
     if (!unwind_fn) {
         unwind_fn = glibc_backtrace;
