@@ -32,7 +32,7 @@ public final class Collector implements AutoCloseable {
     private final Path directory;
     private final Path socketPath;
     private final ServerSocketChannel server;
-    private final RecordDecoder decoder = new RecordDecoder();
+    private final RecordDecoder decoder = new RecordDecoder().keepRaw();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
     private SocketChannel connection;
     private volatile long bytesRead;

@@ -20,6 +20,7 @@ public final class RecordDecoder {
     private CaptureHeader hello;
     private Trailer trailer;
     private boolean ended;
+    private boolean keepRaw;
 
     /**
      * Decodes whole records from {@code data[from, to)} into {@code out} until the data
@@ -30,17 +31,23 @@ public final class RecordDecoder {
      */
     public int decode(byte[] data, int from, int to, EventBatch out) throws CorruptCaptureException {
         int end = decodeRecords(data, from, to, out);
-        // HELLO and TRAILER are framing, not stream records: they never reach a batch.
-        if (end > from && data[from] != RecordTag.HELLO && trailerAt != from) {
-            out.appendRaw(data, from, (trailerAt >= 0 ? trailerAt : end) - from);
+        if (keepRaw && end > from) {
+            out.appendRaw(data, from, end - from);
         }
         return end;
     }
 
-    private int trailerAt = -1;
+    /**
+     * Also copy the decoded bytes into each batch's {@link EventBatch#raw}, so the file
+     * sink can store them as they are. For the wire only (which has no TRAILER, and whose
+     * HELLO is decoded into a scratch batch before the stream's batches).
+     */
+    public RecordDecoder keepRaw() {
+        this.keepRaw = true;
+        return this;
+    }
 
     private int decodeRecords(byte[] data, int from, int to, EventBatch out) throws CorruptCaptureException {
-        trailerAt = -1;
         buf = data;
         pos = from;
         limit = to;
@@ -111,10 +118,7 @@ public final class RecordDecoder {
                             records++;
                             return pos;
                         }
-                        case RecordTag.TRAILER -> {
-                            trailer = readTrailer();
-                            trailerAt = start;
-                        }
+                        case RecordTag.TRAILER -> trailer = readTrailer();
                         default -> throw new CorruptCaptureException(String.format(
                                 "unknown record tag 0x%02x after %d records", tag & 0xff, records));
                     }

@@ -130,7 +130,7 @@ class RecordCodecTest {
     void aDecodedBatchIsReEncodedByteForByteFromItsRawCopy() throws Exception {
         byte[] bytes = encode(sample());
         EventBatch decoded = new EventBatch();
-        new RecordDecoder().decode(bytes, 0, bytes.length, decoded);
+        new RecordDecoder().keepRaw().decode(bytes, 0, bytes.length, decoded);
         assertEquals(bytes.length, decoded.rawLength);
         RecordEncoder passThrough = new RecordEncoder(16);
         passThrough.encodeAll(decoded);
