@@ -339,6 +339,10 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
         }
         return -1;
     }
+    /* A deeper socket buffer lets the program run ahead of memflux for a moment (JIT
+     * warm-up, a GC) instead of blocking at once; the kernel caps it at wmem_max. */
+    int sndbuf = 4 << 20;
+    setsockopt(sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     if (!atfork_registered) {
         pthread_key_create(&thread_key, forget_thread);
         pthread_atfork(before_fork, after_fork_parent, after_fork_child);

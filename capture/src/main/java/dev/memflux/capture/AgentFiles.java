@@ -12,9 +12,10 @@ import java.util.HexFormat;
 
 /**
  * The agent library and its bootstrap, shipped inside the jar and extracted once into
- * a cache directory named by their content hash ({@code $XDG_CACHE_HOME/memflux/<hash>},
+ * a cache directory named by their content ({@code $XDG_CACHE_HOME/memflux/<key>},
  * default {@code ~/.cache}), so concurrent runs and upgrades never see a half-written or
- * stale agent.
+ * stale agent. From a jar the key is the entries' CRC-32s, read from the jar's directory
+ * without reading the entries: every {@code run} pays for this before the program starts.
  */
 public final class AgentFiles {
     static final String RESOURCE_DIR = "/dev/memflux/agent/";
@@ -38,17 +39,44 @@ public final class AgentFiles {
     }
 
     public static AgentFiles extract() throws IOException {
-        byte[] lib = resource(LIBRARY);
-        byte[] boot = resource(BOOTSTRAP);
-        Path dir = cacheRoot().resolve(hash(lib, boot));
+        String key = jarKey();
+        byte[] lib = null;
+        byte[] boot = null;
+        if (key == null) {
+            lib = resource(LIBRARY);
+            boot = resource(BOOTSTRAP);
+            key = hash(lib, boot);
+        }
+        Path dir = cacheRoot().resolve(key);
         Path libPath = dir.resolve(LIBRARY);
         Path bootPath = dir.resolve(BOOTSTRAP);
         if (!Files.isRegularFile(libPath) || !Files.isRegularFile(bootPath)) {
             Files.createDirectories(dir);
-            writeAtomically(dir, libPath, lib);
-            writeAtomically(dir, bootPath, boot);
+            writeAtomically(dir, libPath, lib != null ? lib : resource(LIBRARY));
+            writeAtomically(dir, bootPath, boot != null ? boot : resource(BOOTSTRAP));
         }
         return new AgentFiles(libPath, bootPath);
+    }
+
+    /** The entries' CRC-32s and sizes when running from a jar; null otherwise (classes on disk). */
+    private static String jarKey() {
+        try {
+            StringBuilder key = new StringBuilder("j");
+            for (String name : new String[] {LIBRARY, BOOTSTRAP}) {
+                java.net.URL url = AgentFiles.class.getResource(RESOURCE_DIR + name);
+                if (url == null || !url.getProtocol().equals("jar")) {
+                    return null;
+                }
+                java.util.jar.JarEntry entry = ((java.net.JarURLConnection) url.openConnection()).getJarEntry();
+                if (entry.getCrc() < 0) {
+                    return null;
+                }
+                key.append(Long.toHexString(entry.getCrc())).append(Long.toHexString(entry.getSize()));
+            }
+            return key.toString();
+        } catch (IOException | ClassCastException e) {
+            return null;
+        }
     }
 
     private static Path cacheRoot() {

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "memflux", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A memory profiler for Python programs.",
-        subcommands = {RunCommand.class, StatsCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: memflux run script.py, then memflux stats on the file it wrote."})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -23,7 +22,20 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (tests call this directly). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.getSubcommands().get("run").setStopAtPositional(true);
+        // picocli models each subcommand by reflection, which costs tens of milliseconds
+        // before the program can start: register only the one asked for (all for help).
+        String first = args.length > 0 ? args[0] : "";
+        if (first.equals("run") || first.equals("stats") || first.equals("summary")) {
+            cli.addSubcommand(first, subcommand(first));
+        } else {
+            for (String name : new String[] {"run", "stats", "summary"}) {
+                cli.addSubcommand(name, subcommand(name));
+            }
+            cli.addSubcommand("help", new CommandLine.HelpCommand());
+        }
+        if (cli.getSubcommands().containsKey("run")) {
+            cli.getSubcommands().get("run").setStopAtPositional(true);
+        }
         cli.setParameterExceptionHandler((e, argv) -> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("memflux: " + e.getMessage());
@@ -35,6 +47,14 @@ public final class Main implements Runnable {
             return ExitCodes.INPUT;
         });
         return cli.execute(RunCommand.separateProgramArguments(args));
+    }
+
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "run" -> new RunCommand();
+            case "stats" -> new StatsCommand();
+            default -> new SummaryCommand();
+        };
     }
 
     @Override

@@ -1,18 +1,6 @@
 package dev.memflux.cli;
 
-import dev.memflux.capture.AgentFiles;
-import dev.memflux.capture.Collector;
-import dev.memflux.capture.EventRing;
 import dev.memflux.capture.PythonLauncher;
-import dev.memflux.format.CaptureHeader;
-import dev.memflux.format.RecordTag;
-import dev.memflux.pipeline.Aggregator;
-import dev.memflux.pipeline.RingFlux;
-import dev.memflux.pipeline.symbolize.SymbolizeStage;
-import dev.memflux.pipeline.symbolize.Symbolizers;
-import dev.memflux.sinks.CapturePipeline;
-import dev.memflux.sinks.report.Units;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,93 +192,5 @@ final class RunCommand implements Callable<Integer> {
         out.add("--");
         out.addAll(List.of(argv).subList(at, argv.length));
         return out.toArray(String[]::new);
-    }
-
-    /** One capture: launch, collect, run the pipeline into the file, and report. */
-    private static final class Capture {
-        private final PrintWriter err;
-        private final Path out;
-        private final boolean compress;
-        private final boolean quiet;
-        private final boolean nativeTraces;
-
-        Capture(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
-            this.err = err;
-            this.out = out;
-            this.compress = compress;
-            this.quiet = quiet;
-            this.nativeTraces = nativeTraces;
-        }
-
-        int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
-            AgentFiles agent = AgentFiles.extract();
-            try (Collector collector = new Collector()) {
-                Process process;
-                try {
-                    process = new PythonLauncher(python, agent).start(mode, target, args, collector.socketPath(),
-                            nativeTraces ? RecordTag.FLAG_NATIVE : 0);
-                } catch (IOException e) {
-                    err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
-                    return ExitCodes.INPUT;
-                }
-                Signals.forwardTo(process);
-                // Built while the interpreter starts, so the JVM's class loading overlaps it.
-                EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-                CapturePipeline pipeline = new CapturePipeline(out, () -> header(collector.hello()), compress);
-                SymbolizeStage symbolize = null;
-                if (nativeTraces) {
-                    symbolize = new SymbolizeStage(Symbolizers.best(warning -> {
-                        if (!quiet) {
-                            err.println("memflux: " + warning);
-                        }
-                    }));
-                    pipeline.symbolizeWith(symbolize);
-                }
-                var result = pipeline.run(new RingFlux(ring)).toFuture();
-                Thread pump = new Thread(() -> collector.collect(ring, process::isAlive), "memflux-collector");
-                pump.setDaemon(true);
-                pump.start();
-                int exitCode = process.waitFor();
-                Aggregator totals = result.get();
-                if (symbolize != null) {
-                    symbolize.close();
-                    if (!quiet && collector.hello() != null) {
-                        long lookups = symbolize.lookups();
-                        err.printf("memflux: symbolized %s native addresses with %s during the capture "
-                                + "(%s native stack nodes, %.1f%% of them at an address already resolved)%n",
-                                Units.count(symbolize.misses()), symbolize.symbolizerName(), Units.count(lookups),
-                                lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
-                    }
-                }
-                if (collector.hello() == null) {
-                    // The program ended before tracking started (it said why on its stderr).
-                    return exitCode;
-                }
-                if (!quiet) {
-                    report(totals, pipeline.fileBytes(), collector.sawEnd());
-                }
-                return exitCode;
-            }
-        }
-
-        private CaptureHeader header(CaptureHeader hello) {
-            if (hello == null) {
-                return null;
-            }
-            int flags = hello.flags() | (compress ? RecordTag.FLAG_COMPRESSED : 0);
-            return new CaptureHeader(hello.pid(), hello.ppid(), hello.startMillis(), flags, hello.pythonVersion(),
-                    hello.commandLine(), Version.VERSION);
-        }
-
-        private void report(Aggregator totals, long fileBytes, boolean ended) {
-            err.println("memflux: wrote " + out + " (" + Units.count(totals.allocations()) + " allocations, peak "
-                    + Units.bytes(totals.peakBytes()) + ", " + Units.bytes(fileBytes) + " on disk)");
-            if (!ended) {
-                err.println("memflux: the program ended before tracking stopped (killed or crashed); "
-                        + "the capture holds everything recorded until then");
-            }
-            err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
-            err.flush();
-        }
     }
 }

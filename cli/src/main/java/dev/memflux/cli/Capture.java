@@ -1,0 +1,48 @@
+package dev.memflux.cli;
+
+import dev.memflux.capture.AgentFiles;
+import dev.memflux.capture.Collector;
+import dev.memflux.capture.PythonLauncher;
+import dev.memflux.format.RecordTag;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One {@code memflux run}: starts the program first, then hands over to a
+ * {@link CaptureSession}. The program is launched before any pipeline class (Reactor, the
+ * Disruptor, lz4) is even loaded, so the JVM's class loading overlaps the interpreter's
+ * start instead of delaying it; this class must not mention those types.
+ */
+final class Capture {
+    private final PrintWriter err;
+    private final Path out;
+    private final boolean compress;
+    private final boolean quiet;
+    private final boolean nativeTraces;
+
+    Capture(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
+        this.err = err;
+        this.out = out;
+        this.compress = compress;
+        this.quiet = quiet;
+        this.nativeTraces = nativeTraces;
+    }
+
+    int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
+        AgentFiles agent = AgentFiles.extract();
+        try (Collector collector = new Collector()) {
+            Process process;
+            try {
+                process = new PythonLauncher(python, agent).start(mode, target, args, collector.socketPath(),
+                        nativeTraces ? RecordTag.FLAG_NATIVE : 0);
+            } catch (IOException e) {
+                err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
+                return ExitCodes.INPUT;
+            }
+            Signals.forwardTo(process);
+            return new CaptureSession(err, out, compress, quiet, nativeTraces).follow(collector, process);
+        }
+    }
+}
