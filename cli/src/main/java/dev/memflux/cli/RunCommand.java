@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = {"memflux run [options] FILE [args...]",
-                "memflux run [options] -m MODULE [args...]",
-                "memflux run [options] -c COMMAND [args...]"},
+                "       memflux run [options] -m MODULE [args...]",
+                "       memflux run [options] -c COMMAND [args...]"},
         description = {"Run a Python program and record every allocation and deallocation it makes, with the "
                 + "Python call stack of each, into a capture file. A drop-in for 'memray run': the same flags "
                 + "with the same meanings.",
