@@ -81,8 +81,8 @@ public final class StatsReport {
         out.append(String.format(Locale.ROOT, "%-28s%s%n", "Total memory allocated:", Units.bytes(a.bytesAllocated())));
         out.append(String.format(Locale.ROOT, "%-28s%s (at %s)%n", "Peak memory (heap):", Units.bytes(a.peakBytes()),
                 Units.seconds(a.peakMillis())));
-        out.append(String.format(Locale.ROOT, "%-28s%s in %s allocations%n", "Still allocated at the end:",
-                Units.bytes(a.heapBytes()), Units.count(a.liveAllocations())));
+        out.append(String.format(Locale.ROOT, "%-28s%s in %s allocation%s%n", "Still allocated at the end:",
+                Units.bytes(a.heapBytes()), Units.count(a.liveAllocations()), a.liveAllocations() == 1 ? "" : "s"));
         if (a.peakRssBytes() > 0) {
             out.append(String.format(Locale.ROOT, "%-28s%s%n", "Peak resident set size:", Units.bytes(a.peakRssBytes())));
         }
