@@ -33,7 +33,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Where to write the capture (default: memflux-<script>.<pid>.bin in the current directory).")
+            description = "Where to write the capture (default: memflux-<script>.<pid>.bin in the current directory, "
+                    + "<pid> being memflux's own).")
     Path output;
 
     @Option(names = {"-f", "--force"}, description = "Overwrite the output file if it exists.")
