@@ -19,10 +19,6 @@ class AllocationCountsTest {
     @TempDir
     Path dir;
 
-    static java.util.stream.Stream<String> interpreters() {
-        return Interpreters.all();
-    }
-
     private Path capture(String python, String program, String... args) throws Exception {
         Path out = dir.resolve(program + ".bin");
         String[] command = new String[6 + args.length];
@@ -34,7 +30,7 @@ class AllocationCountsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void exactlyNAllocationsOfAKnownSizeAtAKnownLine(String python) throws Exception {
         Path program = Memflux.program("exact_count.py");
         Path file = capture(python, "exact", program.toString(), "1234");
@@ -60,7 +56,7 @@ class AllocationCountsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void fourThreadsLoseNoAllocation(String python) throws Exception {
         Path program = Memflux.program("four_threads.py");
         Path file = capture(python, "threads", program.toString(), "2500");
@@ -70,7 +66,7 @@ class AllocationCountsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void peakIsAttributedToTheLineThatHeldItAndTheRestIsLeaked(String python) throws Exception {
         Path program = Memflux.program("peak_then_smaller.py");
         Path file = capture(python, "peak", program.toString());

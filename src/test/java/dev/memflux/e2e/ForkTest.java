@@ -16,12 +16,8 @@ class ForkTest {
     @TempDir
     Path dir;
 
-    static java.util.stream.Stream<String> interpreters() {
-        return Interpreters.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void aForkedChildIsNeitherTrackedNorDisturbed(String python) throws Exception {
         Path program = Memflux.program("forks.py");
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "fork.bin", program.toString());

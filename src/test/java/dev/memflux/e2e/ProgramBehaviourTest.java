@@ -16,12 +16,8 @@ class ProgramBehaviourTest {
     @TempDir
     Path dir;
 
-    static java.util.stream.Stream<String> interpreters() {
-        return Interpreters.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void argvStdinAndExitCodePassThrough(String python) throws Exception {
         Path program = Memflux.program("argv_exit.py");
         Memflux.Result r = Memflux.runWithInput(dir, "from stdin\n", "run", "-q", "--python", python, "-o", "a.bin",
@@ -37,7 +33,7 @@ class ProgramBehaviourTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void anUncaughtExceptionPrintsItsTracebackAndExitsOne(String python) throws Exception {
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "e.bin",
                 Memflux.program("raises.py").toString());
@@ -49,7 +45,7 @@ class ProgramBehaviourTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void moduleRunsLikePythonDashM(String python) throws Exception {
         Path program = Memflux.program("mfx_module_prog.py");
         Memflux.Result r = Memflux.run(program.getParent(), "run", "-q", "--python", python, "-o",
@@ -64,7 +60,7 @@ class ProgramBehaviourTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void commandRunsLikePythonDashC(String python) throws Exception {
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "c.bin", "-c",
                 "import sys\nx = bytearray(50000)\nprint(sys.argv)", "one", "-v");
@@ -77,7 +73,7 @@ class ProgramBehaviourTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void childrenStartedWithExecAreNotTrackedNorDisturbed(String python) throws Exception {
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "k.bin",
                 Memflux.program("children_env.py").toString());
@@ -87,7 +83,7 @@ class ProgramBehaviourTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void killedProgramLeavesReadableFile(String python) throws Exception {
         Path program = Memflux.program("killed.py");
         Memflux.Result r = Memflux.run(dir, "run", "--python", python, "-o", "killed.bin", program.toString());
@@ -105,7 +101,7 @@ class ProgramBehaviourTest {
     }
 
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void theDefaultOutputIsNamedAfterTheScriptAndMemfluxSaysWhereItWent(String python) throws Exception {
         Memflux.Result r = Memflux.run(dir, "run", "--python", python, Memflux.program("exact_count.py").toString(), "10");
         assertEquals(0, r.exitCode(), r.toString());

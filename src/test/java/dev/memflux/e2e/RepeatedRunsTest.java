@@ -16,12 +16,8 @@ class RepeatedRunsTest {
     @TempDir
     Path dir;
 
-    static java.util.stream.Stream<String> interpreters() {
-        return Interpreters.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("interpreters")
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
     void tenModuleRunsInARowAllSucceed(String python) throws Exception {
         Path program = Memflux.program("mfx_module_prog.py");
         for (int run = 1; run <= 10; run++) {
