@@ -1,11 +1,14 @@
 package dev.memflux.pipeline;
 
 import dev.memflux.format.EventBatch;
+import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
+import reactor.core.publisher.ConnectableFlux;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.GroupedFlux;
 import reactor.core.publisher.Hooks;
-import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
@@ -30,9 +33,27 @@ public final class BatchLifetime {
 
     static void installIfEnabled() {
         if (ENABLED) {
-            Hooks.onEachOperator(HOOK, Operators.<Object, Object>lift((operator, downstream) ->
-                    new Check(operator.stepName(), downstream)));
+            Hooks.onEachOperator(HOOK, BatchLifetime::checked);
         }
+    }
+
+    /**
+     * Wraps a {@link Flux} operator (Reactor casts the result back to the operator's kind, so
+     * Monos and the special fluxes stay as they are; batches flow in plain fluxes). The
+     * wrapper is not {@code Fuseable}: fused operators would pass batches through queues
+     * this check cannot see.
+     */
+    private static Publisher<Object> checked(Publisher<Object> operator) {
+        if (!(operator instanceof Flux<Object> flux) || operator instanceof ConnectableFlux || operator instanceof GroupedFlux) {
+            return operator;
+        }
+        String name = Scannable.from(operator).stepName();
+        return new Flux<>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super Object> downstream) {
+                flux.subscribe(new Check(name, downstream));
+            }
+        };
     }
 
     private static final class Check implements CoreSubscriber<Object>, Subscription {

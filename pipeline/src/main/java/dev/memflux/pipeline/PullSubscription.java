@@ -14,15 +14,15 @@ import reactor.core.publisher.Operators;
 /**
  * One subscriber's pull loop over a {@link BatchSource}: it takes exactly as many batches
  * as were requested, on its own daemon thread "memflux-pipeline", where every downstream
- * stage then runs. With no demand nothing runs at all (the loop ends, and the next
- * {@code request} starts it again), so the producer blocks on a full ring instead of
- * anything parking or spinning here. While there is demand but no batch, the thread
- * sleeps in {@link BatchSource#take}.
+ * stage then runs. The thread sleeps in {@link BatchSource#next} until the producer
+ * publishes; when the batch it gets has records and there is no demand, the loop ends
+ * without taking it (the next {@code request} starts the loop again), so the producer
+ * blocks on a full ring and nothing parks or spins here.
  *
  * <p>A batch is valid only during {@code onNext}: its slot is released when
  * {@code onNext} returns. Batches without records that end the stream (or carry its
  * error) are handled without demand, so an empty stream completes at once. A cancel
- * wakes a waiting take and closes the source, so the producer never blocks on this
+ * wakes a waiting {@code next} and closes the source, so the producer never blocks on this
  * subscriber again; whatever it publishes afterwards is dropped.
  */
 final class PullSubscription implements Subscription {
@@ -81,6 +81,11 @@ final class PullSubscription implements Subscription {
         }
     }
 
+    /** Called once the subscriber has its subscription: signals that need no demand may come from now on. */
+    void start() {
+        schedule();
+    }
+
     private void drain() {
         int missed = 1;
         while (!done) {
@@ -98,18 +103,11 @@ final class PullSubscription implements Subscription {
                     return;
                 }
                 EventBatch batch;
-                if (delivered != wanted) {
-                    try {
-                        batch = source.take();
-                    } catch (InterruptedException woken) {
-                        continue; // cancel or a bad request: checked above
-                    }
-                } else {
-                    batch = source.peek();
-                    if (batch == null || batch.count > 0) {
-                        break;
-                    }
-                    takeReady();
+                try {
+                    // Waits even without demand: the end of the stream or its error needs none.
+                    batch = source.next();
+                } catch (InterruptedException woken) {
+                    continue; // a cancel or a bad request: seen above
                 }
                 if (batch.error != null) {
                     stop();
@@ -117,6 +115,12 @@ final class PullSubscription implements Subscription {
                     return;
                 }
                 if (batch.count > 0) {
+                    if (delivered == wanted) {
+                        wanted = requested; // a request may have come while we waited
+                        if (delivered == wanted) {
+                            break; // stays next: the next request delivers it
+                        }
+                    }
                     delivered++;
                     if (!deliver(batch)) {
                         return;
@@ -136,15 +140,6 @@ final class PullSubscription implements Subscription {
             if (missed == 0) {
                 return;
             }
-        }
-    }
-
-    /** Takes the batch {@code peek} just returned (it is there, so this does not wait). */
-    private void takeReady() {
-        try {
-            source.take();
-        } catch (InterruptedException woken) {
-            throw new IllegalStateException("a published batch could not be taken", woken);
         }
     }
 

@@ -38,6 +38,8 @@ public final class RingFlux extends Flux<EventBatch> {
             Operators.error(actual, new IllegalStateException("RingFlux allows a single subscriber"));
             return;
         }
-        actual.onSubscribe(new PullSubscription(source, actual));
+        PullSubscription subscription = new PullSubscription(source, actual);
+        actual.onSubscribe(subscription);
+        subscription.start();
     }
 }

@@ -12,7 +12,7 @@ import dev.memflux.format.EventBatch;
 /**
  * The ring as a {@link BatchSource}: the Disruptor's own pull side (a sequence barrier
  * and a gating sequence, what {@code RingBuffer.newPoller} wraps) without its event
- * handler loop. {@link #take} waits on the barrier, which with the ring's blocking wait
+ * handler loop. {@link #next} waits on the barrier, which with the ring's blocking wait
  * strategy sleeps on a condition until the collector publishes; {@link #release} moves
  * the gating sequence, which is what lets the collector reuse the slot.
  *
@@ -24,7 +24,7 @@ final class RingSource implements BatchSource {
     private final RingBuffer<EventBatch> ring;
     private final SequenceBarrier barrier;
     private final Sequence released = new Sequence(Sequencer.INITIAL_CURSOR_VALUE);
-    /** The sequence {@link #take} returns next; everything below it was taken. */
+    /** The sequence {@link #next} returns; everything below it was released. */
     private long next = Sequencer.INITIAL_CURSOR_VALUE + 1;
     /** The highest sequence known to be published, so a run of batches costs one wait. */
     private long available = Sequencer.INITIAL_CURSOR_VALUE;
@@ -36,7 +36,7 @@ final class RingSource implements BatchSource {
     }
 
     @Override
-    public EventBatch take() throws InterruptedException {
+    public EventBatch next() throws InterruptedException {
         while (available < next) {
             try {
                 available = barrier.waitFor(next);
@@ -46,24 +46,12 @@ final class RingSource implements BatchSource {
                 // Only timeout wait strategies throw this; EventRing's blocks. Wait again.
             }
         }
-        return ring.get(next++);
-    }
-
-    @Override
-    public EventBatch peek() {
-        if (available < next) {
-            long cursor = ring.getCursor();
-            if (cursor < next) {
-                return null;
-            }
-            available = cursor;
-        }
         return ring.get(next);
     }
 
     @Override
     public void release() {
-        released.set(next - 1);
+        released.set(next++);
     }
 
     @Override
