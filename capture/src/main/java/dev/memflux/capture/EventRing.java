@@ -27,10 +27,10 @@ public final class EventRing {
         return ring;
     }
 
-    /** Claims the next slot (blocks while the ring is full); the batch comes back cleared. */
+    /** Claims the next slot (blocks while the ring is full); the batch comes back cleared, its generation bumped. */
     public long claim() {
         long sequence = ring.next();
-        ring.get(sequence).clear();
+        ring.get(sequence).recycle();
         return sequence;
     }
 

@@ -58,6 +58,17 @@ public final class EventBatch {
     /** Set when the stream failed; the batch carries no records then. */
     public Throwable error;
 
+    /*
+     * The debug check of batch lifetimes (pipeline's BatchLifetime): the ring bumps the
+     * generation each time it hands the slot to the producer again, and the pipeline
+     * leases the batch for the length of one onNext. Plain batches (files, tests) are
+     * never leased and always live.
+     */
+    private static final int NEVER_LEASED = -2;
+    private static final int RELEASED = -1;
+    private int generation;
+    private volatile int leasedGeneration = NEVER_LEASED;
+
     public void clear() {
         count = 0;
         textCount = 0;
@@ -68,6 +79,33 @@ public final class EventBatch {
         }
         endOfStream = false;
         error = null;
+    }
+
+    /** Empties the batch for its slot's next use (the ring's producer only). */
+    public void recycle() {
+        generation = (generation + 1) & Integer.MAX_VALUE;
+        clear();
+    }
+
+    /** How many times the ring has reused this batch's slot. */
+    public int generation() {
+        return generation;
+    }
+
+    /** The pipeline delivers this batch now (debug check only). */
+    public void lease() {
+        leasedGeneration = generation;
+    }
+
+    /** The {@code onNext} that delivered it returned (debug check only). */
+    public void endLease() {
+        leasedGeneration = RELEASED;
+    }
+
+    /** False once the {@code onNext} that delivered this ring batch has returned, or its slot was reused. */
+    public boolean isLive() {
+        int leased = leasedGeneration;
+        return leased == NEVER_LEASED || leased == generation;
     }
 
     public EventBatch extra() {

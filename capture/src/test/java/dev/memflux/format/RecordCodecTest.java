@@ -11,28 +11,67 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecordCodecTest {
+    /** One or more of every record the agent or memflux writes into a stream (HELLO and TRAILER are tested apart). */
     private static EventBatch sample() {
         EventBatch b = new EventBatch();
         b.add(RecordTag.THREAD, 1, 4242, 0);
         b.addFrame("main", "/tmp/prog.py", 3);
         b.add(RecordTag.NODE, 0, 12, 1);
         b.add(RecordTag.TIME, 10, 0, 0);
-        b.add(AllocatorKind.MALLOC.tag(), 0x7f00_1234_5670L, 10_001, 1);
-        b.add(AllocatorKind.CALLOC.tag(), 0x7f00_1234_0000L, 1, 1);
-        b.add(RecordTag.FREE, 0x7f00_1234_5670L, 0, 0);
+        module(b, "/usr/lib/libz.so.1", "9f1c", 0x7f00_0000_0000L, 0x7f00_0000_1000L, 0x5000, 0x7f00_0001_0000L, 0x800);
+        b.add(RecordTag.NATIVE_NODE, 0x7f00_0000_1234L, 0, 0);
+        b.add(RecordTag.NATIVE_NODE, 0x7f00_0000_2345L, 0, 1);
+        for (AllocatorKind kind : AllocatorKind.values()) {
+            b.add(kind.tag(), 0x7f00_1234_0000L + 0x40L * kind.ordinal(), 10_001 + kind.ordinal(), 1);
+        }
+        b.add(AllocatorKind.MALLOC.tag(), 0x7f00_1234_5670L, 48, 1);
+        b.nativeStack[b.count - 1] = 2;
         b.add(AllocatorKind.MMAP.tag(), 0x7fff_0000_0000L, 1 << 20, 0);
+        b.nativeStack[b.count - 1] = 1;
+        b.add(RecordTag.FREE, 0x7f00_1234_5670L, 0, 0);
         b.add(RecordTag.MUNMAP, 0x7fff_0000_0000L, 4096, 0);
         b.add(RecordTag.MEMORY, 123_456_789, 0, 0);
+        symbol(b, 0x7f00_0000_2345L, "inflate_fast", "inffast.c", 77 << 1 | 1, "inflate", "inflate.c", 1210 << 1);
+        b.add(RecordTag.THREAD, 2, 4343, 0);
         b.add(RecordTag.END, 0, 0, 0);
         return b;
     }
 
-    private static List<String> rows(EventBatch b) {
+    /** A MODULE as the decoder lays it out: path and build id in text, (start, length) pairs in numbers. */
+    private static void module(EventBatch b, String path, String buildId, long bias, long... ranges) {
+        int text = b.addText(path);
+        b.addText(buildId);
+        int numbers = b.numberCount;
+        for (long r : ranges) {
+            b.addNumber(r);
+        }
+        b.add(RecordTag.MODULE, bias, ranges.length / 2, text);
+        b.nativeStack[b.count - 1] = numbers;
+    }
+
+    /** A SYMBOL as the decoder lays it out: frames given as function, file, line << 1 | inlined. */
+    private static void symbol(EventBatch b, long ip, Object... frames) {
+        int text = b.textCount;
+        for (int f = 0; f < frames.length; f += 3) {
+            b.addText((String) frames[f]);
+            b.addText((String) frames[f + 1]);
+        }
+        int numbers = b.numberCount;
+        for (int f = 2; f < frames.length; f += 3) {
+            b.addNumber(((Number) frames[f]).longValue());
+        }
+        b.add(RecordTag.SYMBOL, ip, frames.length / 3, text);
+        b.nativeStack[b.count - 1] = numbers;
+    }
+
+    /** Every column of every record, and the text and numbers they point into. */
+    private static List<String> columns(EventBatch b) {
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < b.count; i++) {
-            String text = b.tag[i] == RecordTag.FRAME ? b.text[b.stack[i]] + "@" + b.text[b.stack[i] + 1] : "" + b.stack[i];
-            rows.add(b.tag[i] + " " + b.address[i] + " " + b.size[i] + " " + text);
+            rows.add(b.tag[i] + " " + b.address[i] + " " + b.size[i] + " " + b.stack[i] + " " + b.nativeStack[i]);
         }
+        rows.add("text " + Arrays.asList(b.text).subList(0, b.textCount));
+        rows.add("numbers " + Arrays.toString(Arrays.copyOf(b.numbers, b.numberCount)));
         return rows;
     }
 
@@ -51,7 +90,9 @@ class RecordCodecTest {
         EventBatch out = new EventBatch();
         int consumed = new RecordDecoder().decode(bytes, 0, bytes.length, out);
         assertEquals(bytes.length, consumed);
-        assertEquals(rows(in), rows(out));
+        assertEquals(RecordText.of(in), RecordText.of(out));
+        assertEquals(columns(in), columns(out));
+        assertEquals(in.count, out.count);
     }
 
     @Test
@@ -59,7 +100,7 @@ class RecordCodecTest {
         byte[] bytes = encode(sample());
         // Feed the stream one byte more at a time, as a socket might deliver it.
         RecordDecoder decoder = new RecordDecoder();
-        EventBatch all = new EventBatch();
+        List<String> all = new ArrayList<>();
         EventBatch part = new EventBatch();
         byte[] pending = new byte[0];
         for (byte b : bytes) {
@@ -68,16 +109,10 @@ class RecordCodecTest {
             part.clear();
             int consumed = decoder.decode(pending, 0, pending.length, part);
             pending = Arrays.copyOfRange(pending, consumed, pending.length);
-            for (int i = 0; i < part.count; i++) {
-                if (part.tag[i] == RecordTag.FRAME) {
-                    all.addFrame(part.text[part.stack[i]], part.text[part.stack[i] + 1], part.size[i]);
-                } else {
-                    all.add(part.tag[i], part.address[i], part.size[i], part.stack[i]);
-                }
-            }
+            all.addAll(RecordText.of(part));
         }
         assertEquals(0, pending.length);
-        assertEquals(rows(sample()), rows(all));
+        assertEquals(RecordText.of(sample()), all);
         assertTrue(decoder.ended());
     }
 
