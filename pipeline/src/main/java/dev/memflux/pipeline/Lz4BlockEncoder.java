@@ -1,5 +1,6 @@
 package dev.memflux.pipeline;
 
+import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordEncoder;
 import dev.memflux.format.RecordTag;
@@ -37,6 +38,8 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     private final CRC32C crc = new CRC32C();
     private final EncodedBlock block = new EncodedBlock();
     private long millisSinceBlock;
+    /** The next block's number: the reader checks that blocks come 0, 1, 2... with none missing or repeated. */
+    private int sequence;
 
     public Lz4BlockEncoder(boolean compress, Supplier<Trailer> trailer) {
         this.compress = compress;
@@ -78,10 +81,10 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     public EncodedBlock seal() {
         byte[] raw = encoder.buffer();
         int rawLength = encoder.length();
-        crc.reset();
-        crc.update(raw, 0, rawLength);
+        block.sequence = sequence;
         block.rawLength = rawLength;
-        block.checksum = (int) crc.getValue();
+        block.checksum = CaptureFileFormat.blockChecksum(crc, CaptureFileFormat.VERSION, sequence, raw, rawLength);
+        sequence++;
         if (compress) {
             int max = compressor.maxCompressedLength(rawLength);
             if (block.stored.length < max) {

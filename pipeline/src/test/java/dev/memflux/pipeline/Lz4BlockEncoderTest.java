@@ -3,6 +3,7 @@ package dev.memflux.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
 import dev.memflux.format.Trailer;
@@ -28,9 +29,9 @@ class Lz4BlockEncoderTest {
             } else {
                 System.arraycopy(b.stored, 0, out, 0, b.rawLength);
             }
-            CRC32C crc = new CRC32C();
-            crc.update(out);
-            assertEquals((int) crc.getValue(), b.checksum);
+            assertEquals(raw.size(), b.sequence, "blocks are numbered from 0 as they are sealed");
+            assertEquals(CaptureFileFormat.blockChecksum(new CRC32C(), CaptureFileFormat.VERSION, raw.size(), out,
+                    out.length), b.checksum);
             raw.add(out);
         })).thenConsumeWhile(b -> true).expectComplete().verify(Duration.ofSeconds(10));
         return raw;
@@ -41,7 +42,7 @@ class Lz4BlockEncoderTest {
             Batches b = new Batches();
             for (int j = 0; j < EventBatch.CAPACITY / 2; j++) {
                 long address = 0x5555_0000_0000L + 64L * j;
-                b.malloc(address, 1000, 1).free(address);
+                b.malloc(address, 1000, 0).free(address);
             }
             return b.build();
         });

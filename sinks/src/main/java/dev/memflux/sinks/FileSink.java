@@ -59,7 +59,7 @@ public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
                 return;
             }
             frame.clear();
-            frame.putInt(block.rawLength).putInt(block.storedLength).putInt(block.checksum);
+            frame.putInt(block.sequence).putInt(block.rawLength).putInt(block.storedLength).putInt(block.checksum);
             out.write(frame.array(), 0, CaptureFileFormat.BLOCK_FRAME_BYTES);
             out.write(block.stored, 0, block.storedLength);
             out.flush();
