@@ -27,7 +27,9 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     /**
      * A block is also sealed once this much capture time passed since the last one, so a
      * slow program's records reach the disk too: if memflux is killed, at most about a
-     * second of them is lost.
+     * second of them is lost. An idle program sends no TIME records: for it the
+     * collector's tick (an empty batch with {@code tick} set, a second of wall time after
+     * the last records) seals what is pending.
      */
     public static final long BLOCK_MILLIS = 1000;
 
@@ -66,7 +68,8 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
             }
         }
         return encoder.length() >= BLOCK_SIZE || millisSinceBlock >= BLOCK_MILLIS
-                || (batch.count > 0 && tags[batch.count - 1] == RecordTag.END);
+                || (batch.count > 0 && tags[batch.count - 1] == RecordTag.END)
+                || (batch.tick && encoder.length() > 0);
     }
 
     /** The last block: whatever is pending plus the trailer. */

@@ -75,7 +75,7 @@ public final class RingFlux extends Flux<EventBatch> {
                 }
                 return;
             }
-            if (batch.count > 0 && !cancelled) {
+            if ((batch.count > 0 || batch.tick) && !cancelled) {
                 while (requested == 0 && !cancelled) {
                     LockSupport.parkNanos(20_000);
                 }

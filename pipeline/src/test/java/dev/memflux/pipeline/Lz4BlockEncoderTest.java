@@ -92,6 +92,18 @@ class Lz4BlockEncoderTest {
     }
 
     @Test
+    void theCollectorsTickSealsPendingRecordsAndNothingElse() {
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true, () -> TRAILER);
+        EventBatch tick = new EventBatch();
+        tick.tick = true;
+        assertEquals(false, encoder.encode(tick), "nothing pending: no empty block");
+        assertEquals(false, encoder.encode(new Batches().malloc(0x1000, 3_000_000, 0).build()));
+        assertEquals(true, encoder.encode(tick), "an idle program's allocation is sealed on the tick");
+        assertEquals(0, encoder.seal().sequence);
+        assertEquals(false, encoder.encode(tick));
+    }
+
+    @Test
     void anUpstreamErrorPassesThrough() {
         StepVerifier.create(Flux.<EventBatch>error(new IllegalStateException("boom"))
                         .transform(new Lz4BlockEncoder(true, () -> TRAILER)))
