@@ -48,6 +48,59 @@ class CollectorGoneTest {
     }
 
     @Test
+    void memfluxKilledWhileTheProgramIdlesLeavesItsLastAllocationOnDisk() throws Exception {
+        Path program = Memflux.program("idle_after_alloc.py");
+        Path capture = dir.resolve("idle.bin");
+        Process memflux = new ProcessBuilder(List.of("java", "-jar", Memflux.JAR.toString(), "run", "-q", "-o",
+                capture.toString(), program.toString()))
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
+                .start();
+        try {
+            // The program allocates once and then sleeps: only the collector's tick can seal that block.
+            int line = Programs.lineOf(program, "buffer");
+            long deadline = System.currentTimeMillis() + 60_000;
+            Programs.Site site = null;
+            while (System.currentTimeMillis() < deadline && memflux.isAlive()) {
+                site = sealedBuffer(capture, program, line);
+                if (site != null) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(site != null, "no block with the buffer was written while the program idled");
+            memflux.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } finally {
+            memflux.destroyForcibly();
+            // The program shares memflux's stdin: a line there ends its wait.
+            try (var stdin = memflux.getOutputStream()) {
+                stdin.write('\n');
+            } catch (java.io.IOException programGone) {
+                // it already ended
+            }
+        }
+        CaptureAnalysis analysis = CaptureAnalysis.of(capture, false);
+        assertTrue(analysis.cutShort(), "memflux was killed: the file has no trailer");
+        Programs.Site site = Programs.site(analysis.totals(), "<module>", program.toString(),
+                Programs.lineOf(program, "buffer"));
+        assertEquals(1, site.allocations());
+        assertTrue(site.bytes() >= 3_000_000, "bytes at the site: " + site.bytes());
+    }
+
+    /** The buffer's allocation, once a sealed block of the capture holds it; null before. */
+    private static Programs.Site sealedBuffer(Path capture, Path program, int line) {
+        if (!Files.exists(capture)) {
+            return null;
+        }
+        try {
+            Programs.Site site = Programs.site(CaptureAnalysis.of(capture, false).totals(), "<module>",
+                    program.toString(), line);
+            return site.allocations() > 0 ? site : null;
+        } catch (dev.memflux.format.CorruptCaptureException | java.io.IOException e) {
+            return null; // created but its header not yet flushed: try again
+        }
+    }
+
+    @Test
     void ctrlCEndsTheProgramWithSigintAndMemfluxPassesItOn() throws Exception {
         Memflux.Result r = Memflux.run(dir, "run", "-q", "-o", "int.bin", Memflux.program("interrupted.py").toString());
         assertEquals(128 + 2, r.exitCode(), r.toString());

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  */
 public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
+    /** After this long with records published and none since, a tick seals them into the file. */
+    private static final long TICK_NANOS = 1_000_000_000L;
 
     private final Path directory;
     private final Path socketPath;
@@ -117,12 +119,19 @@ public final class Collector implements AutoCloseable {
      * Reads the agent's stream to its end, publishing batches on the ring; the last
      * batch published has {@code endOfStream} set, or {@code error} when the stream broke.
      * Whatever one read brings is published at once, so a slow program's events are not
-     * held back waiting for a full batch.
+     * held back waiting for a full batch. At the first pause in the stream a second or more
+     * after the last tick, if records were published since, an empty batch with
+     * {@code tick} set follows them and the file's encoder seals them: an idle program's
+     * last records reach the disk within about a second.
      */
     public void pump(EventRing ring) {
         long sequence = ring.claim();
         EventBatch batch = ring.get(sequence);
-        try {
+        long lastTick = System.nanoTime();
+        boolean untickedRecords = false;
+        try (Selector selector = Selector.open()) {
+            connection.configureBlocking(false);
+            connection.register(selector, SelectionKey.OP_READ);
             while (true) {
                 readBuffer.flip();
                 while (readBuffer.hasRemaining()) {
@@ -141,12 +150,29 @@ public final class Collector implements AutoCloseable {
                     ring.publish(sequence);
                     sequence = ring.claim();
                     batch = ring.get(sequence);
+                    untickedRecords = true;
                 }
                 readBuffer.compact();
                 if (!readBuffer.hasRemaining()) {
                     throw new CorruptCaptureException("a record larger than " + READ_SIZE + " bytes");
                 }
                 int n = connection.read(readBuffer);
+                while (n == 0) {
+                    long now = System.nanoTime();
+                    if (untickedRecords && now - lastTick >= TICK_NANOS) {
+                        batch.tick = true;
+                        ring.publish(sequence);
+                        sequence = ring.claim();
+                        batch = ring.get(sequence);
+                        untickedRecords = false;
+                        lastTick = now;
+                    }
+                    // Without records waiting, sleep until the agent writes (select(0) waits for ever).
+                    long waitMillis = untickedRecords ? Math.max(1, (TICK_NANOS - (now - lastTick)) / 1_000_000) : 0;
+                    selector.select(waitMillis);
+                    selector.selectedKeys().clear();
+                    n = connection.read(readBuffer);
+                }
                 if (n < 0) {
                     if (readBuffer.position() > 0) {
                         throw new CorruptCaptureException("the agent's stream ended inside a record");

@@ -55,6 +55,12 @@ public final class EventBatch {
 
     /** Set on the last batch of a stream: no records follow. */
     public boolean endOfStream;
+    /**
+     * Set on an empty batch the collector publishes when the agent went quiet for a second
+     * after sending records: the file's encoder seals what it holds, so an idle program's
+     * records reach the disk (see Collector#pump).
+     */
+    public boolean tick;
     /** Set when the stream failed; the batch carries no records then. */
     public Throwable error;
 
@@ -78,6 +84,7 @@ public final class EventBatch {
             extra.clear();
         }
         endOfStream = false;
+        tick = false;
         error = null;
     }
 
@@ -186,6 +193,7 @@ public final class EventBatch {
         rawLength = 0;
         appendRaw(other.raw, 0, other.rawLength);
         endOfStream = other.endOfStream;
+        tick = other.tick;
         error = other.error;
     }
 }

@@ -11,9 +11,26 @@ package dev.memflux.format;
 public final class RecordDecoder {
     /** Thrown inside {@link #decode} when the buffer ends in the middle of a record. */
     private static final RuntimeException UNDERFLOW = new RuntimeException("underflow", null, false, false) {};
+    /**
+     * No size, length or resident set can exceed this (256 TiB, more than x86-64's and
+     * arm64's user address space with 4-level page tables): larger means a corrupt record.
+     */
+    public static final long MAX_BYTES = 1L << 48;
+    /** Capture time advances by less than this (about 35 years): more is a corrupt TIME. */
+    public static final long MAX_MILLIS = 1L << 40;
+    /** Ids index arrays: past this a stream is corrupt, not just big. */
+    private static final long MAX_ID = Integer.MAX_VALUE - 16;
 
     private long lastAddress;
     private long records;
+    /** Ids are implicit (docs/FORMAT.md): the next id each definition takes, so every use can be checked. */
+    private long nextFrameId = 1;
+    private long nextNodeId = 1;
+    private long nextNativeNodeId = 1;
+    private long clockMillis;
+    /** The sum of every allocation's size: kept below 2^63 so that no total derived from it can overflow. */
+    private long bytesAllocated;
+    private int recordStart;
     private byte[] buf;
     private int pos;
     private int limit;
@@ -55,21 +72,31 @@ public final class RecordDecoder {
         try {
             while (pos < limit && !out.isFull()) {
                 start = pos;
+                recordStart = pos;
                 byte tag = buf[pos++];
+                if (trailer != null) {
+                    throw corrupt("a record follows the trailer");
+                }
                 if (RecordTag.isAlloc(tag)) {
                     long address = lastAddress + unzigzag(readUvar());
                     long size = readUvar();
-                    int node = (int) readUvar();
+                    long node = readUvar();
+                    checkAllocation(size, node);
                     lastAddress = address;
-                    out.add(tag, address, size, node);
+                    out.add(tag, address, size, (int) node);
                 } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
                     long address = lastAddress + unzigzag(readUvar());
                     long size = readUvar();
-                    int node = (int) readUvar();
-                    int nativeNode = (int) readUvar();
+                    long node = readUvar();
+                    long nativeNode = readUvar();
+                    checkAllocation(size, node);
+                    if (Long.compareUnsigned(nativeNode, nextNativeNodeId) >= 0) {
+                        throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
+                                + ", which is not defined yet");
+                    }
                     lastAddress = address;
-                    out.add((byte) (tag - RecordTag.ALLOC_NATIVE + RecordTag.ALLOC), address, size, node);
-                    out.nativeStack[out.count - 1] = nativeNode;
+                    out.add((byte) (tag - RecordTag.ALLOC_NATIVE + RecordTag.ALLOC), address, size, (int) node);
+                    out.nativeStack[out.count - 1] = (int) nativeNode;
                 } else {
                     switch (tag) {
                         case RecordTag.FREE -> {
@@ -80,30 +107,71 @@ public final class RecordDecoder {
                         case RecordTag.MUNMAP -> {
                             long address = lastAddress + unzigzag(readUvar());
                             long length = readUvar();
+                            if (Long.compareUnsigned(length, MAX_BYTES) > 0) {
+                                throw corrupt("an munmap of " + Long.toUnsignedString(length) + " bytes");
+                            }
                             lastAddress = address;
                             out.add(tag, address, length, 0);
                         }
                         case RecordTag.NODE -> {
                             long parent = readUvar();
-                            int frame = (int) readUvar();
+                            long frame = readUvar();
                             long line = readUvar();
-                            out.add(tag, parent, line, frame);
+                            // A parent defined before its child makes every chain end at node 0: no cycle.
+                            if (Long.compareUnsigned(parent, nextNodeId) >= 0) {
+                                throw corrupt("stack node " + nextNodeId + " names parent "
+                                        + Long.toUnsignedString(parent) + ", which is not defined before it");
+                            }
+                            if (frame == 0 || Long.compareUnsigned(frame, nextFrameId) >= 0) {
+                                throw corrupt("stack node " + nextNodeId + " names frame "
+                                        + Long.toUnsignedString(frame) + ", which is not defined");
+                            }
+                            checkLine(line);
+                            nextNodeId = nextId(nextNodeId, "stack nodes");
+                            out.add(tag, parent, line, (int) frame);
                         }
                         case RecordTag.FRAME -> {
                             String function = readString();
                             String file = readString();
                             long firstLine = readUvar();
+                            checkLine(firstLine);
+                            nextFrameId = nextId(nextFrameId, "frames");
                             out.addFrame(function, file, firstLine);
                         }
                         case RecordTag.THREAD -> {
                             long thread = readUvar();
                             long osTid = readUvar();
+                            if (thread == 0 || Long.compareUnsigned(thread, MAX_ID) > 0
+                                    || Long.compareUnsigned(osTid, MAX_ID) > 0) {
+                                throw corrupt("thread " + Long.toUnsignedString(thread) + " (tid "
+                                        + Long.toUnsignedString(osTid) + ") is out of range");
+                            }
                             out.add(tag, thread, osTid, 0);
                         }
-                        case RecordTag.TIME, RecordTag.MEMORY -> out.add(tag, readUvar(), 0, 0);
+                        case RecordTag.TIME -> {
+                            long delta = readUvar();
+                            if (Long.compareUnsigned(delta, MAX_MILLIS) > 0 || clockMillis + delta > MAX_MILLIS) {
+                                throw corrupt("the clock jumps by " + Long.toUnsignedString(delta) + " ms");
+                            }
+                            clockMillis += delta;
+                            out.add(tag, delta, 0, 0);
+                        }
+                        case RecordTag.MEMORY -> {
+                            long rss = readUvar();
+                            if (Long.compareUnsigned(rss, MAX_BYTES) > 0) {
+                                throw corrupt("a resident set of " + Long.toUnsignedString(rss) + " bytes");
+                            }
+                            out.add(tag, rss, 0, 0);
+                        }
                         case RecordTag.NATIVE_NODE -> {
-                            int parent = (int) readUvar();
-                            out.add(tag, readUvar(), 0, parent);
+                            long parent = readUvar();
+                            long ip = readUvar();
+                            if (Long.compareUnsigned(parent, nextNativeNodeId) >= 0) {
+                                throw corrupt("native node " + nextNativeNodeId + " names parent "
+                                        + Long.toUnsignedString(parent) + ", which is not defined before it");
+                            }
+                            nextNativeNodeId = nextId(nextNativeNodeId, "native nodes");
+                            out.add(tag, ip, 0, (int) parent);
                         }
                         case RecordTag.MODULE -> readModule(out);
                         case RecordTag.SYMBOL -> readSymbol(out);
@@ -119,8 +187,7 @@ public final class RecordDecoder {
                             return pos;
                         }
                         case RecordTag.TRAILER -> trailer = readTrailer();
-                        default -> throw new CorruptCaptureException(String.format(
-                                "unknown record tag 0x%02x after %d records", tag & 0xff, records));
+                        default -> throw corrupt(String.format("unknown record tag 0x%02x", tag & 0xff));
                     }
                 }
                 records++;
@@ -128,10 +195,46 @@ public final class RecordDecoder {
             return pos;
         } catch (RuntimeException e) {
             if (e != UNDERFLOW) {
-                throw new CorruptCaptureException("malformed record after " + records + " records: " + e.getMessage());
+                throw corrupt("malformed record: " + e.getMessage());
             }
             return start;
         }
+    }
+
+    private void checkAllocation(long size, long node) throws CorruptCaptureException {
+        if (Long.compareUnsigned(size, MAX_BYTES) > 0) {
+            throw corrupt("an allocation of " + Long.toUnsignedString(size) + " bytes");
+        }
+        if (Long.compareUnsigned(node, nextNodeId) >= 0) {
+            throw corrupt("an allocation names stack node " + Long.toUnsignedString(node) + ", which is not defined yet");
+        }
+        bytesAllocated += size;
+        if (bytesAllocated < 0) {
+            throw corrupt("the allocations add up to more than 2^63 bytes");
+        }
+    }
+
+    private void checkLine(long line) throws CorruptCaptureException {
+        if (Long.compareUnsigned(line, Integer.MAX_VALUE) > 0) {
+            throw corrupt("line " + Long.toUnsignedString(line) + " is out of range");
+        }
+    }
+
+    private long nextId(long id, String what) throws CorruptCaptureException {
+        if (id >= MAX_ID) {
+            throw corrupt("more than " + MAX_ID + " " + what);
+        }
+        return id + 1;
+    }
+
+    /** A malformed record: the message says which record it was (its number in the stream). */
+    private CorruptCaptureException corrupt(String what) {
+        return new CorruptCaptureException(what + " (record " + (records + 1) + ")");
+    }
+
+    /** Where, in the last buffer given to {@link #decode}, the record being decoded began (for error offsets). */
+    public int recordStart() {
+        return recordStart;
     }
 
     /** The HELLO record, once decoded (the first record on the wire). */
@@ -161,7 +264,7 @@ public final class RecordDecoder {
         long bias = readUvar();
         int segments = (int) readUvar();
         if (segments < 0 || segments > 64) {
-            throw new CorruptCaptureException("a module with " + segments + " segments after " + records + " records");
+            throw corrupt("a module with " + segments + " segments");
         }
         long[] ranges = new long[2 * segments];
         for (int i = 0; i < ranges.length; i++) {
@@ -182,7 +285,7 @@ public final class RecordDecoder {
         long ip = readUvar();
         int frames = (int) readUvar();
         if (frames < 0 || frames > 256) {
-            throw new CorruptCaptureException("a symbol with " + frames + " frames after " + records + " records");
+            throw corrupt("a symbol with " + frames + " frames");
         }
         String[] names = new String[2 * frames];
         long[] lines = new long[frames];
@@ -190,6 +293,7 @@ public final class RecordDecoder {
             names[2 * f] = readString();
             names[2 * f + 1] = readString();
             long line = readUvar();
+            checkLine(line);
             int flags = readByte();
             lines[f] = line << 1 | (flags & 1);
         }
@@ -223,10 +327,18 @@ public final class RecordDecoder {
     }
 
     private Trailer readTrailer() throws CorruptCaptureException {
-        long endMillis = readUvar();
-        long flags = readUvar();
-        return new Trailer(endMillis, (flags & 1) != 0, readUvar(), readUvar(), readUvar(), readUvar(),
-                readUvar(), readUvar(), readUvar(), readUvar());
+        long[] v = new long[10];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = readUvar();
+            // Past 2^62 a total is not a count of anything a capture can hold; it would print negative.
+            if (Long.compareUnsigned(v[i], 1L << 62) > 0) {
+                throw corrupt("a trailer value of " + Long.toUnsignedString(v[i]));
+            }
+        }
+        if (v[0] > CaptureFileFormat.MAX_EPOCH_MILLIS) {
+            throw corrupt("the trailer's end time is out of range");
+        }
+        return new Trailer(v[0], (v[1] & 1) != 0, v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
     }
 
     private long readUvar() {
@@ -247,7 +359,7 @@ public final class RecordDecoder {
     private String readString() throws CorruptCaptureException {
         long length = readUvar();
         if (length < 0 || length > (1 << 20)) {
-            throw new CorruptCaptureException("string of " + length + " bytes after " + records + " records");
+            throw corrupt("a string of " + Long.toUnsignedString(length) + " bytes");
         }
         if (limit - pos < length) {
             throw UNDERFLOW;

@@ -59,6 +59,10 @@ final class CaptureSession {
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }
+        if (pipeline.fileFailure() != null) {
+            err.println("memflux: " + pipeline.fileFailure());
+            err.flush();
+        }
         if (!quiet) {
             if (symbolize != null) {
                 long lookups = symbolize.lookups();

@@ -1,5 +1,6 @@
 package dev.memflux.pipeline;
 
+import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordEncoder;
 import dev.memflux.format.RecordTag;
@@ -26,7 +27,9 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     /**
      * A block is also sealed once this much capture time passed since the last one, so a
      * slow program's records reach the disk too: if memflux is killed, at most about a
-     * second of them is lost.
+     * second of them is lost. An idle program sends no TIME records: for it the
+     * collector's tick (an empty batch with {@code tick} set, a second of wall time after
+     * the last records) seals what is pending.
      */
     public static final long BLOCK_MILLIS = 1000;
 
@@ -37,6 +40,8 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     private final CRC32C crc = new CRC32C();
     private final EncodedBlock block = new EncodedBlock();
     private long millisSinceBlock;
+    /** The next block's number: the reader checks that blocks come 0, 1, 2... with none missing or repeated. */
+    private int sequence;
 
     public Lz4BlockEncoder(boolean compress, Supplier<Trailer> trailer) {
         this.compress = compress;
@@ -63,7 +68,8 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
             }
         }
         return encoder.length() >= BLOCK_SIZE || millisSinceBlock >= BLOCK_MILLIS
-                || (batch.count > 0 && tags[batch.count - 1] == RecordTag.END);
+                || (batch.count > 0 && tags[batch.count - 1] == RecordTag.END)
+                || (batch.tick && encoder.length() > 0);
     }
 
     /** The last block: whatever is pending plus the trailer. */
@@ -78,10 +84,10 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     public EncodedBlock seal() {
         byte[] raw = encoder.buffer();
         int rawLength = encoder.length();
-        crc.reset();
-        crc.update(raw, 0, rawLength);
+        block.sequence = sequence;
         block.rawLength = rawLength;
-        block.checksum = (int) crc.getValue();
+        block.checksum = CaptureFileFormat.blockChecksum(crc, CaptureFileFormat.VERSION, sequence, raw, rawLength);
+        sequence++;
         if (compress) {
             int max = compressor.maxCompressedLength(rawLength);
             if (block.stored.length < max) {

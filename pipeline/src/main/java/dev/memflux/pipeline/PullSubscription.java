@@ -114,7 +114,7 @@ final class PullSubscription implements Subscription {
                     actual.onError(batch.error);
                     return;
                 }
-                if (batch.count > 0) {
+                if (batch.count > 0 || batch.tick) { // a tick carries no records but seals the file
                     if (delivered == wanted) {
                         wanted = requested; // a request may have come while we waited
                         if (delivered == wanted) {

@@ -3,6 +3,7 @@ package dev.memflux.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
 import dev.memflux.format.Trailer;
@@ -28,9 +29,9 @@ class Lz4BlockEncoderTest {
             } else {
                 System.arraycopy(b.stored, 0, out, 0, b.rawLength);
             }
-            CRC32C crc = new CRC32C();
-            crc.update(out);
-            assertEquals((int) crc.getValue(), b.checksum);
+            assertEquals(raw.size(), b.sequence, "blocks are numbered from 0 as they are sealed");
+            assertEquals(CaptureFileFormat.blockChecksum(new CRC32C(), CaptureFileFormat.VERSION, raw.size(), out,
+                    out.length), b.checksum);
             raw.add(out);
         })).thenConsumeWhile(b -> true).expectComplete().verify(Duration.ofSeconds(10));
         return raw;
@@ -41,7 +42,7 @@ class Lz4BlockEncoderTest {
             Batches b = new Batches();
             for (int j = 0; j < EventBatch.CAPACITY / 2; j++) {
                 long address = 0x5555_0000_0000L + 64L * j;
-                b.malloc(address, 1000, 1).free(address);
+                b.malloc(address, 1000, 0).free(address);
             }
             return b.build();
         });
@@ -88,6 +89,18 @@ class Lz4BlockEncoderTest {
                 encoder.seal();
             }
         }
+    }
+
+    @Test
+    void theCollectorsTickSealsPendingRecordsAndNothingElse() {
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true, () -> TRAILER);
+        EventBatch tick = new EventBatch();
+        tick.tick = true;
+        assertEquals(false, encoder.encode(tick), "nothing pending: no empty block");
+        assertEquals(false, encoder.encode(new Batches().malloc(0x1000, 3_000_000, 0).build()));
+        assertEquals(true, encoder.encode(tick), "an idle program's allocation is sealed on the tick");
+        assertEquals(0, encoder.seal().sequence);
+        assertEquals(false, encoder.encode(tick));
     }
 
     @Test

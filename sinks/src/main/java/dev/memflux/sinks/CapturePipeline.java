@@ -58,6 +58,11 @@ public final class CapturePipeline {
         return file.bytesWritten();
     }
 
+    /** Why the capture file stopped short (the disk filled up, say), in one line; null if it did not. */
+    public String fileFailure() {
+        return file.failure();
+    }
+
     private Trailer trailer() {
         Aggregator a = aggregator;
         return new Trailer(System.currentTimeMillis(), !a.ended(), a.allocations(), a.frees(), a.bytesAllocated(),

@@ -6,7 +6,6 @@ import dev.memflux.pipeline.EncodedBlock;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -30,6 +29,8 @@ public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
     private OutputStream out;
     private boolean noCapture;
     private long bytesWritten;
+    /** Why writing stopped (the disk filled up, say), or null while all is well. */
+    private String failure;
 
     /** @param header the file's header; null from it means no capture happened */
     public FileSink(Path path, Supplier<CaptureHeader> header) {
@@ -52,31 +53,60 @@ public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
         return out != null;
     }
 
+    /**
+     * Writes the block. A write that fails (a full disk, an I/O error) stops the file where
+     * it is, a whole block or part of one, which reads back as cut short; the capture goes
+     * on so the program is never held up, and {@link #failure()} says what happened.
+     */
     @Override
     public void accept(EncodedBlock block) {
+        if (failure != null) {
+            return;
+        }
         try {
             if (!open()) {
                 return;
             }
             frame.clear();
-            frame.putInt(block.rawLength).putInt(block.storedLength).putInt(block.checksum);
+            frame.putInt(block.sequence).putInt(block.rawLength).putInt(block.storedLength).putInt(block.checksum);
             out.write(frame.array(), 0, CaptureFileFormat.BLOCK_FRAME_BYTES);
             out.write(block.stored, 0, block.storedLength);
             out.flush();
             bytesWritten += CaptureFileFormat.BLOCK_FRAME_BYTES + block.storedLength;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            failure = describe(e);
         }
     }
 
+    private String describe(IOException e) {
+        String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        // ENOSPC and EDQUOT, as the JDK words them.
+        boolean full = reason.contains("No space left on device") || reason.contains("Disk quota exceeded");
+        String size = String.format(java.util.Locale.ROOT, "%.1f MiB", bytesWritten / (1024.0 * 1024.0));
+        return (full ? "disk full writing " + path : "cannot write " + path + " (" + reason + ")")
+                + ": the capture is cut short at " + size;
+    }
+
+    /** Bytes of whole blocks (and the header) written so far. */
     public long bytesWritten() {
         return bytesWritten;
+    }
+
+    /** Why the file stopped short of the capture (one line, without "memflux: "), or null if it did not. */
+    public String failure() {
+        return failure;
     }
 
     @Override
     public void close() throws IOException {
         if (out != null) {
-            out.close();
+            try {
+                out.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = describe(e);
+                }
+            }
         }
     }
 }

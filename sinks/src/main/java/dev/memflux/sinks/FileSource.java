@@ -4,6 +4,7 @@ import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.EventBatch;
+import dev.memflux.format.FileHeader;
 import dev.memflux.format.RecordDecoder;
 import dev.memflux.format.RecordTag;
 import dev.memflux.format.Trailer;
@@ -34,34 +35,39 @@ public final class FileSource implements AutoCloseable {
     private final Path path;
     private final DataInputStream in;
     private final CaptureHeader header;
+    private final int version;
     private final boolean compressed;
     private final RecordDecoder decoder = new RecordDecoder();
     private final LZ4SafeDecompressor lz4 = LZ4Factory.fastestInstance().safeDecompressor();
     private final CRC32C crc = new CRC32C();
-    private final byte[] frame = new byte[CaptureFileFormat.BLOCK_FRAME_BYTES];
+    private final byte[] frame;
     private byte[] stored = new byte[0];
     private byte[] raw = new byte[0];
     private int rawPosition;
     private int rawLimit;
+    /** Where the next block frame starts in the file. */
     private long offset;
+    /** Where the block being decoded starts, for error messages. */
+    private long blockOffset;
+    private int blocks;
     private boolean eof;
     private boolean cutShort;
     private String cutShortReason = "";
 
-    private FileSource(Path path, DataInputStream in, CaptureHeader header, long headerBytes) {
+    private FileSource(Path path, DataInputStream in, FileHeader header) {
         this.path = path;
         this.in = in;
-        this.header = header;
-        this.compressed = header.has(RecordTag.FLAG_COMPRESSED);
-        this.offset = headerBytes;
+        this.header = header.capture();
+        this.version = header.version();
+        this.compressed = this.header.has(RecordTag.FLAG_COMPRESSED);
+        this.offset = header.length();
+        this.frame = new byte[header.blockFrameBytes()];
     }
 
     public static FileSource open(Path path) throws IOException, CorruptCaptureException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16));
         try {
-            CaptureHeader header = CaptureFileFormat.readHeader(in);
-            long headerBytes = CaptureFileFormat.encodeHeader(header).length;
-            return new FileSource(path, in, header, headerBytes);
+            return new FileSource(path, in, CaptureFileFormat.readFileHeader(in));
         } catch (IOException | CorruptCaptureException | RuntimeException e) {
             in.close();
             throw e;
@@ -70,6 +76,11 @@ public final class FileSource implements AutoCloseable {
 
     public CaptureHeader header() {
         return header;
+    }
+
+    /** The file format version the file was written in (1 or 2). */
+    public int version() {
+        return version;
     }
 
     public Path path() {
@@ -99,9 +110,14 @@ public final class FileSource implements AutoCloseable {
             if (rawPosition == rawLimit && !nextBlock()) {
                 break;
             }
-            int consumed = decoder.decode(raw, rawPosition, rawLimit, batch);
+            int consumed;
+            try {
+                consumed = decoder.decode(raw, rawPosition, rawLimit, batch);
+            } catch (CorruptCaptureException e) {
+                throw new CorruptCaptureException(e.getMessage() + " " + where(decoder.recordStart()));
+            }
             if (consumed == rawPosition && !batch.isFull() && rawPosition < rawLimit) {
-                throw new CorruptCaptureException("a record is cut at the end of the block before byte " + offset);
+                throw new CorruptCaptureException("a record is cut off at the end of its block " + where(rawPosition));
             }
             rawPosition = consumed;
         }
@@ -126,13 +142,22 @@ public final class FileSource implements AutoCloseable {
             return false;
         }
         ByteBuffer f = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+        int sequence = version >= 2 ? f.getInt() : blocks;
         int rawLength = f.getInt();
         int storedLength = f.getInt();
         int checksum = f.getInt();
         if (rawLength < 0 || rawLength > CaptureFileFormat.MAX_BLOCK_BYTES || storedLength < 0
-                || storedLength > CaptureFileFormat.MAX_BLOCK_BYTES + CaptureFileFormat.MAX_BLOCK_BYTES / 64
+                || storedLength > CaptureFileFormat.MAX_STORED_BYTES
                 || (!compressed && storedLength != rawLength)) {
             throw new CorruptCaptureException("corrupt block frame at byte " + offset);
+        }
+        if (sequence != blocks) {
+            // Blocks are numbered as written: another number here is a block lost, repeated or moved.
+            throw new CorruptCaptureException(String.format("block %d is missing, repeated or out of order: "
+                    + "the block at byte %d says it is block %s", blocks, offset, Integer.toUnsignedString(sequence)));
+        }
+        if (decoder.trailer() != null) {
+            throw new CorruptCaptureException("a block follows the trailer at byte " + offset);
         }
         if (stored.length < storedLength) {
             stored = new byte[storedLength];
@@ -152,21 +177,39 @@ public final class FileSource implements AutoCloseable {
                 if (n != rawLength) {
                     throw new CorruptCaptureException("corrupt block at byte " + offset);
                 }
-            } catch (LZ4Exception e) {
-                throw new CorruptCaptureException("corrupt block at byte " + offset + " (lz4: " + e.getMessage() + ")");
+            } catch (LZ4Exception | IndexOutOfBoundsException e) {
+                throw new CorruptCaptureException("corrupt lz4 block at byte " + offset);
             }
         } else {
             System.arraycopy(stored, 0, raw, 0, rawLength);
         }
-        crc.reset();
-        crc.update(raw, 0, rawLength);
-        if ((int) crc.getValue() != checksum) {
+        if (CaptureFileFormat.blockChecksum(crc, version, sequence, raw, rawLength) != checksum) {
             throw new CorruptCaptureException("checksum mismatch in the block at byte " + offset);
         }
+        blockOffset = offset;
+        blocks++;
         offset += frame.length + storedLength;
         rawPosition = 0;
         rawLimit = rawLength;
         return true;
+    }
+
+    /** Where in the file a record of the current block is: the file offset itself when blocks are stored raw. */
+    private String where(int inBlock) {
+        if (compressed) {
+            return "at byte " + inBlock + " of the lz4 block at byte " + blockOffset;
+        }
+        return "at byte " + (blockOffset + frame.length + inBlock);
+    }
+
+    /** Where the last block read starts (after a complete read: the trailer's block). */
+    public long lastBlockOffset() {
+        return blockOffset;
+    }
+
+    /** Blocks read whole so far. */
+    public int blocksRead() {
+        return blocks;
     }
 
     private void cut(String reason) {

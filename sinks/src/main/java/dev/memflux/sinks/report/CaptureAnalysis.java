@@ -16,22 +16,44 @@ import java.nio.file.Path;
  * the peak's event. Reads on the calling thread.
  *
  * @param atPeak the second pass, or null when not asked for
+ * @param formatVersion the file format version the capture was written in
  */
 public record CaptureAnalysis(Path file, CaptureHeader header, Aggregator totals, Aggregator atPeak,
-                              Trailer trailer, boolean cutShort, String cutShortReason) {
+                              Trailer trailer, boolean cutShort, String cutShortReason, int formatVersion) {
 
     public static CaptureAnalysis of(Path file, boolean wantPeak) throws IOException, CorruptCaptureException {
         Aggregator totals = new Aggregator();
         Pass first = run(file, totals);
+        if (first.trailer != null) {
+            crossCheck(first.trailer, totals, first.trailerOffset);
+        }
         Aggregator peak = null;
         if (wantPeak) {
             peak = new Aggregator().snapshotAt(totals.peakEvent());
             run(file, peak);
         }
-        return new CaptureAnalysis(file, first.header, totals, peak, first.trailer, first.cutShort, first.reason);
+        return new CaptureAnalysis(file, first.header, totals, peak, first.trailer, first.cutShort, first.reason,
+                first.version);
     }
 
-    private record Pass(CaptureHeader header, Trailer trailer, boolean cutShort, String reason) {}
+    /**
+     * The trailer holds the totals memflux computed while writing; reading the blocks must
+     * give the same, or blocks were lost, repeated or altered in a way their checksums
+     * could not see (a version-1 file has no block numbers).
+     */
+    private static void crossCheck(Trailer t, Aggregator read, long offset) throws CorruptCaptureException {
+        if (t.allocations() != read.allocations() || t.frees() != read.frees()
+                || t.bytesAllocated() != read.bytesAllocated() || t.peakBytes() != read.peakBytes()
+                || t.leakedBytes() != read.heapBytes()) {
+            throw new CorruptCaptureException(String.format("the trailer in the block at byte %d counts %d allocations "
+                    + "of %d bytes and %d frees, but the blocks hold %d allocations of %d bytes and %d frees",
+                    offset, t.allocations(), t.bytesAllocated(), t.frees(), read.allocations(), read.bytesAllocated(),
+                    read.frees()));
+        }
+    }
+
+    private record Pass(CaptureHeader header, Trailer trailer, boolean cutShort, String reason, int version,
+                        long trailerOffset) {}
 
     private static Pass run(Path file, Aggregator aggregator) throws IOException, CorruptCaptureException {
         try (FileSource source = FileSource.open(file)) {
@@ -53,7 +75,7 @@ public record CaptureAnalysis(Path file, CaptureHeader header, Aggregator totals
             boolean cut = source.cutShort() || (source.trailer() != null && source.trailer().cutShort());
             String reason = source.cutShort() ? source.cutShortReason()
                     : cut ? "the program ended before tracking stopped (killed or crashed)" : "";
-            return new Pass(source.header(), source.trailer(), cut, reason);
+            return new Pass(source.header(), source.trailer(), cut, reason, source.version(), source.lastBlockOffset());
         }
     }
 

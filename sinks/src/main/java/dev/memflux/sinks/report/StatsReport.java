@@ -168,7 +168,7 @@ public final class StatsReport {
         j.field("trace_python_allocators", h.has(RecordTag.FLAG_PYTHON_ALLOCATORS));
         j.field("python_stack_source", h.has(RecordTag.FLAG_FRAME_WALK) ? "frame-walk" : "profile-function");
         j.field("compressed", h.has(RecordTag.FLAG_COMPRESSED));
-        j.field("file_format", "memflux " + RecordTag.FORMAT_VERSION);
+        j.field("file_format", "memflux " + analysis.formatVersion());
         j.field("cut_short", analysis.cutShort());
         j.endObject();
         j.endObject();
