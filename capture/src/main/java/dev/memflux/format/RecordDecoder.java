@@ -226,7 +226,7 @@ public final class RecordDecoder {
         long endMillis = readUvar();
         long flags = readUvar();
         return new Trailer(endMillis, (flags & 1) != 0, readUvar(), readUvar(), readUvar(), readUvar(),
-                readUvar(), readUvar(), readUvar(), readUvar());
+                readUvar(), readUvar(), readUvar(), readUvar(), (flags & 2) != 0);
     }
 
     private long readUvar() {

@@ -54,6 +54,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long rssBytes;
     private long peakRssBytes;
     private boolean ended;
+    private boolean abandoned;
 
     private long snapshotAt = -1;
     private long[] snapshotBytes;
@@ -69,6 +70,10 @@ public final class Aggregator implements Consumer<EventBatch> {
     public void accept(EventBatch batch) {
         final byte[] tags = batch.tag;
         final int n = batch.count;
+        if (abandoned) {
+            skim(tags, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             byte tag = tags[i];
             if (RecordTag.isAlloc(tag)) {
@@ -84,6 +89,31 @@ public final class Aggregator implements Consumer<EventBatch> {
             }
         }
         records += n;
+    }
+
+    private void skim(byte[] tags, int n) {
+        for (int i = 0; i < n; i++) {
+            ended |= tags[i] == RecordTag.END;
+        }
+        records += n;
+    }
+
+    /**
+     * Gives up aggregating (the run pipeline does this when it ran out of memory): drops the
+     * live set, and from now on only counts records and notices END. The totals are then
+     * meaningless; {@link #available()} says so.
+     */
+    public void abandon() {
+        abandoned = true;
+        live.clear();
+        mappings.clear();
+        snapshotBytes = null;
+        snapshotCount = null;
+    }
+
+    /** False once {@link #abandon()}ed: the totals are not to be used. */
+    public boolean available() {
+        return !abandoned;
     }
 
     private void allocate(byte tag, long address, long size, int node) {

@@ -23,12 +23,19 @@ public final class LiveAllocations {
     private static final int SEGMENTS = 1 << SEGMENT_BITS;
     private static final long HUGE = 0xFFFF_FFFFL; // in the size half: the size is in hugeSizes
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /**
+     * A growth must leave this much heap free, or it fails with OutOfMemoryError: when the
+     * live set outgrows the heap, the table should be what fails (the run pipeline then
+     * abandons it), not the encoder or the collector on the next small allocation.
+     */
+    private static final int HEADROOM = (int) Math.min(4 << 20, Runtime.getRuntime().maxMemory() / 8);
 
     private final long[][] keys = new long[SEGMENTS][];
     private final long[][] values = new long[SEGMENTS][];
     private final int[] counts = new int[SEGMENTS];
     private final int[] shifts = new int[SEGMENTS];
     private final Map<Long, Long> hugeSizes = new HashMap<>();
+    private byte[] headroomProbe;
     private int count;
     private int removedNode;
 
@@ -160,6 +167,20 @@ public final class LiveAllocations {
         }
     }
 
+    /** Forgets every entry and gives the memory back. */
+    public void clear() {
+        for (int s = 0; s < SEGMENTS; s++) {
+            keys[s] = null;
+            values[s] = null;
+        }
+        for (int s = 0; s < SEGMENTS; s++) {
+            allocate(s, 16);
+            counts[s] = 0;
+        }
+        hugeSizes.clear();
+        count = 0;
+    }
+
     /** Bytes the table's arrays take (for the memory benchmark). */
     public long tableBytes() {
         long slots = 0;
@@ -178,7 +199,9 @@ public final class LiveAllocations {
     private void grow(int segment) {
         long[] oldKeys = keys[segment];
         long[] oldValues = values[segment];
+        headroomProbe = new byte[HEADROOM]; // held while the segment grows (a field, so it is not optimized away)
         allocate(segment, oldKeys.length * 2);
+        headroomProbe = null;
         long[] k = keys[segment];
         long[] v = values[segment];
         int mask = k.length - 1;

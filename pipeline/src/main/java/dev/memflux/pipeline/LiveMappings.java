@@ -71,6 +71,13 @@ final class LiveMappings {
         return released;
     }
 
+    void clear() {
+        starts = new long[64];
+        ends = new long[64];
+        nodes = new int[64];
+        count = 0;
+    }
+
     /** Calls {@code visitor} for every live mapping, in address order. */
     void forEach(LiveAllocations.Visitor visitor) {
         for (int i = 0; i < count; i++) {
