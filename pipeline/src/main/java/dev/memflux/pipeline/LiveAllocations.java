@@ -199,7 +199,11 @@ public final class LiveAllocations {
     private void grow(int segment) {
         long[] oldKeys = keys[segment];
         long[] oldValues = values[segment];
-        headroomProbe = new byte[HEADROOM]; // held while the segment grows (a field, so it is not optimized away)
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory(); // garbage counts as used
+        if (free < HEADROOM + 4L * oldKeys.length * Long.BYTES) {
+            headroomProbe = new byte[HEADROOM]; // held while the segment grows (a field, so it is not optimized away)
+        }
         allocate(segment, oldKeys.length * 2);
         headroomProbe = null;
         long[] k = keys[segment];
