@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -30,6 +31,7 @@ static void *(*real_pvalloc)(size_t);
 static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
 static void *(*real_mmap64)(void *, size_t, int, int, int, off_t);
 static int (*real_munmap)(void *, size_t);
+static void *(*real_mremap)(void *, size_t, size_t, int, ...);
 static void (*real_exit)(int) __attribute__((noreturn));
 
 /* dlsym itself allocates (dlerror's buffer): while resolving, those allocations come
@@ -68,6 +70,7 @@ static void resolve(void) {
     real_mmap = dlsym(RTLD_NEXT, "mmap");
     real_mmap64 = dlsym(RTLD_NEXT, "mmap64");
     real_munmap = dlsym(RTLD_NEXT, "munmap");
+    real_mremap = dlsym(RTLD_NEXT, "mremap");
     real_exit = dlsym(RTLD_NEXT, "_exit");
     resolving = 0;
 }
@@ -267,6 +270,13 @@ MFX_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd, 
     return p;
 }
 
+/* The kernel unmaps whole pages: say so, so the JVM releases what really went away
+ * (munmap(p + 4096, 1) takes the whole second page). */
+static size_t whole_pages(size_t length) {
+    size_t page = (size_t)getpagesize();
+    return (length + page - 1) & ~(page - 1);
+}
+
 MFX_EXPORT int munmap(void *addr, size_t length) {
     ENSURE(real_munmap);
     if (TRACKING()) {
@@ -274,12 +284,53 @@ MFX_EXPORT int munmap(void *addr, size_t length) {
         mfx_thread_state();
         mfx_lock();
         if (mfx_tracking) {
-            mfx_emit_munmap((uintptr_t)addr, length);
+            mfx_emit_munmap((uintptr_t)addr, whole_pages(length));
         }
         mfx_unlock();
         mfx_guard = 0;
     }
     return real_munmap(addr, length);
+}
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4 /* Linux 5.7; older headers lack it */
+#endif
+
+/* A remap is written as MUNMAP of the old range then ALLOC MMAP of the new one, under
+ * the lock held across the call (as realloc), so no other thread's mapping of a freed
+ * address comes between. MREMAP_FIXED unmaps whatever lay at the new address; the JVM
+ * does the same for any mapping placed over live ones. With MREMAP_DONTUNMAP, or an
+ * old_size of 0 (a duplicate of a shared mapping), the old range stays mapped. */
+MFX_EXPORT void *mremap(void *old_address, size_t old_size, size_t new_size, int flags, ...) {
+    void *new_address = NULL;
+    if (flags & MREMAP_FIXED) {
+        va_list args;
+        va_start(args, flags);
+        new_address = va_arg(args, void *);
+        va_end(args);
+    }
+    ENSURE(real_mremap);
+    if (!TRACKING()) {
+        return real_mremap(old_address, old_size, new_size, flags, new_address);
+    }
+    mfx_guard = 1;
+    struct mfx_thread *t = mfx_thread_state();
+    int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
+    mfx_lock();
+    void *p = real_mremap(old_address, old_size, new_size, flags, new_address);
+    int saved_errno = errno;
+    if (mfx_tracking && p != MAP_FAILED) {
+        if (old_size != 0 && !(flags & MREMAP_DONTUNMAP)) {
+            mfx_emit_munmap((uintptr_t)old_address, whole_pages(old_size));
+        }
+        uint32_t node = t ? mfx_current_node(t) : 0;
+        uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
+        mfx_emit_alloc(MFX_KIND_MMAP, (uintptr_t)p, new_size, node, native_node);
+    }
+    mfx_unlock();
+    mfx_guard = 0;
+    errno = saved_errno;
+    return p;
 }
 
 /* os._exit() skips every cleanup: flush what is buffered first, so nothing is lost. */

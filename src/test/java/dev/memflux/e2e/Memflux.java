@@ -37,7 +37,15 @@ final class Memflux {
     /** Runs memflux with extra environment variables (for the program and the agent too). */
     static Result runWith(Path workDir, String stdin, java.util.Map<String, String> env, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        return runWithJvm(workDir, List.of(), stdin, env, args);
+    }
+
+    /** Runs memflux in a JVM given {@code jvmOptions} too (e.g. a small heap: "-Xmx24m"). */
+    static Result runWithJvm(Path workDir, List<String> jvmOptions, String stdin, java.util.Map<String, String> env,
+                             String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");

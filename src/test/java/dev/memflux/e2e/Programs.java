@@ -42,4 +42,17 @@ final class Programs {
         }
         return new Site(allocations, frees, bytes, liveBytes);
     }
+
+    /** Bytes {@code perNode} (live bytes by node, e.g. a snapshot at the peak) holds at {@code function} at {@code file:line}. */
+    static long bytesAt(Aggregator a, long[] perNode, String function, String file, int line) {
+        StackTable stacks = a.stacks();
+        long bytes = 0;
+        for (int node = 1; node < stacks.nodeCount() && node < perNode.length; node++) {
+            int frame = stacks.frame(node);
+            if (stacks.line(node) == line && stacks.function(frame).equals(function) && stacks.file(frame).equals(file)) {
+                bytes += perNode[node];
+            }
+        }
+        return bytes;
+    }
 }

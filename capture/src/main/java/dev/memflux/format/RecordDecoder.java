@@ -338,7 +338,7 @@ public final class RecordDecoder {
         if (v[0] > CaptureFileFormat.MAX_EPOCH_MILLIS) {
             throw corrupt("the trailer's end time is out of range");
         }
-        return new Trailer(v[0], (v[1] & 1) != 0, v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+        return new Trailer(v[0], (v[1] & 1) != 0, v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], (v[1] & 2) != 0);
     }
 
     private long readUvar() {

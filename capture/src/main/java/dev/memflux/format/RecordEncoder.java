@@ -147,7 +147,7 @@ public final class RecordEncoder {
         ensure(128);
         buf[length++] = RecordTag.TRAILER;
         uvar(t.endMillis());
-        uvar(t.cutShort() ? 1 : 0);
+        uvar((t.cutShort() ? 1 : 0) | (t.totalsUnavailable() ? 2 : 0));
         uvar(t.allocations());
         uvar(t.frees());
         uvar(t.bytesAllocated());

@@ -36,7 +36,11 @@ final class CaptureSession {
     /** Captures until the program ends; returns its exit code. */
     int follow(Collector collector, Process process) throws Exception {
         EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-        CapturePipeline pipeline = new CapturePipeline(out, () -> header(collector.hello()), compress);
+        CapturePipeline pipeline = new CapturePipeline(out, () -> header(collector.hello()), compress)
+                .warnWith(line -> {
+                    err.println(line);
+                    err.flush();
+                });
         SymbolizeStage symbolize = null;
         if (nativeTraces) {
             symbolize = new SymbolizeStage(Symbolizers.best(warning -> {
@@ -86,8 +90,10 @@ final class CaptureSession {
     }
 
     private void report(Aggregator totals, long fileBytes, boolean ended) {
-        err.println("memflux: wrote " + out + " (" + Units.count(totals.allocations()) + " allocations, peak "
-                + Units.bytes(totals.peakBytes()) + ", " + Units.bytes(fileBytes) + " on disk)");
+        String totalsSaid = totals.available()
+                ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
+                : "";
+        err.println("memflux: wrote " + out + " (" + totalsSaid + Units.bytes(fileBytes) + " on disk)");
         if (!ended) {
             err.println("memflux: the program ended before tracking stopped (killed or crashed); "
                     + "the capture holds everything recorded until then");

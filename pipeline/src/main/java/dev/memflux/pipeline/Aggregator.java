@@ -12,6 +12,9 @@ import java.util.function.Consumer;
  * is computed here, for {@code run}, for the live view and for every report alike.
  *
  * <p>The heap is the sum of the sizes of live allocations (the malloc family and mmap).
+ * A munmap releases exactly the tracked bytes its range covers; a mapping it splits
+ * lives on as its pieces, each counted as a live allocation, and counts as freed when
+ * its last byte is unmapped.
  * To know what was allocated where at the peak, a report runs the stream twice: the
  * first pass finds the peak's event number ({@link #peakEvent()}), the second, built
  * with {@link #snapshotAt(long)}, stops the clock there and keeps per-node live bytes.
@@ -20,8 +23,11 @@ import java.util.function.Consumer;
  * (the per-node arrays grow by doubling, as NODE records arrive).
  */
 public final class Aggregator implements Consumer<EventBatch> {
+    private static final int MMAP = AllocatorKind.MMAP.ordinal();
     private final StackTable stacks = new StackTable();
     private final LiveAllocations live = new LiveAllocations(1 << 16);
+    private final LiveMappings mappings = new LiveMappings();
+    private final LiveMappings.Released unmapped = this::unmapped;
     private final long[] allocationsByKind = new long[AllocatorKind.COUNT];
     private final long[] bytesByKind = new long[AllocatorKind.COUNT];
     /** Bucket b counts sizes in [2^(b-1), 2^b); bucket 0 counts size 0. */
@@ -48,6 +54,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long rssBytes;
     private long peakRssBytes;
     private boolean ended;
+    private boolean abandoned;
 
     private long snapshotAt = -1;
     private long[] snapshotBytes;
@@ -63,6 +70,10 @@ public final class Aggregator implements Consumer<EventBatch> {
     public void accept(EventBatch batch) {
         final byte[] tags = batch.tag;
         final int n = batch.count;
+        if (abandoned) {
+            skim(tags, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             byte tag = tags[i];
             if (RecordTag.isAlloc(tag)) {
@@ -80,6 +91,31 @@ public final class Aggregator implements Consumer<EventBatch> {
         records += n;
     }
 
+    private void skim(byte[] tags, int n) {
+        for (int i = 0; i < n; i++) {
+            ended |= tags[i] == RecordTag.END;
+        }
+        records += n;
+    }
+
+    /**
+     * Gives up aggregating (the run pipeline does this when it ran out of memory): drops the
+     * live set, and from now on only counts records and notices END. The totals are then
+     * meaningless; {@link #available()} says so.
+     */
+    public void abandon() {
+        abandoned = true;
+        live.clear();
+        mappings.clear();
+        snapshotBytes = null;
+        snapshotCount = null;
+    }
+
+    /** False once {@link #abandon()}ed: the totals are not to be used. */
+    public boolean available() {
+        return !abandoned;
+    }
+
     private void allocate(byte tag, long address, long size, int node) {
         int kind = tag - RecordTag.ALLOC;
         heapEvents++;
@@ -93,8 +129,15 @@ public final class Aggregator implements Consumer<EventBatch> {
         }
         nodeAllocations[node]++;
         nodeBytes[node] += size;
-        long replaced = live.put(address, size, node, (byte) kind);
-        heapBytes += replaced < 0 ? size : size - replaced;
+        if (kind == MMAP) {
+            // Mapping over live mappings replaces them (MAP_FIXED, MREMAP_FIXED): the kernel unmaps them first.
+            heapBytes -= mappings.release(address, size, unmapped);
+            mappings.add(address, size, node);
+            heapBytes += size;
+        } else {
+            long replaced = live.put(address, size, node);
+            heapBytes += replaced < 0 ? size : size - replaced;
+        }
         if (heapBytes > peakBytes) {
             peakBytes = heapBytes;
             peakMillis = clockMillis;
@@ -120,14 +163,13 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     private void release(long address) {
         heapEvents++;
-        int slot = live.find(address);
-        if (slot < 0) {
+        long size = live.remove(address);
+        if (size < 0) {
             unmatchedFrees++; // allocated before tracking started
         } else {
             frees++;
-            nodeFrees[live.nodeAt(slot)]++;
-            heapBytes -= live.sizeAt(slot);
-            live.removeAt(slot);
+            nodeFrees[live.removedNode()]++;
+            heapBytes -= size;
         }
         if (heapEvents == snapshotAt) {
             takeSnapshot();
@@ -136,26 +178,21 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     private void unmap(long address, long length) {
         heapEvents++;
-        int slot = live.find(address);
-        if (slot < 0) {
-            unmatchedFrees++;
-        } else {
-            long size = live.sizeAt(slot);
-            int node = live.nodeAt(slot);
-            byte kind = live.kindAt(slot);
-            live.removeAt(slot);
-            frees++;
-            nodeFrees[node]++;
-            if (length < size) {
-                // A partial unmap from the front leaves the tail mapped.
-                live.put(address + length, size - length, node, kind);
-                heapBytes -= length;
-            } else {
-                heapBytes -= size;
-            }
+        long released = mappings.release(address, length, unmapped);
+        if (released == 0) {
+            unmatchedFrees++; // mapped before tracking started, or not mapped at all
         }
+        heapBytes -= released;
         if (heapEvents == snapshotAt) {
             takeSnapshot();
+        }
+    }
+
+    /** A mapping lost bytes to a munmap; one that lost its last byte counts as freed. */
+    private void unmapped(int node, long bytes, boolean whole) {
+        if (whole) {
+            frees++;
+            nodeFrees[node]++;
         }
     }
 
@@ -185,10 +222,12 @@ public final class Aggregator implements Consumer<EventBatch> {
         int size = Math.max(stacks.nodeCount(), nodeAllocations.length);
         long[] bytes = new long[size];
         long[] counts = new long[size];
-        live.forEach((address, sz, node, kind) -> {
+        LiveAllocations.Visitor visitor = (address, sz, node) -> {
             bytes[node] += sz;
             counts[node]++;
-        });
+        };
+        live.forEach(visitor);
+        mappings.forEach(visitor);
         snapshotBytes = bytes;
         snapshotCount = counts;
     }
@@ -196,14 +235,18 @@ public final class Aggregator implements Consumer<EventBatch> {
     /** Per-node bytes live right now (at the end of the stream: what tracking left allocated). */
     public long[] liveBytesByNode() {
         long[] bytes = new long[Math.max(stacks.nodeCount(), nodeAllocations.length)];
-        live.forEach((address, sz, node, kind) -> bytes[node] += sz);
+        LiveAllocations.Visitor visitor = (address, sz, node) -> bytes[node] += sz;
+        live.forEach(visitor);
+        mappings.forEach(visitor);
         return bytes;
     }
 
     /** Per-node live allocation counts right now. */
     public long[] liveCountByNode() {
         long[] counts = new long[Math.max(stacks.nodeCount(), nodeAllocations.length)];
-        live.forEach((address, sz, node, kind) -> counts[node]++);
+        LiveAllocations.Visitor visitor = (address, sz, node) -> counts[node]++;
+        live.forEach(visitor);
+        mappings.forEach(visitor);
         return counts;
     }
 
@@ -224,7 +267,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         return allocations;
     }
 
-    /** Frees (and munmaps) of allocations this capture saw made. */
+    /** Frees of allocations this capture saw made, and mappings it saw unmapped to their last byte. */
     public long frees() {
         return frees;
     }
@@ -244,7 +287,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     }
 
     public long liveAllocations() {
-        return live.size();
+        return live.size() + mappings.size();
     }
 
     public long peakBytes() {

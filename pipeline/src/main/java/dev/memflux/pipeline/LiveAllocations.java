@@ -1,35 +1,55 @@
 package dev.memflux.pipeline;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * The allocations alive right now: address → (size, stack node, allocator kind), in an
- * open-addressing table with linear probing and backward-shift deletion (no tombstones,
+ * The malloc-family allocations alive right now: address → (size, stack node), in
+ * open-addressing tables with linear probing and backward-shift deletion (no tombstones,
  * so a long run of malloc/free never degrades probing). No boxing, no per-entry objects.
+ *
+ * <p>Memory is what limits a capture (millions of live allocations), so an entry is two
+ * longs: the address, and the node (high half) with the size (low half). Sizes of 4 GiB
+ * and more do not fit; they are rare enough to live in a side map. The table is split in
+ * {@value #SEGMENTS} segments chosen by the hash's top bits, each growing on its own at
+ * a load of 3/4: a growth copies one segment, so it costs 1/{@value #SEGMENTS} of the
+ * table in transient memory instead of doubling the peak.
  *
  * <p>Owned by one thread (the pipeline thread); not thread-safe.
  */
 public final class LiveAllocations {
     private static final long EMPTY = 0; // address 0 is never a live allocation
+    private static final int SEGMENT_BITS = 6;
+    private static final int SEGMENTS = 1 << SEGMENT_BITS;
+    private static final long HUGE = 0xFFFF_FFFFL; // in the size half: the size is in hugeSizes
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /**
+     * A growth must leave this much heap free, or it fails with OutOfMemoryError: when the
+     * live set outgrows the heap, the table should be what fails (the run pipeline then
+     * abandons it), not the encoder or the collector on the next small allocation.
+     */
+    private static final int HEADROOM = (int) Math.min(4 << 20, Runtime.getRuntime().maxMemory() / 8);
 
-    private long[] keys;
-    private long[] sizes;
-    private int[] nodes;
-    private byte[] kinds;
-    private int mask;
-    private int shift;
+    private final long[][] keys = new long[SEGMENTS][];
+    private final long[][] values = new long[SEGMENTS][];
+    private final int[] counts = new int[SEGMENTS];
+    private final int[] shifts = new int[SEGMENTS];
+    private final Map<Long, Long> hugeSizes = new HashMap<>();
+    private byte[] headroomProbe;
     private int count;
+    private int removedNode;
 
     public LiveAllocations(int initialCapacity) {
-        int capacity = Integer.highestOneBit(Math.max(16, initialCapacity) - 1) << 1;
-        allocate(capacity);
+        int perSegment = Integer.highestOneBit(Math.max(16 * SEGMENTS, initialCapacity) / SEGMENTS - 1) << 1;
+        for (int s = 0; s < SEGMENTS; s++) {
+            allocate(s, perSegment);
+        }
     }
 
-    private void allocate(int capacity) {
-        keys = new long[capacity];
-        sizes = new long[capacity];
-        nodes = new int[capacity];
-        kinds = new byte[capacity];
-        mask = capacity - 1;
-        shift = 64 - Integer.numberOfTrailingZeros(capacity);
+    private void allocate(int segment, int capacity) {
+        keys[segment] = new long[capacity];
+        values[segment] = new long[capacity];
+        shifts[segment] = 64 - Integer.numberOfTrailingZeros(capacity);
     }
 
     public int size() {
@@ -40,38 +60,59 @@ public final class LiveAllocations {
      * Records an allocation. If the address was already live (its free was never seen),
      * the old entry is replaced and its size returned; otherwise returns -1.
      */
-    public long put(long address, long size, int node, byte kind) {
-        int slot = slot(address);
+    public long put(long address, long size, int node) {
+        long hash = address * GOLDEN;
+        int segment = (int) (hash >>> (64 - SEGMENT_BITS));
+        long[] k = keys[segment];
+        int mask = k.length - 1;
+        int slot = (int) ((hash << SEGMENT_BITS) >>> shifts[segment]);
+        long value = ((long) node << 32) | Math.min(size, HUGE);
         while (true) {
-            long key = keys[slot];
+            long key = k[slot];
             if (key == EMPTY) {
-                keys[slot] = address;
-                sizes[slot] = size;
-                nodes[slot] = node;
-                kinds[slot] = kind;
-                if (++count * 2 > keys.length) {
-                    grow();
+                k[slot] = address;
+                values[segment][slot] = value;
+                if (size >= HUGE) {
+                    hugeSizes.put(address, size);
+                }
+                count++;
+                if (++counts[segment] * 4L > k.length * 3L) {
+                    grow(segment);
                 }
                 return -1;
             }
             if (key == address) {
-                long old = sizes[slot];
-                sizes[slot] = size;
-                nodes[slot] = node;
-                kinds[slot] = kind;
+                long old = sizeOf(address, values[segment][slot]);
+                values[segment][slot] = value;
+                if (size >= HUGE) {
+                    hugeSizes.put(address, size);
+                } else if (old >= HUGE) {
+                    hugeSizes.remove(address);
+                }
                 return old;
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    /** The slot holding {@code address}, or -1. */
-    public int find(long address) {
-        int slot = slot(address);
+    /** Forgets {@code address} and returns its size, or -1 if it was not live; see {@link #removedNode()}. */
+    public long remove(long address) {
+        long hash = address * GOLDEN;
+        int segment = (int) (hash >>> (64 - SEGMENT_BITS));
+        long[] k = keys[segment];
+        int mask = k.length - 1;
+        int slot = (int) ((hash << SEGMENT_BITS) >>> shifts[segment]);
         while (true) {
-            long key = keys[slot];
+            long key = k[slot];
             if (key == address) {
-                return slot;
+                long value = values[segment][slot];
+                removedNode = (int) (value >>> 32);
+                long size = sizeOf(address, value);
+                if ((value & HUGE) == HUGE) {
+                    hugeSizes.remove(address);
+                }
+                closeGap(segment, slot);
+                return size;
             }
             if (key == EMPTY) {
                 return -1;
@@ -80,69 +121,104 @@ public final class LiveAllocations {
         }
     }
 
-    public long sizeAt(int slot) {
-        return sizes[slot];
+    /** The stack node of the allocation the last successful {@link #remove} forgot. */
+    public int removedNode() {
+        return removedNode;
     }
 
-    public int nodeAt(int slot) {
-        return nodes[slot];
+    private long sizeOf(long address, long value) {
+        long size = value & HUGE;
+        return size == HUGE ? hugeSizes.get(address) : size;
     }
 
-    public byte kindAt(int slot) {
-        return kinds[slot];
-    }
-
-    /** Removes the entry in {@code slot} (from {@link #find}), closing the gap behind it. */
-    public void removeAt(int slot) {
+    private void closeGap(int segment, int slot) {
         count--;
+        counts[segment]--;
+        long[] k = keys[segment];
+        long[] v = values[segment];
+        int mask = k.length - 1;
+        int shift = shifts[segment];
         int hole = slot;
         int next = (hole + 1) & mask;
-        while (keys[next] != EMPTY) {
-            int home = slot(keys[next]);
+        while (k[next] != EMPTY) {
+            int home = (int) (((k[next] * GOLDEN) << SEGMENT_BITS) >>> shift);
             // Move the entry back into the hole unless its home lies cyclically in (hole, next].
             boolean stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
             if (!stays) {
-                keys[hole] = keys[next];
-                sizes[hole] = sizes[next];
-                nodes[hole] = nodes[next];
-                kinds[hole] = kinds[next];
+                k[hole] = k[next];
+                v[hole] = v[next];
                 hole = next;
             }
             next = (next + 1) & mask;
         }
-        keys[hole] = EMPTY;
+        k[hole] = EMPTY;
     }
 
     /** Calls {@code visitor} for every live allocation (in no particular order). */
     public void forEach(Visitor visitor) {
-        for (int slot = 0; slot < keys.length; slot++) {
-            if (keys[slot] != EMPTY) {
-                visitor.visit(keys[slot], sizes[slot], nodes[slot], kinds[slot]);
+        for (int s = 0; s < SEGMENTS; s++) {
+            long[] k = keys[s];
+            long[] v = values[s];
+            for (int slot = 0; slot < k.length; slot++) {
+                if (k[slot] != EMPTY) {
+                    visitor.visit(k[slot], sizeOf(k[slot], v[slot]), (int) (v[slot] >>> 32));
+                }
             }
         }
+    }
+
+    /** Forgets every entry and gives the memory back. */
+    public void clear() {
+        for (int s = 0; s < SEGMENTS; s++) {
+            keys[s] = null;
+            values[s] = null;
+        }
+        for (int s = 0; s < SEGMENTS; s++) {
+            allocate(s, 16);
+            counts[s] = 0;
+        }
+        hugeSizes.clear();
+        count = 0;
+    }
+
+    /** Bytes the table's arrays take (for the memory benchmark). */
+    public long tableBytes() {
+        long slots = 0;
+        for (int s = 0; s < SEGMENTS; s++) {
+            slots += keys[s].length;
+        }
+        return slots * 2 * Long.BYTES;
     }
 
     /** One live allocation. */
     @FunctionalInterface
     public interface Visitor {
-        void visit(long address, long size, int node, byte kind);
+        void visit(long address, long size, int node);
     }
 
-    private int slot(long address) {
-        // Fibonacci hashing: malloc addresses share low bits (alignment), so mix them up.
-        return (int) ((address * 0x9E3779B97F4A7C15L) >>> shift);
-    }
-
-    private void grow() {
-        long[] oldKeys = keys;
-        long[] oldSizes = sizes;
-        int[] oldNodes = nodes;
-        byte[] oldKinds = kinds;
-        allocate(oldKeys.length * 2);
-        count = 0;
+    private void grow(int segment) {
+        long[] oldKeys = keys[segment];
+        long[] oldValues = values[segment];
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory(); // garbage counts as used
+        if (free < HEADROOM + 4L * oldKeys.length * Long.BYTES) {
+            headroomProbe = new byte[HEADROOM]; // held while the segment grows (a field, so it is not optimized away)
+        }
+        allocate(segment, oldKeys.length * 2);
+        headroomProbe = null;
+        long[] k = keys[segment];
+        long[] v = values[segment];
+        int mask = k.length - 1;
+        int shift = shifts[segment];
         for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != EMPTY) {
-                put(oldKeys[i], oldSizes[i], oldNodes[i], oldKinds[i]);
+            long key = oldKeys[i];
+            if (key != EMPTY) {
+                int slot = (int) (((key * GOLDEN) << SEGMENT_BITS) >>> shift);
+                while (k[slot] != EMPTY) {
+                    slot = (slot + 1) & mask;
+                }
+                k[slot] = key;
+                v[slot] = oldValues[i];
             }
         }
     }

@@ -67,6 +67,61 @@ class AggregatorTest {
     }
 
     @Test
+    void unmappingTheMiddleLeavesTwoPiecesThatKeepTheirStack() {
+        long mib = 1 << 20;
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().frame("f", "p.py").node(0, 1, 7)
+                .mmap(0x7000_0000L, 10 * mib, 1).munmap(0x7000_0000L + 3 * mib, 4 * mib).build());
+        assertEquals(6 * mib, a.heapBytes());
+        assertEquals(6 * mib, a.liveBytesByNode()[1]);
+        assertEquals(2, a.liveAllocations());
+        assertEquals(0, a.frees());
+        a.accept(new Batches().munmap(0x7000_0000L, 3 * mib).build());
+        assertEquals(3 * mib, a.heapBytes());
+        assertEquals(1, a.frees());
+        a.accept(new Batches().munmap(0x7000_0000L + 7 * mib, 3 * mib).build());
+        assertEquals(0, a.heapBytes());
+        assertEquals(0, a.liveAllocations());
+        assertEquals(2, a.frees());
+        assertEquals(2, a.nodeFrees(1));
+        assertEquals(10 * mib, a.peakBytes());
+        assertEquals(0, a.unmatchedFrees());
+    }
+
+    @Test
+    void oneMunmapAcrossSeveralMappingsReleasesOnlyTheTrackedBytes() {
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().mmap(0x10000, 0x2000, 0).mmap(0x14000, 0x2000, 0).mmap(0x20000, 0x1000, 0)
+                .munmap(0x11000, 0x4000).build());
+        assertEquals(0x1000 + 0x1000 + 0x1000, a.heapBytes());
+        assertEquals(3, a.liveAllocations());
+        a.accept(new Batches().munmap(0x30000, 0x1000).build());
+        assertEquals(1, a.unmatchedFrees());
+        assertEquals(0x3000, a.heapBytes());
+    }
+
+    @Test
+    void aMappingPlacedOverLiveMappingsReplacesWhatItCovers() {
+        Aggregator a = new Aggregator();
+        // mremap(MREMAP_FIXED) and mmap(MAP_FIXED) unmap whatever the new range covers.
+        a.accept(new Batches().mmap(0x10000, 0x4000, 0).mmap(0x12000, 0x4000, 0).build());
+        assertEquals(0x6000, a.heapBytes());
+        assertEquals(0x6000, a.peakBytes());
+        assertEquals(2, a.liveAllocations());
+    }
+
+    @Test
+    void aRemapIsAnUnmapThenAMapSoThePeakIsTheLargerSize() {
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().mmap(0x10000, 0x4000, 0)
+                .munmap(0x10000, 0x4000).mmap(0x40000, 0xC000, 0)
+                .munmap(0x40000, 0xC000).mmap(0x40000, 0x2000, 0).build());
+        assertEquals(0xC000, a.peakBytes());
+        assertEquals(0x2000, a.heapBytes());
+        assertEquals(3, a.allocationsBy(AllocatorKind.MMAP));
+    }
+
+    @Test
     void perNodeTotalsCountEveryAllocation() {
         Aggregator a = new Aggregator();
         a.accept(peakThenSmaller().build());

@@ -22,20 +22,30 @@ class LiveAllocationsTest {
             if (random.nextBoolean()) {
                 long size = 1 + random.nextInt(1000);
                 Long old = reference.put(address, size);
-                assertEquals(old == null ? -1 : old, live.put(address, size, 1, (byte) 0));
+                assertEquals(old == null ? -1 : old, live.put(address, size, 1));
             } else {
                 Long old = reference.remove(address);
-                int slot = live.find(address);
-                assertEquals(old == null, slot < 0);
-                if (slot >= 0) {
-                    assertEquals((long) old, live.sizeAt(slot));
-                    live.removeAt(slot);
-                }
+                assertEquals(old == null ? -1 : old, live.remove(address));
             }
             assertEquals(reference.size(), live.size());
         }
         long[] sum = {0};
-        live.forEach((address, size, node, kind) -> sum[0] += size);
+        live.forEach((address, size, node) -> sum[0] += size);
         assertEquals(reference.values().stream().mapToLong(Long::longValue).sum(), sum[0]);
+    }
+
+    @Test
+    void sizesOfFourGibibytesAndMoreKeepTheirValue() {
+        LiveAllocations live = new LiveAllocations(16);
+        long huge = 5L << 30;
+        assertEquals(-1, live.put(0x1000, huge, 9));
+        assertEquals(-1, live.put(0x2000, 0xFFFF_FFFFL, 3));
+        assertEquals(huge, live.put(0x1000, 12, 4));
+        assertEquals(12, live.remove(0x1000));
+        assertEquals(4, live.removedNode());
+        assertEquals(0xFFFF_FFFFL, live.remove(0x2000));
+        assertEquals(3, live.removedNode());
+        assertEquals(-1, live.remove(0x2000));
+        assertEquals(0, live.size());
     }
 }
