@@ -66,4 +66,16 @@ class PythonVersionsTest {
         }
         assertEquals(1, fromMain);
     }
+
+    @ParameterizedTest(name = "CPython {0} {1}")
+    @MethodSource("versions")
+    void theProgramsOwnProfilersOnEveryInstalledVersion(String version, String source) throws Exception {
+        Optional<Path> python = pyenvPython(version);
+        assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
+        Path program = Memflux.program("own_profilers.py");
+        CaptureAnalysis analysis = CaptureAnalysis.of(
+                StackSources.capture(dir, python.get().toString(), source, program), false);
+        StackSources.assertSource(source, analysis);
+        OwnProfilersTest.assertExactSites(analysis.totals(), program);
+    }
 }
