@@ -93,6 +93,7 @@ int mfx_walk_validate(const char *version);
 uint32_t mfx_walk_node(void);                                       /* caller holds the lock */
 void mfx_walk_code_names(void *code, char *function, size_t function_size, char *file, size_t file_size,
                          long *first_line);
+void mfx_walk_code_identity(void *code, void **name, void **file, int *first_line);
 void mfx_walk_forget_thread(void);
 
 #endif

@@ -36,6 +36,9 @@ static void (*py_ErrClear)(void);
 static const char *(*py_GetVersion)(void);
 
 static char bootstrap_path[4096];
+static char runpy_path[4096];
+
+static const char *utf8_attribute(void *object, const char *name, char *out, size_t size);
 
 int mfx_python_resolve(void) {
     py_SetProfile = dlsym(RTLD_DEFAULT, "PyEval_SetProfile");
@@ -59,14 +62,38 @@ const char *mfx_python_version(void) {
     return py_GetVersion ? py_GetVersion() : "unknown";
 }
 
+/* GIL held, before tracking. The runpy that runs `-m` is whichever the bootstrap
+ * imported (its path), or the interpreter's frozen copy ("<frozen runpy>"). */
 void mfx_python_set_bootstrap(const char *path) {
     strncpy(bootstrap_path, path ? path : "", sizeof bootstrap_path - 1);
+    void *(*sys_object)(const char *) = dlsym(RTLD_DEFAULT, "PySys_GetObject");
+    void *(*dict_item)(void *, const char *) = dlsym(RTLD_DEFAULT, "PyDict_GetItemString");
+    void *modules = sys_object ? sys_object("modules") : NULL;
+    void *runpy = modules && dict_item ? dict_item(modules, "runpy") : NULL;
+    if (runpy) {
+        utf8_attribute(runpy, "__file__", runpy_path, sizeof runpy_path);
+        if (strcmp(runpy_path, "?") == 0) {
+            runpy_path[0] = 0;
+        }
+    }
 }
 
-/* ---- code objects → frame ids (touched only in the profile function: the GIL guards it) ---- */
+/* ---- code objects → frame ids (profile mode: the GIL guards them; frame walk: the lock) ---- */
 
-static void **code_keys;
-static uint32_t *code_ids;
+/* A code object the table knows. The agent keeps a reference to it (owned), so its
+ * address is never reused while the capture runs; one first met by a thread without the
+ * GIL cannot be referenced then (reference counts belong to the GIL holder), so until a
+ * thread with the GIL meets it, its entry is checked against the code at that address. */
+struct code_slot {
+    void *code; /* NULL = empty */
+    uint32_t id;
+    uint8_t owned;
+    int first_line;
+    void *name;
+    void *file;
+};
+
+static struct code_slot *codes;
 static uint32_t code_mask;
 static uint32_t code_count;
 static uint32_t next_frame_id = 1;
@@ -78,28 +105,22 @@ static inline uint32_t hash_pointer(const void *p) {
 
 static int code_table_grow(void) {
     uint32_t capacity = code_mask ? (code_mask + 1) * 2 : 1024;
-    void **keys = mfx_real_malloc(capacity * sizeof *keys);
-    uint32_t *ids = mfx_real_malloc(capacity * sizeof *ids);
-    if (!keys || !ids) {
-        mfx_real_free(keys);
-        mfx_real_free(ids);
+    struct code_slot *table = mfx_real_malloc(capacity * sizeof *table);
+    if (!table) {
         return -1;
     }
-    memset(keys, 0, capacity * sizeof *keys);
+    memset(table, 0, capacity * sizeof *table);
     for (uint32_t i = 0; code_mask && i <= code_mask; i++) {
-        if (code_keys[i]) {
-            uint32_t slot = hash_pointer(code_keys[i]) & (capacity - 1);
-            while (keys[slot]) {
+        if (codes[i].code) {
+            uint32_t slot = hash_pointer(codes[i].code) & (capacity - 1);
+            while (table[slot].code) {
                 slot = (slot + 1) & (capacity - 1);
             }
-            keys[slot] = code_keys[i];
-            ids[slot] = code_ids[i];
+            table[slot] = codes[i];
         }
     }
-    mfx_real_free(code_keys);
-    mfx_real_free(code_ids);
-    code_keys = keys;
-    code_ids = ids;
+    mfx_real_free(codes);
+    codes = table;
     code_mask = capacity - 1;
     return 0;
 }
@@ -119,41 +140,39 @@ static const char *utf8_attribute(void *object, const char *name, char *out, siz
     return out;
 }
 
+/* Left out of stacks: memflux's bootstrap and the interpreter's own runpy (which runs
+ * `-m` modules), known by exact path; a program's own file called runpy.py is its code. */
 static int is_hidden(const char *file) {
-    size_t n = strlen(file);
     return (bootstrap_path[0] && strcmp(file, bootstrap_path) == 0)
-           || (n >= 9 && strcmp(file + n - 9, "/runpy.py") == 0) || strcmp(file, "<frozen runpy>") == 0;
+           || (runpy_path[0] && strcmp(file, runpy_path) == 0) || strcmp(file, "<frozen runpy>") == 0;
 }
 
-/* Looks a code object up; 0 when it was never seen. */
-static uint32_t lookup_code(void *code) {
-    if (code_mask) {
-        uint32_t slot = hash_pointer(code) & code_mask;
-        while (code_keys[slot]) {
-            if (code_keys[slot] == code) {
-                return code_ids[slot];
-            }
-            slot = (slot + 1) & code_mask;
-        }
+/* The slot of a code object, or of the empty slot where it would go. */
+static struct code_slot *find_code(void *code) {
+    uint32_t slot = hash_pointer(code) & code_mask;
+    while (codes[slot].code && codes[slot].code != code) {
+        slot = (slot + 1) & code_mask;
     }
-    return 0;
+    return &codes[slot];
 }
 
-/* First sight of a code object (GIL held): keep a reference for good, so its address is
- * never reused by another code object while the capture runs, and write its FRAME.
+/* Writes the FRAME of a code object into its slot (new, or stale: its address reused).
  * Inside malloc (frame walk) no C-API call that may allocate is allowed: an allocation
  * can run the GC, in the middle of the allocation being recorded. So there the names
- * are read from the objects' memory and the reference count is bumped by hand. */
-static uint32_t register_code(void *code, int inside_malloc) {
-    if ((code_count + 1) * 2 > code_mask + 1 && code_table_grow() != 0) {
-        return MFX_HIDDEN_FRAME;
-    }
+ * are read from the objects' memory and the reference count is bumped by hand, and only
+ * when this thread holds the GIL. */
+static uint32_t register_code(struct code_slot *slot, void *code, int inside_malloc) {
     static char function[1024];
     static char file[4096];
     long first_line = 0;
+    int owned = 1;
     if (inside_malloc) {
         mfx_walk_code_names(code, function, sizeof function, file, sizeof file, &first_line);
-        ++*(intptr_t *)code; /* ob_refcnt, first field of every object; the GIL is held */
+        mfx_walk_code_identity(code, &slot->name, &slot->file, &slot->first_line);
+        owned = py_GILStateCheck();
+        if (owned) {
+            ++*(intptr_t *)code; /* ob_refcnt, first field of every object */
+        }
     } else {
         utf8_attribute(code, "co_name", function, sizeof function);
         utf8_attribute(code, "co_filename", file, sizeof file);
@@ -177,24 +196,48 @@ static uint32_t register_code(void *code, int inside_malloc) {
     if (is_hidden(file)) {
         id |= MFX_HIDDEN_FRAME;
     }
-    uint32_t slot = hash_pointer(code) & code_mask;
-    while (code_keys[slot]) {
-        slot = (slot + 1) & code_mask;
+    if (!slot->code) {
+        code_count++;
     }
-    code_keys[slot] = code;
-    code_ids[slot] = id;
-    code_count++;
+    slot->code = code;
+    slot->id = id;
+    slot->owned = (uint8_t)owned;
     return id;
 }
 
-/* Frame-walk mode: the lock guards the table. A code object first seen on a thread that
- * does not hold the GIL cannot be named safely; its frame is left out this once. */
-uint32_t mfx_frame_id_of_code(void *code) {
-    uint32_t id = lookup_code(code);
-    if (MFX_LIKELY(id != 0)) {
-        return id;
+/* Looks a code object up; 0 when it was never seen. */
+static uint32_t lookup_code(void *code) {
+    if (code_mask) {
+        struct code_slot *slot = find_code(code);
+        return slot->code ? slot->id : 0;
     }
-    return py_GILStateCheck() ? register_code(code, 1) : MFX_HIDDEN_FRAME;
+    return 0;
+}
+
+/* Frame-walk mode, inside malloc, with or without the GIL; the lock guards the table. */
+uint32_t mfx_frame_id_of_code(void *code) {
+    if (MFX_UNLIKELY((code_count + 1) * 2 > code_mask + 1) && code_table_grow() != 0) {
+        return MFX_HIDDEN_FRAME;
+    }
+    struct code_slot *slot = find_code(code);
+    if (MFX_LIKELY(slot->code && slot->owned)) {
+        return slot->id;
+    }
+    if (!slot->code) {
+        return register_code(slot, code, 1);
+    }
+    void *name;
+    void *file;
+    int first_line;
+    mfx_walk_code_identity(code, &name, &file, &first_line);
+    if (name != slot->name || file != slot->file || first_line != slot->first_line) {
+        return register_code(slot, code, 1);
+    }
+    if (py_GILStateCheck()) {
+        ++*(intptr_t *)code;
+        slot->owned = 1;
+    }
+    return slot->id;
 }
 
 /* Profile mode: called from the profile function, so the GIL guards the table. */
@@ -206,7 +249,9 @@ static uint32_t frame_id_of(void *frame) {
     }
     uint32_t id = lookup_code(code);
     if (id == 0) {
-        id = register_code(code, 0);
+        id = (code_count + 1) * 2 > code_mask + 1 && code_table_grow() != 0
+                 ? MFX_HIDDEN_FRAME
+                 : register_code(find_code(code), code, 0);
     }
     py_DecRef(code);
     return id;
@@ -363,17 +408,186 @@ static int profile(void *obj, void *frame, int what, void *arg) {
     return 0;
 }
 
+/* ---- a program's own profile function (sys.setprofile, cProfile, ...) ----
+ *
+ * A thread has one profile function. When the program sets its own on the main thread
+ * (an audit hook sees "sys.setprofile", raised by every setter before it swaps), memflux
+ * takes the slot back at the interpreter's next pending-call check (before the next
+ * function body runs) and chains: profile_chained runs memflux's, then the program's
+ * with the program's object. The program's object stays in the thread state, so
+ * sys.getprofile() returns what the program set. The frames called while the program's
+ * function alone was set are read back from the frame chain. When tracking stops, the
+ * program's function is put back alone. */
+
+static void *(*py_ThreadStateGet)(void);
+static void *(*py_EvalGetFrame)(void);
+static void *(*py_FrameGetBack)(void *);
+static int (*py_AddPendingCall)(int (*)(void *), void *);
+static int (*py_AddAuditHook)(int (*)(const char *, void *, void *), void *);
+static void *(*py_LongFromLong)(long);
+
+#define FRAME_BACK_38 24 /* PyFrameObject.f_back before PyFrame_GetBack (3.9) */
+#define TSTATE_SCAN_WORDS 64
+
+static void *main_tstate;
+static size_t func_slot; /* word offsets of c_profilefunc, c_profileobj in PyThreadState */
+static size_t obj_slot;
+static py_tracefunc chained_func;
+static void *chained_obj;
+static int setting;      /* memflux's own PyEval_SetProfile calls, not the program's */
+static int retake_pending;
+
+static void set_profile(py_tracefunc func, void *obj) {
+    setting = 1;
+    py_SetProfile(func, obj);
+    setting = 0;
+}
+
+static int profile_chained(void *obj, void *frame, int what, void *arg) {
+    profile(obj, frame, what, arg);
+    return chained_func ? chained_func(obj, frame, what, arg) : 0;
+}
+
+/* Where CPython keeps a thread's profile function and object, found by setting them to
+ * known values: their offsets differ between versions. 0 when not found. */
+static int find_profile_slots(void) {
+    void *marker = py_LongFromLong ? py_LongFromLong(0x6d666c78) : NULL;
+    if (!marker) {
+        py_ErrClear();
+        return -1;
+    }
+    set_profile(profile, marker);
+    void **words = main_tstate;
+    for (size_t i = 1; i < TSTATE_SCAN_WORDS && !(func_slot && obj_slot); i++) {
+        if (!func_slot && words[i] == (void *)profile) {
+            func_slot = i;
+        } else if (!obj_slot && words[i] == marker) {
+            obj_slot = i;
+        }
+    }
+    set_profile(profile, NULL);
+    py_DecRef(marker);
+    if (!func_slot || !obj_slot || words[func_slot] != (void *)profile || words[obj_slot] != NULL) {
+        func_slot = obj_slot = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static void *frame_back(void *frame) {
+    if (!py_FrameGetBack) {
+        return *(void **)((char *)frame + FRAME_BACK_38);
+    }
+    void *back = py_FrameGetBack(frame);
+    if (back) {
+        py_DecRef(back); /* still alive: it is on the chain */
+    }
+    return back;
+}
+
+/* The main thread's shadow stack, read again from its frames (GIL held, not in malloc). */
+static void resync(void) {
+    struct mfx_thread *t = mfx_thread_state();
+    if (!t) {
+        return;
+    }
+    uint32_t n = 0;
+    for (void *f = py_EvalGetFrame(); f; f = frame_back(f)) {
+        n++;
+    }
+    void **frames = mfx_real_malloc((n ? n : 1) * sizeof *frames);
+    if (!frames) {
+        return;
+    }
+    uint32_t k = n;
+    for (void *f = py_EvalGetFrame(); f && k > 0; f = frame_back(f)) {
+        frames[--k] = f;
+    }
+    t->depth = 0;
+    for (uint32_t i = k; i < n; i++) {
+        push(frames[i]);
+    }
+    mfx_real_free(frames);
+}
+
+static int retake(void *unused) {
+    (void)unused;
+    retake_pending = 0;
+    if (!mfx_tracking || py_ThreadStateGet() != main_tstate) {
+        return 0;
+    }
+    void **words = main_tstate;
+    py_tracefunc func = (py_tracefunc)words[func_slot];
+    void *obj = words[obj_slot];
+    if (func == profile || func == profile_chained) {
+        return 0;
+    }
+    int saved = mfx_guard;
+    mfx_guard = 1;
+    if (obj) {
+        py_IncRef(obj);
+    }
+    void *previous = chained_obj;
+    chained_func = func;
+    chained_obj = obj;
+    set_profile(func ? profile_chained : profile, obj);
+    if (previous) {
+        py_DecRef(previous);
+    }
+    resync();
+    mfx_guard = saved;
+    return 0;
+}
+
+static int audit(const char *event, void *args, void *data) {
+    (void)args;
+    (void)data;
+    if (!setting && !retake_pending && mfx_tracking && strcmp(event, "sys.setprofile") == 0
+        && py_ThreadStateGet() == main_tstate) {
+        retake_pending = py_AddPendingCall(retake, NULL) == 0;
+    }
+    return 0;
+}
+
+/* Main thread, GIL held, at the start of tracking. */
+static void follow_program_profilers(void) {
+    py_ThreadStateGet = dlsym(RTLD_DEFAULT, "PyThreadState_Get");
+    py_EvalGetFrame = dlsym(RTLD_DEFAULT, "PyEval_GetFrame");
+    py_FrameGetBack = dlsym(RTLD_DEFAULT, "PyFrame_GetBack");
+    py_AddPendingCall = dlsym(RTLD_DEFAULT, "Py_AddPendingCall");
+    py_AddAuditHook = dlsym(RTLD_DEFAULT, "PySys_AddAuditHook");
+    py_LongFromLong = dlsym(RTLD_DEFAULT, "PyLong_FromLong");
+    if (!py_ThreadStateGet || !py_EvalGetFrame || !py_AddPendingCall || !py_AddAuditHook) {
+        return;
+    }
+    main_tstate = py_ThreadStateGet();
+    if (find_profile_slots() == 0 && py_AddAuditHook(audit, NULL) != 0) {
+        py_ErrClear();
+    }
+}
+
 void mfx_profile_install(void) {
     int saved = mfx_guard;
     mfx_guard = 1;
     mfx_thread_state();
-    py_SetProfile(profile, NULL);
+    static int first = 1;
+    if (first) {
+        first = 0;
+        follow_program_profilers();
+    }
+    set_profile(profile, NULL);
     mfx_guard = saved;
 }
 
+/* Tracking stops (main thread): the program's own profile function, if any, stays. */
 void mfx_profile_uninstall(void) {
     int saved = mfx_guard;
     mfx_guard = 1;
-    py_SetProfile(NULL, NULL);
+    set_profile(chained_func, chained_func ? chained_obj : NULL);
+    if (chained_obj) {
+        py_DecRef(chained_obj);
+    }
+    chained_func = NULL;
+    chained_obj = NULL;
     mfx_guard = saved;
 }

@@ -34,10 +34,9 @@
 #define STR_LENGTH 16
 #define STR_STATE 32
 #define STR_ASCII_DATA 48
-#define STR_UTF8_LENGTH 48
-#define STR_UTF8 56
+#define STR_COMPACT_DATA 72
+#define STR_LEGACY_DATA 72
 #define OWNED_BY_GENERATOR 1
-#define MAX_DEPTH 1024
 
 #define AT(type, base, offset) (*(type *)((char *)(base) + (offset)))
 
@@ -63,41 +62,78 @@ struct walk_state {
 static __thread struct walk_state *walk_self __attribute__((tls_model("initial-exec")));
 
 /* The UTF-8 text of a str without calling CPython (which may allocate, and so run the
- * GC, in the middle of the allocation being recorded): compact ASCII strings keep their
- * bytes right after the header, others may have a cached UTF-8 copy. */
-static const char *str_text(void *s, size_t *length) {
+ * GC, in the middle of the allocation being recorded), written to out (NUL-terminated,
+ * cut at a character boundary when it does not fit). Read from the canonical 1-, 2- or
+ * 4-byte data, never from the cached UTF-8 copy: another thread may be filling that cache
+ * while this one, without the GIL, reads. Surrogates (from undecodable file names) cannot
+ * be UTF-8 and become U+FFFD. */
+static size_t str_utf8(void *s, char *out, size_t size) {
     uint32_t state = AT(uint32_t, s, STR_STATE);
+    unsigned kind = (state >> 2) & 7;
     int compact = (state >> 5) & 1;
     int ascii = (state >> 6) & 1;
-    if (compact && ascii) {
-        *length = (size_t)AT(intptr_t, s, STR_LENGTH);
-        return (const char *)s + STR_ASCII_DATA;
+    size_t length = (size_t)AT(intptr_t, s, STR_LENGTH);
+    const unsigned char *data = ascii && compact ? (const unsigned char *)s + STR_ASCII_DATA
+                                : compact       ? (const unsigned char *)s + STR_COMPACT_DATA
+                                                : AT(const unsigned char *, s, STR_LEGACY_DATA);
+    size_t n = 0;
+    if (!data || (kind != 1 && kind != 2 && kind != 4)) {
+        length = 0;
     }
-    if (compact && AT(char *, s, STR_UTF8)) {
-        *length = (size_t)AT(intptr_t, s, STR_UTF8_LENGTH);
-        return AT(char *, s, STR_UTF8);
+    for (size_t i = 0; i < length; i++) {
+        uint32_t c = kind == 1 ? data[i] : kind == 2 ? ((const uint16_t *)data)[i] : ((const uint32_t *)data)[i];
+        if (c >= 0xD800 && c <= 0xDFFF) {
+            c = 0xFFFD;
+        }
+        unsigned char bytes[4];
+        size_t k;
+        if (c < 0x80) {
+            bytes[0] = (unsigned char)c;
+            k = 1;
+        } else if (c < 0x800) {
+            bytes[0] = (unsigned char)(0xC0 | c >> 6);
+            bytes[1] = (unsigned char)(0x80 | (c & 0x3F));
+            k = 2;
+        } else if (c < 0x10000) {
+            bytes[0] = (unsigned char)(0xE0 | c >> 12);
+            bytes[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+            bytes[2] = (unsigned char)(0x80 | (c & 0x3F));
+            k = 3;
+        } else {
+            bytes[0] = (unsigned char)(0xF0 | c >> 18);
+            bytes[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+            bytes[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+            bytes[3] = (unsigned char)(0x80 | (c & 0x3F));
+            k = 4;
+        }
+        if (n + k >= size) {
+            break;
+        }
+        memcpy(out + n, bytes, k);
+        n += k;
     }
-    *length = 1;
-    return "?";
+    out[n] = 0;
+    return n;
 }
 
 static int same_text(void *s, const char *expected) {
-    size_t n;
-    const char *text = str_text(s, &n);
+    char text[512];
+    size_t n = str_utf8(s, text, sizeof text);
     return expected && n == strlen(expected) && memcmp(text, expected, n) == 0;
 }
 
 void mfx_walk_code_names(void *code, char *function, size_t function_size, char *file, size_t file_size,
                          long *first_line) {
-    size_t n;
-    const char *text = str_text(AT(void *, code, CODE_NAME), &n);
-    n = n < function_size - 1 ? n : function_size - 1;
-    memcpy(function, text, n);
-    function[n] = 0;
-    text = str_text(AT(void *, code, CODE_FILENAME), &n);
-    n = n < file_size - 1 ? n : file_size - 1;
-    memcpy(file, text, n);
-    file[n] = 0;
+    str_utf8(AT(void *, code, CODE_NAME), function, function_size);
+    str_utf8(AT(void *, code, CODE_FILENAME), file, file_size);
+    *first_line = AT(int, code, CODE_FIRSTLINENO);
+}
+
+/* What a code object's FRAME record says, by pointer: a code object whose address is
+ * reused by another with the same three says the same FRAME. */
+void mfx_walk_code_identity(void *code, void **name, void **file, int *first_line) {
+    *name = AT(void *, code, CODE_NAME);
+    *file = AT(void *, code, CODE_FILENAME);
     *first_line = AT(int, code, CODE_FIRSTLINENO);
 }
 
@@ -166,7 +202,7 @@ uint32_t mfx_walk_node(void) {
         return 0;
     }
     uint32_t depth = 0;
-    for (void *f = current_iframe(); f && depth < MAX_DEPTH; f = AT(void *, f, IFRAME_PREVIOUS)) {
+    for (void *f = current_iframe(); f; f = AT(void *, f, IFRAME_PREVIOUS)) {
         void *code = AT(void *, f, IFRAME_CODE);
         if (!complete(f, code)) {
             continue;
@@ -227,6 +263,19 @@ int mfx_walk_validate(const char *version) {
     if (!py_GILStateGetThisThreadState || !py_CodeAddr2Line || !get_frame || !frame_code || !frame_back
         || !frame_line || !get_attr || !as_long || !decref) {
         return -1;
+    }
+    /* Non-ASCII names are read from the 1-, 2- and 4-byte layouts: check each. */
+    void *(*from_utf8)(const char *) = dlsym(RTLD_DEFAULT, "PyUnicode_FromString");
+    static const char *const samples[] = {"caf\xc3\xa9", "\xe6\xbc\xa2\xe5\xad\x97.py", "f\xf0\x9f\x98\x80"};
+    for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+        void *sample = from_utf8 ? from_utf8(samples[i]) : NULL;
+        int same = sample && same_text(sample, samples[i]);
+        if (sample) {
+            decref(sample);
+        }
+        if (!same) {
+            return -1;
+        }
     }
     void *frame = get_frame(); /* borrowed: the bootstrap's frame */
     void *iframe = current_iframe();

@@ -1,0 +1,81 @@
+package dev.memflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.sinks.report.CaptureAnalysis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every CPython memflux supports, as pyenv installs them ($PYENV_ROOT or ~/.pyenv): the
+ * profile-function source on each, and the frame walk where it applies (3.11). A version
+ * missing from the machine is skipped.
+ */
+class PythonVersionsTest {
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> versions() {
+        return Stream.of("3.8", "3.9", "3.10", "3.11", "3.12", "3.13").flatMap(v -> v.equals("3.11")
+                ? Stream.of(Arguments.of(v, "walk"), Arguments.of(v, "profile")) : Stream.of(Arguments.of(v, "profile")));
+    }
+
+    private static Optional<Path> pyenvPython(String version) throws IOException {
+        String root = System.getenv().getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv");
+        Path versions = Path.of(root, "versions");
+        if (!Files.isDirectory(versions)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> installed = Files.list(versions)) {
+            return installed.filter(p -> p.getFileName().toString().startsWith(version + "."))
+                    .map(p -> p.resolve("bin/python3")).filter(Files::isExecutable).sorted().reduce((a, b) -> b);
+        }
+    }
+
+    @ParameterizedTest(name = "CPython {0} {1}")
+    @MethodSource("versions")
+    void exactCountsAndLinesOnEveryInstalledVersion(String version, String source) throws Exception {
+        Optional<Path> python = pyenvPython(version);
+        assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
+        Path program = Memflux.program("small_stack.py");
+        CaptureAnalysis analysis = CaptureAnalysis.of(
+                StackSources.capture(dir, python.get().toString(), source, program), false);
+        StackSources.assertSource(source, analysis);
+        Aggregator a = analysis.totals();
+        int leaf = Programs.lineOf(program, "leaf");
+        assertEquals(new Programs.Site(36, 19, 36L * 12_345, 17L * 12_345),
+                Programs.site(a, "leaf", program.toString(), leaf));
+        List<String> expected = List.of("leaf:" + leaf, "middle:" + Programs.lineOf(program, "calls-leaf"),
+                "<module>:" + Programs.lineOf(program, "calls-middle"));
+        long fromMain = 0;
+        for (int node = 1; node < a.stacks().nodeCount(); node++) {
+            if (a.nodeAllocations(node) == 17 && a.nodeBytes(node) == 17L * 12_345) {
+                assertEquals(expected, StackSources.stack(a.stacks(), node));
+                fromMain++;
+            }
+        }
+        assertEquals(1, fromMain);
+    }
+
+    @ParameterizedTest(name = "CPython {0} {1}")
+    @MethodSource("versions")
+    void theProgramsOwnProfilersOnEveryInstalledVersion(String version, String source) throws Exception {
+        Optional<Path> python = pyenvPython(version);
+        assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
+        Path program = Memflux.program("own_profilers.py");
+        CaptureAnalysis analysis = CaptureAnalysis.of(
+                StackSources.capture(dir, python.get().toString(), source, program), false);
+        StackSources.assertSource(source, analysis);
+        OwnProfilersTest.assertExactSites(analysis.totals(), program);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.memflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.memflux.format.RecordTag;
+import dev.memflux.pipeline.StackTable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+
+/**
+ * Captures a program with a chosen Python stack source ("walk": the frame walk, the
+ * default on CPython 3.11; "profile": MEMFLUX_STACK_SOURCE=profile) and reads stacks back.
+ */
+final class StackSources {
+    private StackSources() {}
+
+    /** (interpreter, source) for every interpreter of {@link Interpreters#all()} and both sources. */
+    static Stream<Arguments> both() {
+        return Interpreters.all().flatMap(python -> Stream.of("walk", "profile").map(s -> Arguments.of(python, s)));
+    }
+
+    /** Runs the program under memflux; returns the capture file. */
+    static Path capture(Path dir, String python, String source, Path program, String... args) throws Exception {
+        Path out = dir.resolve(source + ".bin");
+        List<String> command = new ArrayList<>(List.of("run", "-q", "-f", "--python", python, "-o", out.toString(),
+                program.toString()));
+        command.addAll(List.of(args));
+        Memflux.Result r = Memflux.runWith(dir, null, source.equals("profile")
+                ? Map.of("MEMFLUX_STACK_SOURCE", "profile") : Map.of(), command.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        return out;
+    }
+
+    /** The stack of a node as "function:line", innermost first. */
+    static List<String> stack(StackTable stacks, int node) {
+        List<String> stack = new ArrayList<>();
+        for (int at = node; at > 0; at = stacks.parent(at)) {
+            stack.add(stacks.function(stacks.frame(at)) + ":" + stacks.line(at));
+        }
+        return stack;
+    }
+
+    /** The header says which source made the capture. */
+    static void assertSource(String source, dev.memflux.sinks.report.CaptureAnalysis analysis) {
+        assertEquals(source.equals("walk"), analysis.header().has(RecordTag.FLAG_FRAME_WALK), "stack source");
+    }
+}

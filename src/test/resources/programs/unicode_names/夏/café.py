@@ -1,0 +1,5 @@
+def 分配(n):
+    kept = []
+    for _ in range(n):
+        kept.append(bytearray(10_006))  # site: alloc
+    return kept
