@@ -121,13 +121,9 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INPUT;
         }
         Path out = output != null ? output : Path.of(defaultOutputName(mode, target));
-        if (Files.exists(out) && !force) {
-            err.println("memflux: output file " + out + " already exists (use -f to overwrite it)");
-            return ExitCodes.INPUT;
-        }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            err.println("memflux: cannot write " + out + ": no such directory " + parent);
+        String unwritable = OutputCheck.problem(out, force);
+        if (unwritable != null) {
+            err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
         }
         return new Capture(err, out, !noCompress, quiet, nativeTraces).run(python, mode, target, args);
