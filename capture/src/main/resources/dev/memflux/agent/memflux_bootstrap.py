@@ -66,7 +66,7 @@ def _compile(source, filename):
         return compile(source, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         etype, value = sys.exc_info()[:2]
-        sys.excepthook(etype, value, None)
+        sys.excepthook(etype, value.with_traceback(None), None)
         sys.exit(1)
 
 
