@@ -160,8 +160,8 @@ def main():
                            __file__.encode()) != 0:
         sys.stderr.write("memflux: the agent could not start tracking\n")
         return 1
-    profiling = agent.memflux_stack_source() == 1
-    if profiling:
+    profiled = []
+    if agent.memflux_stack_source() == 1:
         # Stacks come from a profile function, which every new thread needs too (so
         # threading stays imported in this mode). With the frame walk, the default on
         # CPython 3.11, no thread needs anything.
@@ -172,13 +172,14 @@ def main():
             # agent's C profile function replaces this one.
             agent.memflux_thread_init()
         threading.setprofile(follow_new_thread)
+        profiled.append(threading)
     interrupted = []
 
     def finish():
         # Registered before the program runs, so called last: after threading's
         # shutdown (non-daemon threads, executor jobs) and the program's own handlers.
-        if profiling:
-            sys.modules["threading"].setprofile(None)
+        for threading in profiled:
+            threading.setprofile(None)
         agent.memflux_stop()
         if interrupted:
             # Like python itself: die of the SIGINT, so the parent sees the signal.

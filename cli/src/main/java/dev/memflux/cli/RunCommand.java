@@ -23,10 +23,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "with the same meanings.",
                 "",
                 "The program's arguments, standard streams, signals and exit code are its own: memflux exits "
-                + "with the program's exit code. Programs it starts with exec are not tracked."},
+                + "with the program's exit code, and passes on the signals sent to it. Programs it starts with "
+                + "exec are not tracked."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"N:the program's own exit code (128+S when signal S ended it)",
-                "1:memflux could not run it (output exists without -f, missing script, no python)",
+                "1:memflux could not run it (output exists without -f or cannot be written, missing script, "
+                        + "no python, not CPython 3.8+)",
                 "2:usage error"})
 final class RunCommand implements Callable<Integer> {
     @Spec

@@ -37,16 +37,19 @@ final class Signals {
      * and the standard signals that were ignored when it started.
      */
     static String startState() {
-        String fromScript = System.getenv("MEMFLUX_SIGNALS");
-        if (fromScript != null && fromScript.matches("[0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16}")) {
-            return fromScript;
-        }
-        return "0:" + Long.toHexString(ignoredAtStart());
+        String fromScript = fromScript();
+        return fromScript != null ? fromScript : "0:" + Long.toHexString(ignoredAtStart());
+    }
+
+    /** The state the memflux script read from a child of its own, if it ran. */
+    private static String fromScript() {
+        String state = System.getenv("MEMFLUX_SIGNALS");
+        return state != null && state.matches("[0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16}") ? state : null;
     }
 
     private static long ignoredAtStart() {
-        String fromScript = System.getenv("MEMFLUX_SIGNALS");
-        if (fromScript != null && fromScript.matches("[0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16}")) {
+        String fromScript = fromScript();
+        if (fromScript != null) {
             return Long.parseUnsignedLong(fromScript.substring(fromScript.indexOf(':') + 1), 16) & STANDARD;
         }
         try {
