@@ -3,24 +3,38 @@ package dev.memflux.capture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
- * The agent library and its bootstrap, shipped inside the jar and extracted once into
- * a cache directory named by their content ({@code $XDG_CACHE_HOME/memflux/<key>},
- * default {@code ~/.cache}), so concurrent runs and upgrades never see a half-written or
- * stale agent. From a jar the key is the entries' CRC-32s, read from the jar's directory
- * without reading the entries: every {@code run} pays for this before the program starts.
+ * The agent library and its bootstrap, shipped inside the jar and extracted into a cache
+ * directory named by their content ({@code <cache>/memflux/<hash>}), so concurrent runs and
+ * upgrades never see a half-written or stale agent.
+ *
+ * <p>The path is predictable and what sits there is run as the user, so nothing found there
+ * is trusted: every directory on the way must be the user's own and writable by nobody else
+ * (or memflux refuses to run), and each file is compared with the jar's bytes and rewritten
+ * when it differs. The cache is {@code $XDG_CACHE_HOME}, else {@code $HOME/.cache}, else the
+ * home of the user's passwd entry, else a private directory in the temp directory: never a
+ * relative path (a uid with no passwd entry has {@code user.home} "?").
  */
 public final class AgentFiles {
     static final String RESOURCE_DIR = "/dev/memflux/agent/";
     public static final String LIBRARY = "libmemflux-agent.so";
     public static final String BOOTSTRAP = "memflux_bootstrap.py";
+    private static final Set<PosixFilePermission> OTHERS_WRITE =
+            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     private final Path library;
     private final Path bootstrap;
@@ -39,50 +53,60 @@ public final class AgentFiles {
     }
 
     public static AgentFiles extract() throws IOException {
-        String key = jarKey();
-        byte[] lib = null;
-        byte[] boot = null;
-        if (key == null) {
-            lib = resource(LIBRARY);
-            boot = resource(BOOTSTRAP);
-            key = hash(lib, boot);
-        }
-        Path dir = cacheRoot().resolve(key);
+        byte[] lib = resource(LIBRARY);
+        byte[] boot = resource(BOOTSTRAP);
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        Path dir = privateDirectory(privateDirectory(cacheRoot(uid), uid).resolve(hash(lib, boot)), uid);
         Path libPath = dir.resolve(LIBRARY);
         Path bootPath = dir.resolve(BOOTSTRAP);
-        if (!Files.isRegularFile(libPath) || !Files.isRegularFile(bootPath)) {
-            Files.createDirectories(dir);
-            writeAtomically(dir, libPath, lib != null ? lib : resource(LIBRARY));
-            writeAtomically(dir, bootPath, boot != null ? boot : resource(BOOTSTRAP));
-        }
+        ensureContent(dir, libPath, lib);
+        ensureContent(dir, bootPath, boot);
         return new AgentFiles(libPath, bootPath);
     }
 
-    /** The entries' CRC-32s and sizes when running from a jar; null otherwise (classes on disk). */
-    private static String jarKey() {
-        try {
-            StringBuilder key = new StringBuilder("j");
-            for (String name : new String[] {LIBRARY, BOOTSTRAP}) {
-                java.net.URL url = AgentFiles.class.getResource(RESOURCE_DIR + name);
-                if (url == null || !url.getProtocol().equals("jar")) {
-                    return null;
-                }
-                java.util.jar.JarEntry entry = ((java.net.JarURLConnection) url.openConnection()).getJarEntry();
-                if (entry.getCrc() < 0) {
-                    return null;
-                }
-                key.append(Long.toHexString(entry.getCrc())).append(Long.toHexString(entry.getSize()));
+    private static Path cacheRoot(Object uid) throws IOException {
+        for (String base : new String[] {System.getenv("XDG_CACHE_HOME"), dotCache(System.getenv("HOME")),
+                dotCache(System.getProperty("user.home"))}) {
+            if (base != null && !base.isEmpty() && Path.of(base).isAbsolute()) {
+                Files.createDirectories(Path.of(base));
+                return Path.of(base, "memflux");
             }
-            return key.toString();
-        } catch (IOException | ClassCastException e) {
-            return null;
         }
+        return Path.of(System.getProperty("java.io.tmpdir"), "memflux-cache-" + uid);
     }
 
-    private static Path cacheRoot() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("memflux");
+    private static String dotCache(String home) {
+        return home == null || home.isEmpty() || !Path.of(home).isAbsolute() || !Files.isDirectory(Path.of(home))
+                ? null : Path.of(home, ".cache").toString();
+    }
+
+    /** Creates {@code dir} readable by the user alone, or checks that no one else can write it. */
+    private static Path privateDirectory(Path dir, Object uid) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            // made by an earlier run (or by someone else: checked below)
+        }
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String problem = !attributes.isDirectory() ? "not a directory"
+                : !uid.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)) ? "owned by another user"
+                : attributes.permissions().stream().anyMatch(OTHERS_WRITE::contains) ? "writable by other users"
+                : null;
+        if (problem != null) {
+            throw new IOException("the agent cache " + dir + " is " + problem
+                    + ": memflux will not run code from it (remove it, or set XDG_CACHE_HOME elsewhere)");
+        }
+        return dir;
+    }
+
+    private static void ensureContent(Path dir, Path target, byte[] content) throws IOException {
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == content.length
+                && Arrays.equals(Files.readAllBytes(target), content)) {
+            return;
+        }
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static byte[] resource(String name) throws IOException {
@@ -92,12 +116,6 @@ public final class AgentFiles {
             }
             return in.readAllBytes();
         }
-    }
-
-    private static void writeAtomically(Path dir, Path target, byte[] content) throws IOException {
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        Files.write(tmp, content);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String hash(byte[]... parts) {

@@ -12,7 +12,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
@@ -30,6 +32,7 @@ public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
     /** After this long with records published and none since, a tick seals them into the file. */
     private static final long TICK_NANOS = 1_000_000_000L;
+    private static final java.util.regex.Pattern STALE_NAME = java.util.regex.Pattern.compile("memflux-\\d{1,10}-.+");
 
     private final Path directory;
     private final Path socketPath;
@@ -40,11 +43,42 @@ public final class Collector implements AutoCloseable {
     private volatile long bytesRead;
 
     public Collector() throws IOException {
-        directory = Files.createTempDirectory("memflux-",
+        removeStaleDirectories();
+        // Named with memflux's pid: a killed memflux cannot remove its directory, the next
+        // run does (see removeStaleDirectories).
+        directory = Files.createTempDirectory("memflux-" + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         socketPath = directory.resolve("agent.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
+    }
+
+    /** Removes the socket directories of dead memflux processes that belonged to this user. */
+    private static void removeStaleDirectories() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> entries = Files.list(tmp)) {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            entries.filter(p -> STALE_NAME.matcher(p.getFileName().toString()).matches()).forEach(p -> {
+                String name = p.getFileName().toString();
+                long pid = Long.parseLong(name.substring("memflux-".length(), name.indexOf('-', "memflux-".length())));
+                try {
+                    if (ProcessHandle.of(pid).isEmpty() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                            && uid.equals(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+                        deleteTree(p);
+                    }
+                } catch (IOException ignored) {
+                    // another run got there first, or it is not ours to remove
+                }
+            });
+        } catch (IOException | UncheckedIOException | UnsupportedOperationException ignored) {
+            // cleaning up after others is a courtesy: never a reason not to run
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     public Path socketPath() {
@@ -205,9 +239,7 @@ public final class Collector implements AutoCloseable {
                 connection.close();
             }
             server.close();
-            try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(directory);
         } catch (IOException ignored) {
             // a leftover socket in the temp directory is harmless
         }

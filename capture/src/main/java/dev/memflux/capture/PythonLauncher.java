@@ -10,6 +10,8 @@ import java.util.Map;
  * Starts the user's program under the agent: {@code python bootstrap.py MODE TARGET ARGS}
  * with the agent preloaded. The bootstrap restores the environment before the user's
  * code runs, so programs the user's program execs are neither tracked nor disturbed.
+ * The bootstrap creates {@code started} beside the socket as its first act, so memflux can
+ * tell an interpreter that never ran it from a program that ended before tracking began.
  */
 public final class PythonLauncher {
     /** How the target names the program, as with {@code python FILE}, {@code -m MODULE}, {@code -c CMD}. */
@@ -25,10 +27,21 @@ public final class PythonLauncher {
 
     private final String python;
     private final AgentFiles agent;
+    private final String signalState;
 
-    public PythonLauncher(String python, AgentFiles agent) {
+    /**
+     * @param signalState the signal mask and ignored signals the program must start with, as
+     *     {@code "<SigBlk hex>:<SigIgn hex>"}: the agent applies them before python's main
+     */
+    public PythonLauncher(String python, AgentFiles agent, String signalState) {
         this.python = python;
         this.agent = agent;
+        this.signalState = signalState;
+    }
+
+    /** The file the bootstrap creates when it runs at all. */
+    public static Path startedMarker(Path socket) {
+        return socket.resolveSibling("started");
     }
 
     public Process start(Mode mode, String target, List<String> args, Path socket, int flags) throws IOException {
@@ -50,6 +63,8 @@ public final class PythonLauncher {
         env.put("MEMFLUX_AGENT", agent.library().toString());
         env.put("MEMFLUX_SOCKET", socket.toString());
         env.put("MEMFLUX_FLAGS", Integer.toString(flags));
+        env.put("MEMFLUX_PYTHON", python);
+        env.put("MEMFLUX_SIGNALS", signalState);
         return builder.start();
     }
 }

@@ -35,14 +35,14 @@ final class Capture {
         try (Collector collector = new Collector()) {
             Process process;
             try {
-                process = new PythonLauncher(python, agent).start(mode, target, args, collector.socketPath(),
+                process = new PythonLauncher(python, agent, Signals.startState()).start(mode, target, args, collector.socketPath(),
                         nativeTraces ? RecordTag.FLAG_NATIVE : 0);
             } catch (IOException e) {
                 err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
                 return ExitCodes.INPUT;
             }
             Signals.forwardTo(process);
-            return new CaptureSession(err, out, compress, quiet, nativeTraces).follow(collector, process);
+            return new CaptureSession(err, out, compress, quiet, nativeTraces).follow(collector, process, python);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.memflux.cli;
 
 import dev.memflux.capture.Collector;
 import dev.memflux.capture.EventRing;
+import dev.memflux.capture.PythonLauncher;
 import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
@@ -11,6 +12,7 @@ import dev.memflux.pipeline.symbolize.Symbolizers;
 import dev.memflux.sinks.CapturePipeline;
 import dev.memflux.sinks.report.Units;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -34,7 +36,7 @@ final class CaptureSession {
     }
 
     /** Captures until the program ends; returns its exit code. */
-    int follow(Collector collector, Process process) throws Exception {
+    int follow(Collector collector, Process process, String python) throws Exception {
         EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
         CapturePipeline pipeline = new CapturePipeline(out, () -> header(collector.hello()), compress)
                 .warnWith(line -> {
@@ -60,6 +62,11 @@ final class CaptureSession {
             symbolize.close();
         }
         if (collector.hello() == null) {
+            if (!Files.exists(PythonLauncher.startedMarker(collector.socketPath()))) {
+                err.println("memflux: " + python + " exited without starting the memflux agent: "
+                        + "is it a CPython 3.8+ interpreter?");
+                return ExitCodes.INPUT;
+            }
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }

@@ -16,6 +16,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("jna.tmpdir") == null && !java.nio.file.Path.of(System.getProperty("user.home", ""))
+                .isAbsolute()) {
+            // No home (a uid with no passwd entry has "?"): JNA would unpack its library
+            // under "?/.cache" in the current directory.
+            System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+        }
         System.exit(execute(args));
     }
 

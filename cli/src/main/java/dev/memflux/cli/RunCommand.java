@@ -23,10 +23,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "with the same meanings.",
                 "",
                 "The program's arguments, standard streams, signals and exit code are its own: memflux exits "
-                + "with the program's exit code. Programs it starts with exec are not tracked."},
+                + "with the program's exit code, and passes on the signals sent to it. Programs it starts with "
+                + "exec are not tracked."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"N:the program's own exit code (128+S when signal S ended it)",
-                "1:memflux could not run it (output exists without -f, missing script, no python)",
+                "1:memflux could not run it (output exists without -f or cannot be written, missing script, "
+                        + "no python, not CPython 3.8+)",
                 "2:usage error"})
 final class RunCommand implements Callable<Integer> {
     @Spec
@@ -121,13 +123,9 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INPUT;
         }
         Path out = output != null ? output : Path.of(defaultOutputName(mode, target));
-        if (Files.exists(out) && !force) {
-            err.println("memflux: output file " + out + " already exists (use -f to overwrite it)");
-            return ExitCodes.INPUT;
-        }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            err.println("memflux: cannot write " + out + ": no such directory " + parent);
+        String unwritable = OutputCheck.problem(out, force);
+        if (unwritable != null) {
+            err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
         }
         return new Capture(err, out, !noCompress, quiet, nativeTraces).run(python, mode, target, args);

@@ -1,20 +1,87 @@
 package dev.memflux.cli;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import sun.misc.Signal;
 
 /**
  * While a program runs under memflux, memflux must outlive it to finish the capture.
- * Ctrl-C reaches the whole foreground process group, so the program gets its own SIGINT
- * from the terminal and memflux ignores it; a SIGTERM or SIGHUP sent to memflux alone is
- * passed on to the program, and memflux then ends with it.
+ * Ctrl-C (like Ctrl-\ and window changes) reaches the whole foreground process group, so
+ * the program gets its own SIGINT from the terminal and memflux ignores it. A signal sent
+ * to memflux alone (HUP, TERM, USR1, USR2, ALRM) is passed on to the program as it came,
+ * and memflux then ends with it. A signal ignored when memflux started (SIGHUP under
+ * nohup) stays ignored, by memflux and by the program.
  */
 final class Signals {
+    private static final String[] FORWARDED = {"HUP", "TERM", "USR1", "USR2", "ALRM"};
+    /** Standard signals only: the JVM's own spawn leaves glibc's 32 and 33 ignored. */
+    private static final long STANDARD = 0x7fffffffL;
+
     private Signals() {}
 
+    /** kill(2): the JDK can send a process SIGTERM or SIGKILL, nothing else. */
+    public interface LibC extends Library {
+        int kill(int pid, int signal);
+    }
+
+    private static final class Kill {
+        static final LibC LIBC = Native.load("c", LibC.class);
+    }
+
+    /**
+     * The signal state the program must start with, {@code "<SigBlk>:<SigIgn>"} in hex: the
+     * memflux script's own (it exports it), else the best the JVM knows: nothing blocked,
+     * and the standard signals that were ignored when it started.
+     */
+    static String startState() {
+        String fromScript = fromScript();
+        return fromScript != null ? fromScript : "0:" + Long.toHexString(ignoredAtStart());
+    }
+
+    /** The state the memflux script read from a child of its own, if it ran. */
+    private static String fromScript() {
+        String state = System.getenv("MEMFLUX_SIGNALS");
+        return state != null && state.matches("[0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16}") ? state : null;
+    }
+
+    private static long ignoredAtStart() {
+        String fromScript = fromScript();
+        if (fromScript != null) {
+            return Long.parseUnsignedLong(fromScript.substring(fromScript.indexOf(':') + 1), 16) & STANDARD;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return Long.parseUnsignedLong(line.substring(7).strip(), 16) & STANDARD;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no /proc: assume nothing was ignored, as a login shell has it
+        }
+        return 0;
+    }
+
     static void forwardTo(Process process) {
+        long ignored = ignoredAtStart();
         Signal.handle(new Signal("INT"), signal -> { });
-        for (String name : new String[] {"TERM", "HUP"}) {
-            Signal.handle(new Signal(name), signal -> process.destroy());
+        int pid = (int) process.pid();
+        for (String name : FORWARDED) {
+            Signal signal = new Signal(name);
+            if ((ignored >> (signal.getNumber() - 1) & 1) != 0) {
+                continue;
+            }
+            try {
+                Signal.handle(signal, s -> {
+                    if (process.isAlive()) {
+                        Kill.LIBC.kill(pid, s.getNumber());
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                // reserved by this JVM (SIGUSR2 on some): it cannot reach memflux's code
+            }
         }
     }
 }

@@ -1,0 +1,94 @@
+package dev.memflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent runs as the user: nothing found at its predictable cache path is trusted. */
+class AgentCacheTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTamperedBootstrapInTheCacheIsNotUsed() throws Exception {
+        Path cache = dir.resolve("cache");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        Memflux.Result first = Memflux.runWith(dir, null, env, "run", "-q", "-o", "1.bin", "-c", "x = 1");
+        assertEquals(0, first.exitCode(), first.toString());
+        List<Path> bootstraps;
+        try (Stream<Path> files = Files.walk(cache)) {
+            bootstraps = files.filter(p -> p.getFileName().toString().equals("memflux_bootstrap.py")).toList();
+        }
+        assertEquals(1, bootstraps.size(), bootstraps.toString());
+        Files.writeString(bootstraps.get(0), "print('TAMPERED')\n");
+
+        Path marker = dir.resolve("ran");
+        Memflux.Result r = Memflux.runWith(dir, null, env, "run", "-q", "-o", "2.bin",
+                Memflux.program("writes_marker.py").toString(), marker.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertFalse(r.stdout().contains("TAMPERED"), r.toString());
+        assertTrue(Files.exists(marker), "the program did not run");
+        assertTrue(Files.size(dir.resolve("2.bin")) > 0);
+    }
+
+    @Test
+    void aCacheDirectoryOthersCanWriteIsRefused() throws Exception {
+        Path cache = dir.resolve("shared-cache");
+        Path memfluxCache = Files.createDirectories(cache.resolve("memflux"));
+        Files.setPosixFilePermissions(memfluxCache, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path marker = dir.resolve("ran");
+        Memflux.Result r = Memflux.runWith(dir, null, Map.of("XDG_CACHE_HOME", cache.toString()), "run", "-q",
+                "-o", "w.bin", Memflux.program("writes_marker.py").toString(), marker.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(List.of("memflux: the agent cache " + memfluxCache + " is writable by other users: memflux will "
+                + "not run code from it (remove it, or set XDG_CACHE_HOME elsewhere)"), r.stderr().lines().toList());
+        assertFalse(Files.exists(marker), "the program ran");
+    }
+
+    @Test
+    void withNoHomeAtAllNothingIsWrittenInTheCurrentDirectory() throws Exception {
+        Path work = Files.createDirectory(dir.resolve("work"));
+        // A uid with no passwd entry: the JVM's user.home is "?" and HOME is unset.
+        ProcessBuilder builder = new ProcessBuilder("java", "-Duser.home=?", "-jar", Memflux.JAR.toString(), "run", "-q",
+                "-o", "h.bin", "-c", "x = bytearray(1000)").directory(work.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().remove("HOME");
+        builder.environment().remove("XDG_CACHE_HOME");
+        Process p = builder.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "memflux did not finish");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
+        try (Stream<Path> files = Files.list(work)) {
+            assertEquals(List.of("h.bin"), files.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void theSocketDirectoryOfAKilledRunIsRemovedByTheNext() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path stale = Files.createTempDirectory(tmp, "memflux-" + gone.pid() + "-");
+        Files.createFile(stale.resolve("agent.sock"));
+        Path live = Files.createTempDirectory(tmp, "memflux-" + ProcessHandle.current().pid() + "-");
+        try {
+            Memflux.Result r = Memflux.run(dir, "run", "-q", "-o", "s.bin", "-c", "x = 1");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertFalse(Files.exists(stale), "the dead run's directory is still there: " + stale);
+            assertTrue(Files.exists(live), "a running memflux's directory was removed: " + live);
+        } finally {
+            Files.deleteIfExists(stale.resolve("agent.sock"));
+            Files.deleteIfExists(stale);
+            Files.deleteIfExists(live);
+        }
+    }
+}
