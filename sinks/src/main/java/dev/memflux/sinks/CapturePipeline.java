@@ -60,7 +60,7 @@ public final class CapturePipeline {
 
     private Trailer trailer() {
         Aggregator a = aggregator;
-        return new Trailer(System.currentTimeMillis(), !a.ended(), a.allocations(), a.frees(), a.bytesAllocated(),
+        return new Trailer(System.currentTimeMillis(), !a.ended() && a.execedPath() == null, a.allocations(), a.frees(), a.bytesAllocated(),
                 a.peakBytes(), a.peakMillis(), a.heapBytes(), a.liveAllocations(), a.records());
     }
 
