@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
+import dev.memflux.sinks.FileSource;
 import dev.memflux.sinks.report.CaptureAnalysis;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ways a process leaves besides returning from its script: a vfork child's _exit after
@@ -39,6 +41,20 @@ class ProcessEndsTest {
         assertTrue(capture.totals().ended());
         assertEquals(4, allocationsAt(capture.totals(), "<listcomp>", program, "before"));
         assertEquals(6, allocationsAt(capture.totals(), "<listcomp>", program, "after"));
+        // The vfork children's execs are theirs, not the program's.
+        assertEquals(0, execRecords(dir.resolve("out.bin")));
+    }
+
+    private static long execRecords(Path file) throws Exception {
+        try (FileSource source = FileSource.open(file)) {
+            return source.batches().map(b -> {
+                long n = 0;
+                for (int i = 0; i < b.count; i++) {
+                    n += b.tag[i] == RecordTag.EXEC ? 1 : 0;
+                }
+                return n;
+            }).reduce(0L, Long::sum).block();
+        }
     }
 
     @ParameterizedTest
