@@ -60,4 +60,18 @@ class DescriptorsTest {
         assertTrue(r.stderr().contains("the agent reconnected and nothing was lost"), r.toString());
         assertAllCounted(r, program, "own_bytes_only=True socketpair_took_its_number=True");
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void aStreamThatCannotReconnectIsSaidLostNeverComplete(String python) throws Exception {
+        Path program = Memflux.program("socket_lost.py");
+        Memflux.Result r = run(python, program);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("descriptors_untouched=True"), r.toString());
+        assertTrue(r.stderr().contains("memflux: the agent's stream was lost before the program ended"), r.toString());
+        assertFalse(r.stderr().contains("killed or crashed"), r.toString());
+        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("out.bin"), false);
+        assertTrue(capture.cutShort());
+        assertFalse(capture.totals().ended());
+    }
 }
