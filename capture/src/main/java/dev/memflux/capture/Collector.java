@@ -42,8 +42,8 @@ public final class Collector implements AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
     private SocketChannel connection;
     private volatile long bytesRead;
-    private int reconnections;
-    private boolean lostBytes;
+    private volatile int reconnections;
+    private volatile boolean lostBytes;
 
     public Collector() throws IOException {
         directory = Files.createTempDirectory("memflux-",

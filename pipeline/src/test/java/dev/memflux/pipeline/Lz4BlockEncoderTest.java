@@ -1,10 +1,12 @@
 package dev.memflux.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
+import dev.memflux.format.RecordTag;
 import dev.memflux.format.Trailer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +90,16 @@ class Lz4BlockEncoderTest {
                 encoder.seal();
             }
         }
+    }
+
+    @Test
+    void whatCameBeforeAnExecIsSealedAtOnce() {
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true, () -> TRAILER);
+        assertFalse(encoder.encode(new Batches().malloc(0x1000L, 64, 0).build()));
+        // The exec'd program may run for hours without another record.
+        EventBatch exec = new Batches().malloc(0x2000L, 64, 0).build();
+        exec.add(RecordTag.EXEC, 0, 0, exec.addText("/bin/true"));
+        assertTrue(encoder.encode(exec));
     }
 
     @Test
