@@ -160,6 +160,17 @@ static int send_all(int fd, const uint8_t *data, size_t length) {
     return 0;
 }
 
+/* put_uvar's encoding into a buffer of the caller's (the stream's buffer may be full). */
+static size_t uvar_into(uint8_t *out, uint64_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (uint8_t)v;
+    return n;
+}
+
 /* The old descriptor is the program's now: never written, never closed. A new
  * connection starts with CONTINUE (pid, bytes sent before it), and the byte stream goes
  * on exactly where it stopped, so the collector's decoder state stays valid. */
@@ -172,18 +183,8 @@ static int reconnect(void) {
     uint8_t head[1 + 2 * 10];
     size_t n = 0;
     head[n++] = MFX_TAG_CONTINUE;
-    for (uint64_t v = (uint64_t)owner_pid;; v >>= 7) {
-        head[n++] = (uint8_t)(v < 0x80 ? v : (v & 0x7f) | 0x80);
-        if (v < 0x80) {
-            break;
-        }
-    }
-    for (uint64_t v = bytes_sent;; v >>= 7) {
-        head[n++] = (uint8_t)(v < 0x80 ? v : (v & 0x7f) | 0x80);
-        if (v < 0x80) {
-            break;
-        }
-    }
+    n += uvar_into(head + n, (uint64_t)owner_pid);
+    n += uvar_into(head + n, bytes_sent);
     if (send_all(fd, head, n) != 0) {
         mfx_real_close(fd);
         return -1;
