@@ -72,7 +72,8 @@ struct mfx_thread *mfx_thread_state(void);                          /* creates i
 int mfx_stream_is_owner(void);            /* this is the process that opened the stream (not a vfork child) */
 int mfx_stream_fd(void);                  /* the stream's descriptor, -1 when none */
 int mfx_stream_move(int fd, int lowest);  /* if fd is the stream's, moves it to >= lowest; returns fd, or -1 */
-void mfx_stream_exec(const char *path, int error); /* EXEC record, flushed; takes the lock */
+int mfx_stream_exec_begin(const char *path);       /* EXEC, flushed; 1: the lock is held until ... */
+void mfx_stream_exec_failed(const char *path, int error); /* ... this says the exec failed */
 
 /* fdguard.c: the program's close/dup2 family, kept off the stream's descriptor */
 int mfx_real_close(int fd);

@@ -2,9 +2,10 @@
  *
  * A successful exec replaces the process: the buffered records would vanish with it and
  * the close-on-exec socket would close mid-stream, which reads like a crash. So before
- * the real call the agent writes EXEC (error 0: "about to exec PATH") and flushes. If the
- * exec fails the program goes on, and so does tracking: a second EXEC carries the error,
- * so memflux knows the first did not end the stream.
+ * the real call the agent writes EXEC (error 0: "about to exec PATH"), flushes, and keeps
+ * the stream lock through the call, so no other thread's record can fall in between and
+ * vanish. If the exec fails the program goes on, and so does tracking: a second EXEC
+ * carries the error, so memflux knows the first did not end the stream.
  *
  * glibc's execl* and execvp* reach execve inside libc, where no interposition reaches;
  * each is wrapped here itself. A vfork child (subprocess) execs on the parent's memory:
@@ -32,25 +33,26 @@ __attribute__((constructor)) static void exec_init(void) {
     real_fexecve = dlsym(RTLD_NEXT, "fexecve");
 }
 
-/* Returns whether EXEC was written, so the failure is reported only then. */
+/* Returns whether EXEC was written; then the stream lock is held and this thread's
+ * guard set (what libc allocates while it execs is not recorded, and cannot wait on the
+ * lock this thread holds) until failed() reports the failure. */
 static int announce(const char *path) {
-    if (MFX_LIKELY(!mfx_tracking) || !mfx_stream_is_owner()) {
+    if (MFX_LIKELY(!mfx_tracking) || mfx_guard || !mfx_stream_is_owner()) {
         return 0;
     }
-    int saved = mfx_guard;
     mfx_guard = 1;
-    mfx_stream_exec(path ? path : "", 0);
-    mfx_guard = saved;
+    if (!mfx_stream_exec_begin(path ? path : "")) {
+        mfx_guard = 0;
+        return 0;
+    }
     return 1;
 }
 
 static int failed(int announced, const char *path, int rc) {
     if (announced) {
         int error = errno;
-        int saved = mfx_guard;
-        mfx_guard = 1;
-        mfx_stream_exec(path ? path : "", error > 0 ? error : EINVAL);
-        mfx_guard = saved;
+        mfx_stream_exec_failed(path ? path : "", error > 0 ? error : EINVAL);
+        mfx_guard = 0;
         errno = error;
     }
     return rc;

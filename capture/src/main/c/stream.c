@@ -525,14 +525,29 @@ int mfx_stream_move(int fd, int lowest) {
     return old;
 }
 
-void mfx_stream_exec(const char *path, int error) {
+static void put_exec(const char *path, int error) {
+    reserve(MAX_NAME + 2 * MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_EXEC);
+    put_uvar((uint64_t)error);
+    put_string(path);
+    flush();
+}
+
+/* The lock stays held until the exec failed (or forever, when it succeeded): another
+ * thread's record after the flush would vanish with the process image. */
+int mfx_stream_exec_begin(const char *path) {
     mfx_lock();
+    if (!mfx_tracking) {
+        mfx_unlock();
+        return 0;
+    }
+    put_exec(path, 0);
+    return 1;
+}
+
+void mfx_stream_exec_failed(const char *path, int error) {
     if (mfx_tracking) {
-        reserve(MAX_NAME + 2 * MAX_FIXED_RECORD);
-        put_u8(MFX_TAG_EXEC);
-        put_uvar((uint64_t)error);
-        put_string(path);
-        flush();
+        put_exec(path, error);
     }
     mfx_unlock();
 }
