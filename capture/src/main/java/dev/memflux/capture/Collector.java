@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  * <p>One stream may come over several connections: when the program closed or replaced
  * the agent's socket behind its back, the agent connects again and its CONTINUE record
  * says at which byte of the stream it resumes. The bytes follow on as if nothing had
- * happened, so the decoder keeps its state. A connection that ends without END or EXEC
- * is therefore not the end while the program lives.
+ * happened, so the decoder keeps its state. A connection that ends without END is
+ * therefore not the end while the program lives (after an exec nothing more comes, and
+ * memflux waits for the exec'd program to end anyway).
  */
 public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
@@ -179,8 +180,8 @@ public final class Collector implements AutoCloseable {
     /**
      * After a connection ended without END: waits, while the program lives, for the agent
      * to connect again, and takes the new connection if its CONTINUE resumes the stream
-     * exactly where the old one stopped. False when no continuation came (the program
-     * ended, exec'd or was killed) or it would leave a gap.
+     * exactly where the old one stopped, from the same process. False when no
+     * continuation came (the program ended, exec'd or was killed) or it would leave a gap.
      */
     private boolean awaitContinuation(BooleanSupplier programAlive) throws IOException, CorruptCaptureException {
         SocketChannel next = null;
@@ -210,7 +211,7 @@ public final class Collector implements AutoCloseable {
             head[length++] = one.get(0);
             resume = RecordDecoder.continuation(head, length);
         }
-        if (resume[1] != bytesRead) {
+        if (resume[0] != decoder.hello().pid() || resume[1] != bytesRead) {
             lostBytes = true;
             next.close();
             return false;
