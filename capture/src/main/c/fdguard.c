@@ -56,7 +56,7 @@ static int targeted(unsigned int first, unsigned int last) {
 
 MFX_EXPORT int close(int fd) {
     if (MFX_UNLIKELY(fd >= 0 && targeted((unsigned int)fd, (unsigned int)fd) >= 0)
-            && mfx_stream_move(fd, FD_REFUGE) < 0) {
+            && mfx_stream_move(fd, FD_REFUGE) < 0 && mfx_stream_fd() == fd) {
         return 0; /* nowhere to move: keep the socket, the program believes it closed */
     }
     return mfx_real_close(fd);
