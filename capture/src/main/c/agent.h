@@ -69,6 +69,14 @@ void mfx_emit_munmap(uintptr_t address, size_t length);             /* caller ho
 void mfx_emit_frame(const char *function, const char *file, long first_line); /* caller holds the lock */
 void mfx_emit_node(uint32_t parent, uint32_t frame_id, int32_t line);          /* caller holds the lock */
 struct mfx_thread *mfx_thread_state(void);                          /* creates it; guard must be set */
+int mfx_stream_is_owner(void);            /* this is the process that opened the stream (not a vfork child) */
+int mfx_stream_fd(void);                  /* the stream's descriptor, -1 when none */
+int mfx_stream_move(int fd, int lowest);  /* if fd is the stream's, moves it to >= lowest; returns fd, or -1 */
+int mfx_stream_exec_begin(const char *path);       /* EXEC, flushed; 1: the lock is held until ... */
+void mfx_stream_exec_failed(const char *path, int error); /* ... this says the exec failed */
+
+/* fdguard.c: the program's close/dup2 family, kept off the stream's descriptor */
+int mfx_real_close(int fd);
 
 /* pystack.c: frames, nodes, and the profile-function stack source */
 #define MFX_HIDDEN_FRAME 0x80000000u /* in a frame id: memflux's own frame, left out of stacks */

@@ -333,10 +333,12 @@ MFX_EXPORT void *mremap(void *old_address, size_t old_size, size_t new_size, int
     return p;
 }
 
-/* os._exit() skips every cleanup: flush what is buffered first, so nothing is lost. */
+/* os._exit() skips every cleanup: flush what is buffered first, so nothing is lost.
+ * A vfork child (subprocess's, after a failed exec) ends here too, on the parent's
+ * memory: it must leave the parent's stream alone. */
 MFX_EXPORT void _exit(int status) {
     ENSURE(real_exit);
-    if (mfx_tracking) {
+    if (mfx_tracking && mfx_stream_is_owner()) {
         mfx_guard = 1;
         mfx_stream_close(1);
     }

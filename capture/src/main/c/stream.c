@@ -5,7 +5,17 @@
  * GIL, Python threads seldom contend for it. The buffer is written to the socket when
  * full, every 10 ms by the ticker thread (which also adds TIME and MEMORY records), and
  * when tracking stops. A full socket blocks the writer: the program slows, nothing is
- * dropped. If a write fails the collector is gone, and tracking ends for good. */
+ * dropped. If a write fails the collector is gone, and tracking ends for good.
+ *
+ * The socket's descriptor lives among the program's own, which the program may close or
+ * replace (closerange, dup2; see fdguard.c). Before every send the descriptor is checked
+ * to still be this stream's socket: if it is not, nothing is written to it (it is the
+ * program's now), and the agent connects anew and says where the stream resumes
+ * (CONTINUE), so the collector loses nothing.
+ *
+ * Only the process that opened the stream touches it. A vfork child runs on this very
+ * memory until it execs or _exits, so the hooks it runs (_exit, exec, close) ask
+ * mfx_stream_is_owner() first; glibc does not cache getpid, so the child sees its own. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
@@ -48,6 +59,12 @@ static uint64_t last_time_ms;
 static uint64_t last_rss;
 static pthread_key_t thread_key;
 static int atfork_registered;
+
+static pid_t owner_pid;
+static dev_t sock_dev;
+static ino_t sock_ino;
+static struct sockaddr_un collector_address;
+static uint64_t bytes_sent; /* on every connection so far, HELLO included */
 
 /* A test-and-test-and-set spinlock: uncontended it is one atomic exchange and one
  * store. A holder may be blocked writing to a full socket, so waiters yield. */
@@ -97,8 +114,91 @@ static void put_string(const char *s) {
     used += n;
 }
 
+static int connect_collector(void) {
+    /* CLOEXEC: programs the user's program execs must not inherit the stream. */
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&collector_address, sizeof collector_address) != 0) {
+        mfx_real_close(fd);
+        return -1;
+    }
+    /* A deeper socket buffer lets the program run ahead of memflux for a moment (JIT
+     * warm-up, a GC) instead of blocking at once; the kernel caps it at wmem_max. */
+    int sndbuf = 4 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        mfx_real_close(fd);
+        return -1;
+    }
+    sock_dev = st.st_dev;
+    sock_ino = st.st_ino;
+    return fd;
+}
+
+/* One fstat a flush (at most one per 64 KiB of records): proof that the descriptor was
+ * not closed and reused behind the agent's back (a raw syscall, a libc-internal close). */
+static int still_our_socket(void) {
+    struct stat st;
+    return fstat(sock, &st) == 0 && st.st_ino == sock_ino && st.st_dev == sock_dev;
+}
+
+static int send_all(int fd, const uint8_t *data, size_t length) {
+    while (length > 0) {
+        ssize_t n = send(fd, data, length, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        data += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+/* put_uvar's encoding into a buffer of the caller's (the stream's buffer may be full). */
+static size_t uvar_into(uint8_t *out, uint64_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (uint8_t)v;
+    return n;
+}
+
+/* The old descriptor is the program's now: never written, never closed. A new
+ * connection starts with CONTINUE (pid, bytes sent before it), and the byte stream goes
+ * on exactly where it stopped, so the collector's decoder state stays valid. */
+static int reconnect(void) {
+    sock = -1;
+    int fd = connect_collector();
+    if (fd < 0) {
+        return -1;
+    }
+    uint8_t head[1 + 2 * 10];
+    size_t n = 0;
+    head[n++] = MFX_TAG_CONTINUE;
+    n += uvar_into(head + n, (uint64_t)owner_pid);
+    n += uvar_into(head + n, bytes_sent);
+    if (send_all(fd, head, n) != 0) {
+        mfx_real_close(fd);
+        return -1;
+    }
+    sock = fd;
+    return 0;
+}
+
 static void write_all(const uint8_t *data, size_t length) {
     while (length > 0 && sock >= 0) {
+        if (MFX_UNLIKELY(!still_our_socket()) && reconnect() != 0) {
+            mfx_tracking = 0;
+            return;
+        }
         ssize_t n = send(sock, data, length, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) {
@@ -106,12 +206,13 @@ static void write_all(const uint8_t *data, size_t length) {
             }
             /* The collector is gone: stop for good, let the program run on untouched. */
             mfx_tracking = 0;
-            close(sock);
+            mfx_real_close(sock);
             sock = -1;
             return;
         }
         data += n;
         length -= (size_t)n;
+        bytes_sent += (uint64_t)n;
     }
 }
 
@@ -255,7 +356,7 @@ static uint64_t read_rss(void) {
         return 0;
     }
     ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
+    mfx_real_close(fd);
     if (n <= 0) {
         return 0;
     }
@@ -313,9 +414,10 @@ static void after_fork_child(void) {
     mfx_tracking = 0;
     used = 0;
     if (sock >= 0) {
-        close(sock);
+        mfx_real_close(sock);
         sock = -1;
     }
+    owner_pid = 0;
     ticker_running = 0;
     mfx_unlock();
 }
@@ -329,20 +431,14 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
         return -1;
     }
     strcpy(address.sun_path, socket_path);
-    /* CLOEXEC: programs the user's program execs must not inherit the stream. */
-    sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (sock < 0 || connect(sock, (struct sockaddr *)&address, sizeof address) != 0) {
+    collector_address = address;
+    sock = connect_collector();
+    if (sock < 0) {
         fprintf(stderr, "memflux: cannot connect to %s: %s\n", socket_path, strerror(errno));
-        if (sock >= 0) {
-            close(sock);
-            sock = -1;
-        }
         return -1;
     }
-    /* A deeper socket buffer lets the program run ahead of memflux for a moment (JIT
-     * warm-up, a GC) instead of blocking at once; the kernel caps it at wmem_max. */
-    int sndbuf = 4 << 20;
-    setsockopt(sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    owner_pid = getpid();
+    bytes_sent = 0;
     if (!atfork_registered) {
         pthread_key_create(&thread_key, forget_thread);
         pthread_atfork(before_fork, after_fork_parent, after_fork_child);
@@ -402,7 +498,67 @@ void mfx_stream_close(int from_exit) {
         }
     }
     if (!from_exit && sock >= 0) {
-        close(sock);
+        mfx_real_close(sock);
         sock = -1;
+    }
+}
+
+int mfx_stream_is_owner(void) {
+    return owner_pid != 0 && getpid() == owner_pid;
+}
+
+int mfx_stream_fd(void) {
+    return __atomic_load_n(&sock, __ATOMIC_RELAXED);
+}
+
+int mfx_stream_move(int fd, int lowest) {
+    int old = -1;
+    mfx_lock();
+    if (sock == fd && sock >= 0) {
+        int moved = fcntl(sock, F_DUPFD_CLOEXEC, lowest);
+        if (moved >= 0) {
+            old = sock;
+            sock = moved;
+        }
+    }
+    mfx_unlock();
+    return old;
+}
+
+static void put_exec(const char *path, int error) {
+    reserve(MAX_NAME + 2 * MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_EXEC);
+    put_uvar((uint64_t)error);
+    put_string(path);
+    flush();
+}
+
+/* The lock stays held until the exec failed (or forever, when it succeeded): another
+ * thread's record after the flush would vanish with the process image. */
+int mfx_stream_exec_begin(const char *path) {
+    mfx_lock();
+    if (!mfx_tracking) {
+        mfx_unlock();
+        return 0;
+    }
+    put_exec(path, 0);
+    return 1;
+}
+
+void mfx_stream_exec_failed(const char *path, int error) {
+    if (mfx_tracking) {
+        put_exec(path, error);
+    }
+    mfx_unlock();
+}
+
+/* C exit() (a ctypes call, an extension giving up) skips the bootstrap's stop: end the
+ * stream here, so the capture is complete. After a normal stop this finds nothing to do. */
+__attribute__((destructor)) static void stream_at_exit(void) {
+    if (mfx_tracking && mfx_stream_is_owner()) {
+        int saved = mfx_guard;
+        mfx_guard = 1;
+        mfx_stream_close(1);
+        mfx_guard = saved;
     }
 }

@@ -27,6 +27,13 @@ import java.util.stream.Stream;
  *
  * <p>{@link #pump} runs on its own thread (the collector thread) and blocks on the socket
  * and, when the pipeline falls behind, on the ring. It owns the decoder.
+ *
+ * <p>One stream may come over several connections: when the program closed or replaced
+ * the agent's socket behind its back, the agent connects again and its CONTINUE record
+ * says at which byte of the stream it resumes. The bytes follow on as if nothing had
+ * happened, so the decoder keeps its state. A connection that ends without END is
+ * therefore not the end while the program lives (after an exec nothing more comes, and
+ * memflux waits for the exec'd program to end anyway).
  */
 public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
@@ -41,6 +48,8 @@ public final class Collector implements AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
     private SocketChannel connection;
     private volatile long bytesRead;
+    private volatile int reconnections;
+    private volatile boolean lostBytes;
 
     public Collector() throws IOException {
         removeStaleDirectories();
@@ -109,9 +118,11 @@ public final class Collector implements AutoCloseable {
         connection.configureBlocking(true);
         EventBatch scratch = new EventBatch();
         while (decoder.hello() == null) {
-            if (connection.read(readBuffer) < 0) {
+            int n = connection.read(readBuffer);
+            if (n < 0) {
                 return null;
             }
+            bytesRead += n;
             readBuffer.flip();
             int consumed = decoder.decode(readBuffer.array(), 0, readBuffer.limit(), scratch);
             readBuffer.position(consumed);
@@ -131,7 +142,7 @@ public final class Collector implements AutoCloseable {
     public void collect(EventRing ring, BooleanSupplier programAlive) {
         try {
             if (awaitHello(programAlive) != null) {
-                pump(ring);
+                pump(ring, programAlive);
                 return;
             }
             long sequence = ring.claim();
@@ -158,7 +169,7 @@ public final class Collector implements AutoCloseable {
      * {@code tick} set follows them and the file's encoder seals them: an idle program's
      * last records reach the disk within about a second.
      */
-    public void pump(EventRing ring) {
+    public void pump(EventRing ring, BooleanSupplier programAlive) {
         long sequence = ring.claim();
         EventBatch batch = ring.get(sequence);
         long lastTick = System.nanoTime();
@@ -208,6 +219,9 @@ public final class Collector implements AutoCloseable {
                     n = connection.read(readBuffer);
                 }
                 if (n < 0) {
+                    if (!decoder.ended() && awaitContinuation(programAlive)) {
+                        continue;
+                    }
                     if (readBuffer.position() > 0) {
                         throw new CorruptCaptureException("the agent's stream ended inside a record");
                     }
@@ -221,6 +235,61 @@ public final class Collector implements AutoCloseable {
             batch.error = e;
         }
         ring.publish(sequence);
+    }
+
+    /**
+     * After a connection ended without END: waits, while the program lives, for the agent
+     * to connect again, and takes the new connection if its CONTINUE resumes the stream
+     * exactly where the old one stopped, from the same process. False when no
+     * continuation came (the program ended, exec'd or was killed) or it would leave a gap.
+     */
+    private boolean awaitContinuation(BooleanSupplier programAlive) throws IOException, CorruptCaptureException {
+        SocketChannel next = null;
+        try (Selector selector = Selector.open()) {
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            while (next == null) {
+                boolean alive = programAlive.getAsBoolean();
+                selector.select(20);
+                next = server.accept();
+                if (next == null && !alive) {
+                    return false;
+                }
+            }
+        }
+        next.configureBlocking(true);
+        // Byte by byte, so not one byte after the CONTINUE record is taken from the stream.
+        ByteBuffer one = ByteBuffer.allocate(1);
+        byte[] head = new byte[32];
+        int length = 0;
+        long[] resume = null;
+        while (resume == null) {
+            one.clear();
+            if (next.read(one) < 0 || length == head.length) {
+                next.close();
+                return false;
+            }
+            head[length++] = one.get(0);
+            resume = RecordDecoder.continuation(head, length);
+        }
+        if (resume[0] != decoder.hello().pid() || resume[1] != bytesRead) {
+            lostBytes = true;
+            next.close();
+            return false;
+        }
+        connection.close();
+        connection = next;
+        reconnections++;
+        return true;
+    }
+
+    /** How many times the agent connected again after the program took its socket away. */
+    public int reconnections() {
+        return reconnections;
+    }
+
+    /** Whether a continuation did not resume where the stream stopped: records were lost there. */
+    public boolean lostBytes() {
+        return lostBytes;
     }
 
     /** Whether the agent said END: tracking stopped normally, rather than the program dying. */

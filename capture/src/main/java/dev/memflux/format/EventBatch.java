@@ -17,6 +17,8 @@ package dev.memflux.format;
  * TIME         delta millis       -             -
  * MEMORY       rss bytes          -             -
  * END          -                  -             -
+ * EXEC         errno (0: about    -             text index (path)
+ *              to exec)
  * NATIVE_NODE  instruction ptr    -             parent native node
  * MODULE       load bias          segments      text index (path, build id); nativeStack: numbers index
  *                                               (start, length per segment)

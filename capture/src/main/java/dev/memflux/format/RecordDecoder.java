@@ -174,6 +174,11 @@ public final class RecordDecoder {
                             out.add(tag, ip, 0, (int) parent);
                         }
                         case RecordTag.MODULE -> readModule(out);
+                        case RecordTag.EXEC -> {
+                            long error = readUvar();
+                            String path = readString();
+                            out.add(tag, error, 0, out.addText(path));
+                        }
                         case RecordTag.SYMBOL -> readSymbol(out);
                         case RecordTag.END -> {
                             out.add(tag, 0, 0, 0);
@@ -307,6 +312,37 @@ public final class RecordDecoder {
         }
         out.add(RecordTag.SYMBOL, ip, frames, text);
         out.nativeStack[out.count - 1] = numbers;
+    }
+
+    /**
+     * Reads the CONTINUE record that opens an agent's new connection, from
+     * {@code data[0, length)}: {@code {pid, offset}}, or null while it is unfinished.
+     */
+    public static long[] continuation(byte[] data, int length) throws CorruptCaptureException {
+        if (length > 0 && data[0] != RecordTag.CONTINUE) {
+            throw new CorruptCaptureException(String.format(
+                    "an agent's new connection starts with tag 0x%02x, not CONTINUE", data[0] & 0xff));
+        }
+        long[] values = new long[2];
+        int pos = 1;
+        for (int v = 0; v < 2; v++) {
+            long value = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (pos >= length) {
+                    return null;
+                }
+                if (shift >= 70) {
+                    throw new CorruptCaptureException("a CONTINUE record with a varint longer than 10 bytes");
+                }
+                byte b = data[pos++];
+                value |= (long) (b & 0x7f) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            values[v] = value;
+        }
+        return values;
     }
 
     private int readByte() {

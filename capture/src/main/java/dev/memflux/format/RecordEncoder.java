@@ -127,6 +127,10 @@ public final class RecordEncoder {
                     buf[length++] = (byte) (line & 1);
                 }
             }
+            case RecordTag.EXEC -> {
+                uvar(batch.address[i]);
+                string(batch.text[batch.stack[i]]);
+            }
             case RecordTag.END -> { }
             default -> throw new IllegalArgumentException("cannot encode tag " + tag);
         }

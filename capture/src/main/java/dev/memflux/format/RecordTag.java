@@ -18,6 +18,10 @@ public final class RecordTag {
     public static final byte HELLO = 0x09;
     public static final byte NATIVE_NODE = 0x0A;
     public static final byte MODULE = 0x0B;
+    /** The process is about to exec a path (error 0), or that exec failed (its errno) and tracking goes on. */
+    public static final byte EXEC = 0x0C;
+    /** Wire only: the first record of a new connection, resuming the stream at a byte offset. */
+    public static final byte CONTINUE = 0x0D;
     /** ALLOC tags are {@code ALLOC + kind}, kind being an {@link AllocatorKind} ordinal. */
     public static final byte ALLOC = 0x10;
     public static final byte TRAILER = 0x20;

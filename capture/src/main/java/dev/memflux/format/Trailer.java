@@ -3,7 +3,8 @@ package dev.memflux.format;
 /**
  * The totals memflux writes at the end of a capture file (TRAILER record).
  *
- * @param cutShort the agent's stream ended without END: the program was killed or crashed
+ * @param cutShort the agent's stream ended without END or a final EXEC: the program was killed or
+ *     crashed, or the stream was lost
  * @param peakMillis when the heap reached its peak, in ms since tracking started
  * @param leakedBytes bytes still allocated when tracking stopped
  * @param totalsUnavailable the analysis failed during the capture (out of memory): the totals are 0, the

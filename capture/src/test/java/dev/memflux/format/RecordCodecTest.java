@@ -2,6 +2,7 @@ package dev.memflux.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,35 @@ class RecordCodecTest {
         d.decode(bytes, at, bytes.length, new EventBatch());
         assertEquals(hello, d.hello());
         assertEquals(trailer, d.trailer());
+    }
+
+    @Test
+    void execRecordsCarryTheirPathAndError() throws Exception {
+        EventBatch in = new EventBatch();
+        in.add(RecordTag.EXEC, 0, 0, in.addText("/bin/true"));
+        in.add(RecordTag.EXEC, 2, 0, in.addText("/nonexistent/ü"));
+        byte[] bytes = encode(in);
+        EventBatch out = new EventBatch();
+        assertEquals(bytes.length, new RecordDecoder().decode(bytes, 0, bytes.length, out));
+        assertEquals(2, out.count);
+        assertEquals(RecordTag.EXEC, out.tag[0]);
+        assertEquals(0, out.address[0]);
+        assertEquals("/bin/true", out.text[out.stack[0]]);
+        assertEquals(2, out.address[1]);
+        assertEquals("/nonexistent/ü", out.text[out.stack[1]]);
+    }
+
+    @Test
+    void aContinuationIsReadOnlyWhenWhole() throws Exception {
+        // CONTINUE, pid 12345 (0xB9 0x60), offset 128 (0x80 0x01)
+        byte[] bytes = {RecordTag.CONTINUE, (byte) 0xB9, 0x60, (byte) 0x80, 0x01};
+        for (int n = 0; n < bytes.length; n++) {
+            assertNull(RecordDecoder.continuation(bytes, n), "after " + n + " bytes");
+        }
+        assertArrayEquals(new long[] {12345, 128}, RecordDecoder.continuation(bytes, bytes.length));
+        byte[] hello = {RecordTag.HELLO, 1};
+        var e = assertThrows(CorruptCaptureException.class, () -> RecordDecoder.continuation(hello, 2));
+        assertTrue(e.getMessage().contains("not CONTINUE"), e.getMessage());
     }
 
     @Test

@@ -82,7 +82,7 @@ final class CaptureSession {
                         Units.count(symbolize.misses()), symbolize.symbolizerName(), Units.count(lookups),
                         lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
             }
-            report(totals, pipeline.fileBytes(), collector.sawEnd());
+            report(totals, pipeline.fileBytes(), collector, exitCode);
         }
         return exitCode;
     }
@@ -96,14 +96,24 @@ final class CaptureSession {
                 hello.commandLine(), Version.VERSION);
     }
 
-    private void report(Aggregator totals, long fileBytes, boolean ended) {
+    private void report(Aggregator totals, long fileBytes, Collector collector, int exitCode) {
         String totalsSaid = totals.available()
                 ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
                 : "";
         err.println("memflux: wrote " + out + " (" + totalsSaid + Units.bytes(fileBytes) + " on disk)");
-        if (!ended) {
-            err.println("memflux: the program ended before tracking stopped (killed or crashed); "
-                    + "the capture holds everything recorded until then");
+        if (collector.reconnections() > 0) {
+            err.println("memflux: the program closed or replaced memflux's socket; the agent reconnected "
+                    + "and nothing was lost");
+        }
+        if (totals.execedPath() != null) {
+            err.println("memflux: the program exec'd " + totals.execedPath() + "; tracking ended there");
+        } else if (!collector.sawEnd()) {
+            // Signals end a process with 128 + N; any other code means it went on to a normal end.
+            err.println(collector.lostBytes() || exitCode < 128
+                    ? "memflux: the agent's stream was lost before the program ended; "
+                            + "the capture holds everything recorded until then"
+                    : "memflux: the program ended before tracking stopped (killed or crashed); "
+                            + "the capture holds everything recorded until then");
         }
         err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
         err.flush();

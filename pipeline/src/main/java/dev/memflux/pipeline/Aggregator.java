@@ -55,6 +55,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long peakRssBytes;
     private boolean ended;
     private boolean abandoned;
+    private String execPath;
 
     private long snapshotAt = -1;
     private long[] snapshotBytes;
@@ -206,6 +207,7 @@ public final class Aggregator implements Consumer<EventBatch> {
                 peakRssBytes = Math.max(peakRssBytes, rssBytes);
             }
             case RecordTag.END -> ended = true;
+            case RecordTag.EXEC -> execPath = batch.address[i] == 0 ? batch.text[batch.stack[i]] : null;
             default -> { } // THREAD: not aggregated yet
         }
     }
@@ -314,6 +316,14 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     public boolean ended() {
         return ended;
+    }
+
+    /**
+     * What the program was about to exec when the stream ended without END (tracking ended
+     * there, nothing was lost); null when it did not exec, or its exec failed.
+     */
+    public String execedPath() {
+        return ended ? null : execPath;
     }
 
     public long allocationsBy(AllocatorKind kind) {

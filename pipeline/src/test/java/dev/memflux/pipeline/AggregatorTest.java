@@ -1,6 +1,7 @@
 package dev.memflux.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,20 @@ class AggregatorTest {
         assertEquals(0, second.snapshotBytes()[2]);
         assertEquals(2, second.snapshotCount()[1]);
         assertEquals(30, second.liveBytesByNode()[2]);
+    }
+
+    @Test
+    void onlyAnExecThatDidNotFailEndsTheStream() {
+        Aggregator failed = new Aggregator();
+        failed.accept(new Batches().exec("/nonexistent", 0).exec("/nonexistent", 2).malloc(0x1000, 8, 0).build());
+        assertNull(failed.execedPath());
+        Aggregator execed = new Aggregator();
+        execed.accept(new Batches().exec("/nonexistent", 0).exec("/nonexistent", 2).exec("/bin/true", 0)
+                .malloc(0x1000, 8, 0).build());
+        assertEquals("/bin/true", execed.execedPath());
+        Aggregator stoppedAfter = new Aggregator();
+        stoppedAfter.accept(new Batches().exec("/bin/true", 0).end().build());
+        assertNull(stoppedAfter.execedPath());
     }
 
     @Test

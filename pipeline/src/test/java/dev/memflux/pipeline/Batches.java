@@ -43,6 +43,11 @@ final class Batches {
         return this;
     }
 
+    Batches exec(String path, int error) {
+        batch.add(RecordTag.EXEC, error, 0, batch.addText(path));
+        return this;
+    }
+
     Batches end() {
         batch.add(RecordTag.END, 0, 0, 0);
         return this;

@@ -1,11 +1,13 @@
 package dev.memflux.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
+import dev.memflux.format.RecordTag;
 import dev.memflux.format.Trailer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +103,16 @@ class Lz4BlockEncoderTest {
         assertEquals(true, encoder.encode(tick), "an idle program's allocation is sealed on the tick");
         assertEquals(0, encoder.seal().sequence);
         assertEquals(false, encoder.encode(tick));
+    }
+
+    @Test
+    void whatCameBeforeAnExecIsSealedAtOnce() {
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true, () -> TRAILER);
+        assertFalse(encoder.encode(new Batches().malloc(0x1000L, 64, 0).build()));
+        // The exec'd program may run for hours without another record.
+        EventBatch exec = new Batches().malloc(0x2000L, 64, 0).build();
+        exec.add(RecordTag.EXEC, 0, 0, exec.addText("/bin/true"));
+        assertTrue(encoder.encode(exec));
     }
 
     @Test

@@ -85,10 +85,11 @@ public final class CapturePipeline {
 
     private Trailer trailer() {
         Aggregator a = aggregator;
+        boolean cutShort = !a.ended() && a.execedPath() == null;
         if (!a.available()) {
-            return Trailer.unavailable(System.currentTimeMillis(), !a.ended(), a.records());
+            return Trailer.unavailable(System.currentTimeMillis(), cutShort, a.records());
         }
-        return new Trailer(System.currentTimeMillis(), !a.ended(), a.allocations(), a.frees(), a.bytesAllocated(),
+        return new Trailer(System.currentTimeMillis(), cutShort, a.allocations(), a.frees(), a.bytesAllocated(),
                 a.peakBytes(), a.peakMillis(), a.heapBytes(), a.liveAllocations(), a.records());
     }
 

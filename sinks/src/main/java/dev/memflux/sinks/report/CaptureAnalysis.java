@@ -75,7 +75,7 @@ public record CaptureAnalysis(Path file, CaptureHeader header, Aggregator totals
             }
             boolean cut = source.cutShort() || (source.trailer() != null && source.trailer().cutShort());
             String reason = source.cutShort() ? source.cutShortReason()
-                    : cut ? "the program ended before tracking stopped (killed or crashed)" : "";
+                    : cut ? "the program ended before tracking stopped (killed or crashed, or the stream was lost)" : "";
             return new Pass(source.header(), source.trailer(), cut, reason, source.version(), source.lastBlockOffset());
         }
     }
