@@ -176,6 +176,47 @@ class RingFluxTest {
         assertEquals(batches, received.get(LIMIT.toSeconds(), TimeUnit.SECONDS));
     }
 
+    /** Subscribes with {@code demand}, remembering the thread that delivers. */
+    private static TestSubscriber<Long> subscribeRemembering(RingFlux flux, long demand, Thread[] pipeline) {
+        TestSubscriber<Long> subscriber = TestSubscriber.<Long>builder().initialRequest(demand).build();
+        flux.map(b -> {
+            pipeline[0] = Thread.currentThread();
+            return b.address[0];
+        }).subscribe(subscriber);
+        return subscriber;
+    }
+
+    @Test
+    void withBatchesButNoDemandThePipelineThreadSleeps() {
+        EventRing ring = new EventRing(4);
+        Thread[] pipeline = new Thread[1];
+        TestSubscriber<Long> subscriber = subscribeRemembering(new RingFlux(ring), 1, pipeline);
+        RingProducer producer = RingProducer.start(ring, 100, null);
+        Await.until("the first batch arrived", () -> subscriber.getReceivedOnNext().size() == 1);
+        Await.until("the ring is full again", () -> producer.published.get() == 5);
+        // A parking loop would show TIMED_WAITING or RUNNABLE here, never WAITING.
+        Await.until("the pipeline thread sleeps", () -> pipeline[0].getState() == Thread.State.WAITING);
+        assertEquals(List.of(1L), subscriber.getReceivedOnNext());
+        subscriber.cancel();
+    }
+
+    @Test
+    void withDemandButNoBatchThePipelineThreadSleeps() {
+        EventRing ring = new EventRing(4);
+        Thread[] pipeline = new Thread[1];
+        TestSubscriber<Long> subscriber = subscribeRemembering(new RingFlux(ring), 5, pipeline);
+        long seq = ring.claim();
+        ring.get(seq).add(AllocatorKind.MALLOC.tag(), 1, 8, 0);
+        ring.publish(seq);
+        Await.until("the batch arrived", () -> subscriber.getReceivedOnNext().size() == 1);
+        Await.until("the pipeline thread sleeps", () -> pipeline[0].getState() == Thread.State.WAITING);
+        seq = ring.claim();
+        ring.get(seq).endOfStream = true;
+        ring.publish(seq);
+        subscriber.block(LIMIT);
+        assertTrue(subscriber.isTerminatedComplete());
+    }
+
     @Test
     void afterCancelTheProducerIsNoLongerHeldBack() throws Exception {
         EventRing ring = new EventRing(4);
