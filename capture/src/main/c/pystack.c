@@ -410,36 +410,48 @@ static int profile(void *obj, void *frame, int what, void *arg) {
 
 /* ---- a program's own profile function (sys.setprofile, cProfile, ...) ----
  *
- * A thread has one profile function. When the program sets its own on the main thread
- * (an audit hook sees "sys.setprofile", raised by every setter before it swaps), memflux
- * takes the slot back at the interpreter's next pending-call check (before the next
- * function body runs) and chains: profile_chained runs memflux's, then the program's
- * with the program's object. The program's object stays in the thread state, so
- * sys.getprofile() returns what the program set. The frames called while the program's
- * function alone was set are read back from the frame chain. When tracking stops, the
- * program's function is put back alone. */
+ * A thread has one profile function. Every setter (sys.setprofile, cProfile, C code
+ * calling PyEval_SetProfile) raises the "sys.setprofile" audit event before it swaps.
+ * memflux's audit hook then sets a one-shot trace function on that thread; at its first
+ * event (the next line or call, after the swap) memflux takes the profile slot back and
+ * chains: profile_chained runs memflux's function, then the program's with the
+ * program's object. That object stays in the thread state, so sys.getprofile() returns
+ * what the program set. The frames called while the program's function alone was set
+ * are read back from the frame chain, and the program's own trace function, if any, is
+ * put back and given the event. When tracking stops, the program's function stays. */
 
 static void *(*py_ThreadStateGet)(void);
 static void *(*py_EvalGetFrame)(void);
 static void *(*py_FrameGetBack)(void *);
-static int (*py_AddPendingCall)(int (*)(void *), void *);
+static void (*py_SetTrace)(py_tracefunc, void *);
 static int (*py_AddAuditHook)(int (*)(const char *, void *, void *), void *);
 static void *(*py_LongFromLong)(long);
 
 #define FRAME_BACK_38 24 /* PyFrameObject.f_back before PyFrame_GetBack (3.9) */
 #define TSTATE_SCAN_WORDS 64
 
-static void *main_tstate;
-static size_t func_slot; /* word offsets of c_profilefunc, c_profileobj in PyThreadState */
-static size_t obj_slot;
-static py_tracefunc chained_func;
-static void *chained_obj;
-static int setting;      /* memflux's own PyEval_SetProfile calls, not the program's */
-static int retake_pending;
+/* Word offsets in PyThreadState of c_profilefunc, c_profileobj, c_tracefunc, c_traceobj. */
+static size_t profile_func_slot;
+static size_t profile_obj_slot;
+static size_t trace_func_slot;
+static size_t trace_obj_slot;
+
+static __thread py_tracefunc chained_func;
+static __thread void *chained_obj;
+static __thread py_tracefunc saved_trace_func; /* the program's, while the one-shot is set */
+static __thread void *saved_trace_obj;
+static __thread int retake_pending;
+static __thread int setting; /* memflux's own Set{Profile,Trace} calls, not the program's */
 
 static void set_profile(py_tracefunc func, void *obj) {
     setting = 1;
     py_SetProfile(func, obj);
+    setting = 0;
+}
+
+static void set_trace(py_tracefunc func, void *obj) {
+    setting = 1;
+    py_SetTrace(func, obj);
     setting = 0;
 }
 
@@ -448,27 +460,28 @@ static int profile_chained(void *obj, void *frame, int what, void *arg) {
     return chained_func ? chained_func(obj, frame, what, arg) : 0;
 }
 
-/* Where CPython keeps a thread's profile function and object, found by setting them to
- * known values: their offsets differ between versions. 0 when not found. */
-static int find_profile_slots(void) {
-    void *marker = py_LongFromLong ? py_LongFromLong(0x6d666c78) : NULL;
+/* Where CPython keeps a thread's function and object for one hook, found by setting them
+ * to known values: the offsets differ between versions. */
+static int find_slots(void (*set)(py_tracefunc, void *), py_tracefunc func, size_t *func_slot,
+                      size_t *obj_slot) {
+    void *marker = py_LongFromLong(0x6d666c78);
     if (!marker) {
         py_ErrClear();
         return -1;
     }
-    set_profile(profile, marker);
-    void **words = main_tstate;
-    for (size_t i = 1; i < TSTATE_SCAN_WORDS && !(func_slot && obj_slot); i++) {
-        if (!func_slot && words[i] == (void *)profile) {
-            func_slot = i;
-        } else if (!obj_slot && words[i] == marker) {
-            obj_slot = i;
+    void **words = py_ThreadStateGet();
+    set(func, marker);
+    for (size_t i = 1; i < TSTATE_SCAN_WORDS && !(*func_slot && *obj_slot); i++) {
+        if (!*func_slot && words[i] == (void *)func) {
+            *func_slot = i;
+        } else if (!*obj_slot && words[i] == marker) {
+            *obj_slot = i;
         }
     }
-    set_profile(profile, NULL);
+    set(NULL, NULL);
     py_DecRef(marker);
-    if (!func_slot || !obj_slot || words[func_slot] != (void *)profile || words[obj_slot] != NULL) {
-        func_slot = obj_slot = 0;
+    if (!*func_slot || !*obj_slot || words[*func_slot] != NULL || words[*obj_slot] != NULL) {
+        *func_slot = *obj_slot = 0;
         return -1;
     }
     return 0;
@@ -485,7 +498,7 @@ static void *frame_back(void *frame) {
     return back;
 }
 
-/* The main thread's shadow stack, read again from its frames (GIL held, not in malloc). */
+/* The thread's shadow stack, read again from its frames (GIL held, not in malloc). */
 static void resync(void) {
     struct mfx_thread *t = mfx_thread_state();
     if (!t) {
@@ -510,42 +523,52 @@ static void resync(void) {
     mfx_real_free(frames);
 }
 
-static int retake(void *unused) {
-    (void)unused;
-    retake_pending = 0;
-    if (!mfx_tracking || py_ThreadStateGet() != main_tstate) {
-        return 0;
-    }
-    void **words = main_tstate;
-    py_tracefunc func = (py_tracefunc)words[func_slot];
-    void *obj = words[obj_slot];
-    if (func == profile || func == profile_chained) {
-        return 0;
-    }
+/* The one-shot trace function: the program's profile function is in place now. */
+static int retake(void *obj, void *frame, int what, void *arg) {
+    (void)obj;
     int saved = mfx_guard;
     mfx_guard = 1;
-    if (obj) {
-        py_IncRef(obj);
+    retake_pending = 0;
+    py_tracefunc trace_func = saved_trace_func;
+    void *trace_obj = saved_trace_obj;
+    set_trace(trace_func, trace_obj);
+    if (trace_obj) {
+        py_DecRef(trace_obj);
     }
-    void *previous = chained_obj;
-    chained_func = func;
-    chained_obj = obj;
-    set_profile(func ? profile_chained : profile, obj);
-    if (previous) {
-        py_DecRef(previous);
+    void **words = py_ThreadStateGet();
+    py_tracefunc func = (py_tracefunc)words[profile_func_slot];
+    void *profile_obj = words[profile_obj_slot];
+    if (mfx_tracking && func != profile && func != profile_chained) {
+        if (profile_obj) {
+            py_IncRef(profile_obj);
+        }
+        void *previous = chained_obj;
+        chained_func = func;
+        chained_obj = profile_obj;
+        set_profile(func ? profile_chained : profile, profile_obj);
+        if (previous) {
+            py_DecRef(previous);
+        }
+        resync();
     }
-    resync();
     mfx_guard = saved;
-    return 0;
+    return trace_func ? trace_func(trace_obj, frame, what, arg) : 0;
 }
 
 static int audit(const char *event, void *args, void *data) {
     (void)args;
     (void)data;
-    if (!setting && !retake_pending && mfx_tracking && strcmp(event, "sys.setprofile") == 0
-        && py_ThreadStateGet() == main_tstate) {
-        retake_pending = py_AddPendingCall(retake, NULL) == 0;
+    if (setting || retake_pending || !mfx_tracking || strcmp(event, "sys.setprofile") != 0) {
+        return 0;
     }
+    void **words = py_ThreadStateGet();
+    saved_trace_func = (py_tracefunc)words[trace_func_slot];
+    saved_trace_obj = words[trace_obj_slot];
+    if (saved_trace_obj) {
+        py_IncRef(saved_trace_obj); /* set_trace drops the thread state's reference */
+    }
+    retake_pending = 1;
+    set_trace(retake, NULL);
     return 0;
 }
 
@@ -554,14 +577,17 @@ static void follow_program_profilers(void) {
     py_ThreadStateGet = dlsym(RTLD_DEFAULT, "PyThreadState_Get");
     py_EvalGetFrame = dlsym(RTLD_DEFAULT, "PyEval_GetFrame");
     py_FrameGetBack = dlsym(RTLD_DEFAULT, "PyFrame_GetBack");
-    py_AddPendingCall = dlsym(RTLD_DEFAULT, "Py_AddPendingCall");
+    py_SetTrace = dlsym(RTLD_DEFAULT, "PyEval_SetTrace");
     py_AddAuditHook = dlsym(RTLD_DEFAULT, "PySys_AddAuditHook");
     py_LongFromLong = dlsym(RTLD_DEFAULT, "PyLong_FromLong");
-    if (!py_ThreadStateGet || !py_EvalGetFrame || !py_AddPendingCall || !py_AddAuditHook) {
+    if (!py_ThreadStateGet || !py_EvalGetFrame || !py_SetTrace || !py_AddAuditHook || !py_LongFromLong) {
         return;
     }
-    main_tstate = py_ThreadStateGet();
-    if (find_profile_slots() == 0 && py_AddAuditHook(audit, NULL) != 0) {
+    if (find_slots(set_profile, profile, &profile_func_slot, &profile_obj_slot) != 0
+        || find_slots(set_trace, retake, &trace_func_slot, &trace_obj_slot) != 0) {
+        return;
+    }
+    if (py_AddAuditHook(audit, NULL) != 0) {
         py_ErrClear();
     }
 }
