@@ -87,6 +87,10 @@ void mfx_use_frame_walk(int on);
 uint32_t mfx_current_node(struct mfx_thread *t);                     /* caller holds the lock */
 uint32_t mfx_frame_id_of_code(void *code);                           /* caller holds the lock */
 uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line); /* caller holds the lock */
+int mfx_profile(void *obj, void *frame, int what, void *arg);       /* the profile function */
+void mfx_profile_push(void *frame);                                  /* GIL held */
+
+/* pychain.c: the profile function kept beside a program's own */
 void mfx_profile_install(void);
 void mfx_profile_uninstall(void);
 

@@ -361,7 +361,7 @@ uint32_t mfx_current_node(struct mfx_thread *t) {
 
 /* ---- the profile function ---- */
 
-static void push(void *frame) {
+void mfx_profile_push(void *frame) {
     struct mfx_thread *t = mfx_thread_state();
     if (!t) {
         return;
@@ -387,7 +387,7 @@ static void push(void *frame) {
     e->top_node = 0;
 }
 
-static int profile(void *obj, void *frame, int what, void *arg) {
+int mfx_profile(void *obj, void *frame, int what, void *arg) {
     (void)obj;
     (void)arg;
     if (MFX_UNLIKELY(!mfx_tracking)) {
@@ -396,7 +396,7 @@ static int profile(void *obj, void *frame, int what, void *arg) {
     if (what == PY_TRACE_CALL) {
         int saved = mfx_guard;
         mfx_guard = 1;
-        push(frame);
+        mfx_profile_push(frame);
         mfx_guard = saved;
     } else if (what == PY_TRACE_RETURN) {
         struct mfx_thread *t = mfx_self;
@@ -406,188 +406,4 @@ static int profile(void *obj, void *frame, int what, void *arg) {
         }
     }
     return 0;
-}
-
-/* ---- a program's own profile function (sys.setprofile, cProfile, ...) ----
- *
- * A thread has one profile function. When the program sets its own on the main thread
- * (an audit hook sees "sys.setprofile", raised by every setter before it swaps), memflux
- * takes the slot back at the interpreter's next pending-call check (before the next
- * function body runs) and chains: profile_chained runs memflux's, then the program's
- * with the program's object. The program's object stays in the thread state, so
- * sys.getprofile() returns what the program set. The frames called while the program's
- * function alone was set are read back from the frame chain. When tracking stops, the
- * program's function is put back alone. */
-
-static void *(*py_ThreadStateGet)(void);
-static void *(*py_EvalGetFrame)(void);
-static void *(*py_FrameGetBack)(void *);
-static int (*py_AddPendingCall)(int (*)(void *), void *);
-static int (*py_AddAuditHook)(int (*)(const char *, void *, void *), void *);
-static void *(*py_LongFromLong)(long);
-
-#define FRAME_BACK_38 24 /* PyFrameObject.f_back before PyFrame_GetBack (3.9) */
-#define TSTATE_SCAN_WORDS 64
-
-static void *main_tstate;
-static size_t func_slot; /* word offsets of c_profilefunc, c_profileobj in PyThreadState */
-static size_t obj_slot;
-static py_tracefunc chained_func;
-static void *chained_obj;
-static int setting;      /* memflux's own PyEval_SetProfile calls, not the program's */
-static int retake_pending;
-
-static void set_profile(py_tracefunc func, void *obj) {
-    setting = 1;
-    py_SetProfile(func, obj);
-    setting = 0;
-}
-
-static int profile_chained(void *obj, void *frame, int what, void *arg) {
-    profile(obj, frame, what, arg);
-    return chained_func ? chained_func(obj, frame, what, arg) : 0;
-}
-
-/* Where CPython keeps a thread's profile function and object, found by setting them to
- * known values: their offsets differ between versions. 0 when not found. */
-static int find_profile_slots(void) {
-    void *marker = py_LongFromLong ? py_LongFromLong(0x6d666c78) : NULL;
-    if (!marker) {
-        py_ErrClear();
-        return -1;
-    }
-    set_profile(profile, marker);
-    void **words = main_tstate;
-    for (size_t i = 1; i < TSTATE_SCAN_WORDS && !(func_slot && obj_slot); i++) {
-        if (!func_slot && words[i] == (void *)profile) {
-            func_slot = i;
-        } else if (!obj_slot && words[i] == marker) {
-            obj_slot = i;
-        }
-    }
-    set_profile(profile, NULL);
-    py_DecRef(marker);
-    if (!func_slot || !obj_slot || words[func_slot] != (void *)profile || words[obj_slot] != NULL) {
-        func_slot = obj_slot = 0;
-        return -1;
-    }
-    return 0;
-}
-
-static void *frame_back(void *frame) {
-    if (!py_FrameGetBack) {
-        return *(void **)((char *)frame + FRAME_BACK_38);
-    }
-    void *back = py_FrameGetBack(frame);
-    if (back) {
-        py_DecRef(back); /* still alive: it is on the chain */
-    }
-    return back;
-}
-
-/* The main thread's shadow stack, read again from its frames (GIL held, not in malloc). */
-static void resync(void) {
-    struct mfx_thread *t = mfx_thread_state();
-    if (!t) {
-        return;
-    }
-    uint32_t n = 0;
-    for (void *f = py_EvalGetFrame(); f; f = frame_back(f)) {
-        n++;
-    }
-    void **frames = mfx_real_malloc((n ? n : 1) * sizeof *frames);
-    if (!frames) {
-        return;
-    }
-    uint32_t k = n;
-    for (void *f = py_EvalGetFrame(); f && k > 0; f = frame_back(f)) {
-        frames[--k] = f;
-    }
-    t->depth = 0;
-    for (uint32_t i = k; i < n; i++) {
-        push(frames[i]);
-    }
-    mfx_real_free(frames);
-}
-
-static int retake(void *unused) {
-    (void)unused;
-    retake_pending = 0;
-    if (!mfx_tracking || py_ThreadStateGet() != main_tstate) {
-        return 0;
-    }
-    void **words = main_tstate;
-    py_tracefunc func = (py_tracefunc)words[func_slot];
-    void *obj = words[obj_slot];
-    if (func == profile || func == profile_chained) {
-        return 0;
-    }
-    int saved = mfx_guard;
-    mfx_guard = 1;
-    if (obj) {
-        py_IncRef(obj);
-    }
-    void *previous = chained_obj;
-    chained_func = func;
-    chained_obj = obj;
-    set_profile(func ? profile_chained : profile, obj);
-    if (previous) {
-        py_DecRef(previous);
-    }
-    resync();
-    mfx_guard = saved;
-    return 0;
-}
-
-static int audit(const char *event, void *args, void *data) {
-    (void)args;
-    (void)data;
-    if (!setting && !retake_pending && mfx_tracking && strcmp(event, "sys.setprofile") == 0
-        && py_ThreadStateGet() == main_tstate) {
-        retake_pending = py_AddPendingCall(retake, NULL) == 0;
-    }
-    return 0;
-}
-
-/* Main thread, GIL held, at the start of tracking. */
-static void follow_program_profilers(void) {
-    py_ThreadStateGet = dlsym(RTLD_DEFAULT, "PyThreadState_Get");
-    py_EvalGetFrame = dlsym(RTLD_DEFAULT, "PyEval_GetFrame");
-    py_FrameGetBack = dlsym(RTLD_DEFAULT, "PyFrame_GetBack");
-    py_AddPendingCall = dlsym(RTLD_DEFAULT, "Py_AddPendingCall");
-    py_AddAuditHook = dlsym(RTLD_DEFAULT, "PySys_AddAuditHook");
-    py_LongFromLong = dlsym(RTLD_DEFAULT, "PyLong_FromLong");
-    if (!py_ThreadStateGet || !py_EvalGetFrame || !py_AddPendingCall || !py_AddAuditHook) {
-        return;
-    }
-    main_tstate = py_ThreadStateGet();
-    if (find_profile_slots() == 0 && py_AddAuditHook(audit, NULL) != 0) {
-        py_ErrClear();
-    }
-}
-
-void mfx_profile_install(void) {
-    int saved = mfx_guard;
-    mfx_guard = 1;
-    mfx_thread_state();
-    static int first = 1;
-    if (first) {
-        first = 0;
-        follow_program_profilers();
-    }
-    set_profile(profile, NULL);
-    mfx_guard = saved;
-}
-
-/* Tracking stops (main thread): the program's own profile function, if any, stays. */
-void mfx_profile_uninstall(void) {
-    int saved = mfx_guard;
-    mfx_guard = 1;
-    set_profile(chained_func, chained_func ? chained_obj : NULL);
-    if (chained_obj) {
-        py_DecRef(chained_obj);
-    }
-    chained_func = NULL;
-    chained_obj = NULL;
-    mfx_guard = saved;
 }

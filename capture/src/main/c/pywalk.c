@@ -117,7 +117,7 @@ static size_t str_utf8(void *s, char *out, size_t size) {
 }
 
 static int same_text(void *s, const char *expected) {
-    char text[512];
+    char text[4096];
     size_t n = str_utf8(s, text, sizeof text);
     return expected && n == strlen(expected) && memcmp(text, expected, n) == 0;
 }

@@ -28,6 +28,8 @@ class OwnProfilersTest {
                 Programs.site(a, "ran", file, Programs.lineOf(program, "ran")), "cProfile.run");
         assertEquals(new Programs.Site(3, 0, 3L * 30_017, 3L * 30_017),
                 Programs.site(a, "after", file, Programs.lineOf(program, "after")), "after removing them");
+        assertEquals(new Programs.Site(6, 0, 6L * 30_019, 6L * 30_019),
+                Programs.site(a, "threaded", file, Programs.lineOf(program, "threaded")), "threading.setprofile");
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -78,4 +78,21 @@ class PythonVersionsTest {
         StackSources.assertSource(source, analysis);
         OwnProfilersTest.assertExactSites(analysis.totals(), program);
     }
+
+    @ParameterizedTest(name = "CPython {0} {1}")
+    @MethodSource("versions")
+    void nonAsciiNamesAndGilFreeThreadsOnEveryInstalledVersion(String version, String source) throws Exception {
+        Optional<Path> python = pyenvPython(version);
+        assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
+        Aggregator names = CaptureAnalysis.of(StackSources.capture(dir, python.get().toString(), source,
+                Memflux.program("unicode_names.py")), false).totals();
+        Path file = Memflux.program("unicode_names").resolve("😀").resolve("café.py");
+        assertEquals(new Programs.Site(7, 0, 7L * 10_007, 7L * 10_007),
+                Programs.site(names, "𠮷野家", file.toString(), Programs.lineOf(file, "alloc")));
+        Path threads = Memflux.program("gil_free_threads.py");
+        Aggregator a = CaptureAnalysis.of(StackSources.capture(dir, python.get().toString(), source, threads, "500"),
+                false).totals();
+        assertEquals(new Programs.Site(4000, 4000, 4000L * 7777, 0),
+                Programs.site(a, "worker", threads.toString(), Programs.lineOf(threads, "worker")));
+    }
 }
