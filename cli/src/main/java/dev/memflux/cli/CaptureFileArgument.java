@@ -27,6 +27,10 @@ final class CaptureFileArgument {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {
             err.println("memflux: " + file + ": " + Problems.describe(e));
+        } catch (OutOfMemoryError e) {
+            // lz4 blocks expand up to 255 times: a small file can hold more stacks than the heap.
+            err.println("memflux: " + file + ": its stacks do not fit in " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB of heap (set MEMFLUX_JAVA_OPTS=-Xmx...)");
         }
         return null;
     }
