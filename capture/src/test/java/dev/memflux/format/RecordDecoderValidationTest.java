@@ -40,7 +40,7 @@ class RecordDecoderValidationTest {
                 refused(RecordTag.NATIVE_NODE, 1, 0x1234));
         assertEquals("an allocation names native node 1, which is not defined yet (record 2)",
                 refused(RecordTag.ALLOC_NATIVE, 2, 8, 0, 1));
-        assertEquals("thread 0 (tid 7) is out of range (record 2)", refused(RecordTag.THREAD, 0, 7));
+        assertEquals("thread 1099511627776 (tid 7) is out of range (record 2)", refused(RecordTag.THREAD, 1L << 40, 7));
     }
 
     @Test
@@ -64,9 +64,9 @@ class RecordDecoderValidationTest {
     @Test
     void aValidStreamStillDecodes() throws Exception {
         byte[] bytes = stream(RecordTag.NODE, 0, 1, 5, RecordTag.NODE, 1, 1, 6, RecordTag.ALLOC, 2, 8, 2,
-                RecordTag.NATIVE_NODE, 0, 0x1234, RecordTag.ALLOC_NATIVE, 2, 8, 2, 1, RecordTag.THREAD, 2, 99);
+                RecordTag.NATIVE_NODE, 0, 0x1234, RecordTag.ALLOC_NATIVE, 2, 8, 2, 1, RecordTag.THREAD, 2, 99, RecordTag.THREAD, 0, 0);
         EventBatch out = new EventBatch();
         assertEquals(bytes.length, new RecordDecoder().decode(bytes, 0, bytes.length, out));
-        assertEquals(7, out.count);
+        assertEquals(8, out.count);
     }
 }
