@@ -87,6 +87,45 @@ class DamagedCaptureTest {
     }
 
     @Test
+    void aSmallFileThatExpandsPastTheHeapGetsOneLine() throws Exception {
+        // 40 lz4 blocks of 1 MiB of NODE records each (4 bytes a node, 255:1 compressed):
+        // some 10 million stack nodes from a file of about 170 KiB.
+        byte[] raw = new byte[1 << 20];
+        RecordEncoder node = new RecordEncoder(8);
+        node.uvar(RecordTag.NODE);
+        node.uvar(0);
+        node.uvar(1);
+        node.uvar(1);
+        for (int at = 0; at + 4 <= raw.length; at += 4) {
+            System.arraycopy(node.buffer(), 0, raw, at, 4);
+        }
+        RecordEncoder first = frameThen();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(CaptureFileFormat.encodeHeader(HEADER.withFlags(RecordTag.FLAG_COMPRESSED)));
+        var lz4 = net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor();
+        for (int seq = 0; seq < 40; seq++) {
+            byte[] block = seq == 0 ? Arrays.copyOf(first.buffer(), first.length()) : raw;
+            byte[] stored = new byte[lz4.maxCompressedLength(block.length)];
+            int storedLength = lz4.compress(block, 0, block.length, stored, 0, stored.length);
+            ByteBuffer frame = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            frame.putInt(seq).putInt(block.length).putInt(storedLength)
+                    .putInt(CaptureFileFormat.blockChecksum(new CRC32C(), 2, seq, block, block.length));
+            out.writeBytes(frame.array());
+            out.write(stored, 0, storedLength);
+        }
+        Path file = dir.resolve("expands.bin");
+        Files.write(file, out.toByteArray());
+        Process p = new ProcessBuilder("java", "-Xmx48m", "-XX:+UseSerialGC", "-jar", Memflux.JAR.toString(), "stats",
+                file.toString()).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "stats did not end");
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertEquals(1, p.exitValue(), err);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("memflux: " + file + ": its stacks do not fit in "), err);
+    }
+
+        @Test
     void aCraftedSizeIsRefusedRatherThanPrintedNegative() throws Exception {
         Path file = file("size.bin", frameThen(AllocatorKind.MALLOC.tag(), 2, -2L, 0));
         refusedByEveryReport(file, "an allocation of 18446744073709551614 bytes (record 2) at byte ");

@@ -1,7 +1,6 @@
 package dev.memflux.format;
 
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -80,8 +79,9 @@ public final class CaptureFileFormat {
             throw new CorruptCaptureException("not a memflux capture file (bad magic)");
         }
         byte[] fixed = new byte[8];
-        if (in.readNBytes(fixed, 0, 8) < 8) {
-            throw new CorruptCaptureException("the file ends inside its header");
+        int fixedGot = in.readNBytes(fixed, 0, 8);
+        if (fixedGot < 8) {
+            throw new CorruptCaptureException("the file ends inside its header, at byte " + (MAGIC.length + fixedGot));
         }
         ByteBuffer f = ByteBuffer.wrap(fixed).order(ByteOrder.LITTLE_ENDIAN);
         int version = f.getShort() & 0xffff;
@@ -98,13 +98,10 @@ public final class CaptureFileFormat {
         }
         byte[] body = new byte[bodyLength];
         byte[] sum = new byte[4];
-        try {
-            in.readFully(body);
-            if (version >= 2) {
-                in.readFully(sum);
-            }
-        } catch (EOFException e) {
-            throw new CorruptCaptureException("the file ends inside its header");
+        int bodyGot = in.readNBytes(body, 0, bodyLength);
+        int sumGot = bodyGot < bodyLength || version < 2 ? 0 : in.readNBytes(sum, 0, 4);
+        if (bodyGot < bodyLength || (version >= 2 && sumGot < 4)) {
+            throw new CorruptCaptureException("the file ends inside its header, at byte " + (16 + bodyGot + sumGot));
         }
         if (version >= 2) {
             CRC32C crc = new CRC32C();

@@ -58,9 +58,9 @@ public final class EventBatch {
     /** Set on the last batch of a stream: no records follow. */
     public boolean endOfStream;
     /**
-     * Set on an empty batch the collector publishes when the agent went quiet for a second
-     * after sending records: the file's encoder seals what it holds, so an idle program's
-     * records reach the disk (see Collector#pump).
+     * Set on an empty batch the collector publishes at a pause in the agent's stream, a
+     * second or more after its last tick, when records came since: the file's encoder seals
+     * what it holds, so an idle program's records reach the disk (see Collector#pump).
      */
     public boolean tick;
     /** Set when the stream failed; the batch carries no records then. */

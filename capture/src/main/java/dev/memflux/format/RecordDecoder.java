@@ -141,7 +141,8 @@ public final class RecordDecoder {
                         case RecordTag.THREAD -> {
                             long thread = readUvar();
                             long osTid = readUvar();
-                            if (thread == 0 || Long.compareUnsigned(thread, MAX_ID) > 0
+                            // Thread 0 is legal: events of a thread the agent keeps no state for (yet, or any more).
+                            if (Long.compareUnsigned(thread, MAX_ID) > 0
                                     || Long.compareUnsigned(osTid, MAX_ID) > 0) {
                                 throw corrupt("thread " + Long.toUnsignedString(thread) + " (tid "
                                         + Long.toUnsignedString(osTid) + ") is out of range");

@@ -9,7 +9,20 @@ import java.nio.file.Path;
 
 /** Opens the capture file a report was given, turning every failure into one line. */
 final class CaptureFileArgument {
+    /** Held so that the level set on it is not lost when the logger is collected. */
+    private static final java.util.logging.Logger REACTOR = java.util.logging.Logger.getLogger("reactor");
+
     private CaptureFileArgument() {}
+
+    /**
+     * Reactor logs a fatal error (an out-of-memory) with its stack trace before rethrowing
+     * it; reports catch it and say it in one line, so its log is silenced. Must run before
+     * Reactor's classes take their loggers.
+     */
+    private static void quietReactor() {
+        reactor.util.Loggers.useJdkLoggers();
+        REACTOR.setLevel(java.util.logging.Level.OFF);
+    }
 
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
     static CaptureAnalysis analyze(Path file, boolean atPeak, PrintWriter err) {
@@ -21,12 +34,17 @@ final class CaptureFileArgument {
             err.println("memflux: " + file + " is a directory, not a capture file");
             return null;
         }
+        quietReactor();
         try {
             return CaptureAnalysis.of(file, atPeak);
         } catch (CorruptCaptureException e) {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {
             err.println("memflux: " + file + ": " + Problems.describe(e));
+        } catch (OutOfMemoryError e) {
+            // lz4 blocks expand up to 255 times: a small file can hold more stacks than the heap.
+            err.println("memflux: " + file + ": its stacks do not fit in " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB of heap (set MEMFLUX_JAVA_OPTS=-Xmx...)");
         }
         return null;
     }

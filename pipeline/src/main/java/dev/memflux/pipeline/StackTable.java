@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * The stack trie and frame table of one capture, built from its NODE and FRAME records.
  * Node {@code n}'s caller is {@code parent(n)}; node 0 is the empty stack. Frame ids and
- * node ids are dense, so plain arrays index them.
+ * node ids are dense, so plain arrays index them. A node's parent is always a node defined
+ * before it (the decoder refuses anything else), so every walk up a stack ends at node 0.
  */
 public final class StackTable {
     private int nodes = 1;
@@ -32,7 +33,12 @@ public final class StackTable {
                 nativeParent = Arrays.copyOf(nativeParent, nativeNodes * 2);
                 nativeIp = Arrays.copyOf(nativeIp, nativeNodes * 2);
             }
-            nativeParent[nativeNodes] = batch.stack[i];
+            int parentNode = batch.stack[i];
+            if (parentNode < 0 || parentNode >= nativeNodes) {
+                throw new IllegalArgumentException("native node " + nativeNodes + "'s parent " + parentNode
+                        + " is not defined before it");
+            }
+            nativeParent[nativeNodes] = parentNode;
             nativeIp[nativeNodes] = batch.address[i];
             nativeNodes++;
             return;
@@ -55,8 +61,13 @@ public final class StackTable {
                 frame = Arrays.copyOf(frame, grown);
                 line = Arrays.copyOf(line, grown);
             }
-            parent[nodes] = (int) batch.address[i];
-            frame[nodes] = batch.stack[i];
+            long parentNode = batch.address[i];
+            int frameId = batch.stack[i];
+            if (parentNode < 0 || parentNode >= nodes) {
+                throw new IllegalArgumentException("node " + nodes + "'s parent " + parentNode + " is not defined before it");
+            }
+            parent[nodes] = (int) parentNode;
+            frame[nodes] = frameId;
             line[nodes] = (int) batch.size[i];
             nodes++;
         } else if (tag == RecordTag.FRAME) {

@@ -44,6 +44,25 @@ class RingFluxTest {
     }
 
     @Test
+    void anEmptyTickBatchIsDeliveredAndAnEmptyPlainOneIsNot() {
+        EventRing ring = new EventRing(8);
+        StepVerifier.create(new RingFlux(ring).map(b -> b.tick + ":" + b.count))
+                .then(() -> {
+                    long seq = ring.claim();
+                    ring.publish(seq); // empty, no tick: nothing to deliver
+                    seq = ring.claim();
+                    ring.get(seq).tick = true;
+                    ring.publish(seq);
+                    seq = ring.claim();
+                    ring.get(seq).endOfStream = true;
+                    ring.publish(seq);
+                })
+                .expectNext("true:0")
+                .expectComplete()
+                .verify(LIMIT);
+    }
+
+    @Test
     void everyStageRunsOnThePipelineThread() {
         EventRing ring = new EventRing(8);
         Set<String> threads = ConcurrentHashMap.newKeySet();

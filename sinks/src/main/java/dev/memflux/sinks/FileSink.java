@@ -79,7 +79,9 @@ public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
     }
 
     private String describe(IOException e) {
-        String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         // ENOSPC and EDQUOT, as the JDK words them.
         boolean full = reason.contains("No space left on device") || reason.contains("Disk quota exceeded");
         String size = String.format(java.util.Locale.ROOT, "%.1f MiB", bytesWritten / (1024.0 * 1024.0));

@@ -124,6 +124,17 @@ class CaptureFileTest {
     }
 
     @Test
+    void aFileThatCannotBeWrittenStopsTheFileNotTheCapture() throws Exception {
+        Files.writeString(dir.resolve("plain"), "a file, not a directory");
+        Path file = dir.resolve("plain").resolve("out.bin");
+        CapturePipeline pipeline = new CapturePipeline(file, () -> HEADER, true);
+        Aggregator totals = pipeline.run(program(true)).block();
+        assertEquals(199L * 2048 + 1, totals.allocations(), "the capture went on to the end");
+        assertEquals("cannot write " + file + " (Not a directory): the capture is cut short at 0.0 MiB",
+                pipeline.fileFailure());
+    }
+
+        @Test
     void aForeignFileIsNotACapture() throws Exception {
         Path file = dir.resolve("foreign.bin");
         Files.writeString(file, "#!/usr/bin/env python3\nprint('hello')\n");

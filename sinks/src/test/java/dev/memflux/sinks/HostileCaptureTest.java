@@ -148,7 +148,7 @@ class HostileCaptureTest {
         java.util.List<byte[]> dropped = new java.util.ArrayList<>(raw);
         dropped.remove(2);
         String m = refused("v1-dropped.bin", CaptureBytes.file(1, true, dropped));
-        assertTrue(m.contains("counts 404 allocations of 420000 bytes and 400 frees, but the blocks hold 303 allocations"),
+        assertTrue(m.contains("counts 404 allocations of 420000 bytes, but the blocks hold 303 allocations of 315000 bytes"),
                 m);
     }
 
