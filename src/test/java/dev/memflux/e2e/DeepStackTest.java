@@ -1,6 +1,7 @@
 package dev.memflux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.sinks.report.CaptureAnalysis;
 import dev.memflux.sinks.report.LocationTotals;
@@ -28,7 +29,10 @@ class DeepStackTest {
 
         LocationTotals.Row main = new SummaryReport(analysis, SummaryReport.SortKey.TOTAL, 100).rows().stream()
                 .filter(r -> r.location.function().equals("main")).findFirst().orElseThrow();
-        assertEquals("100.0", String.format(Locale.ROOT, "%.1f", 100.0 * main.totalBytes / analysis.totals().peakBytes()));
+        // The 64 MiB at the bottom is all but a pymalloc arena or two of the peak (the cut
+        // stack of old gave main 2.7%).
+        double share = 100.0 * main.totalBytes / analysis.totals().peakBytes();
+        assertTrue(share >= 99.0, String.format(Locale.ROOT, "main holds %.1f%% of the peak", share));
 
         Memflux.Result stats = Memflux.run(dir, "stats", "--json", "-n", "1", file.toString());
         assertEquals(0, stats.exitCode(), stats.toString());
