@@ -90,15 +90,16 @@ def _prepare(mode, target, args, python):
             exec(code, main.__dict__)
         return run, [target] + args
     if mode == "module":
+        # Imported as python -m imports it: before the module runs (so not tracked) and
+        # after the bootstrap's own modules were dropped (so sys.modules is python's).
+        import runpy
+
         sys.argv = [target] + args
         sys.path[0] = os.getcwd()
         _fresh_main()
 
         def run():
-            # What `python -m` itself runs: it sets argv[0] to the module's file. runpy
-            # is imported here, as python -m imports it, after the bootstrap's own
-            # modules were dropped.
-            import runpy
+            # What `python -m` itself runs: it sets argv[0] to the module's file.
             runpy._run_module_as_main(target, alter_argv=True)
         return run, ["-m", target] + args
     if mode == "command":
@@ -141,7 +142,11 @@ def main():
     import atexit
     import ctypes
 
-    agent = ctypes.PyDLL(agent_path)
+    try:
+        agent = ctypes.PyDLL(agent_path)
+    except OSError as e:
+        sys.stderr.write("memflux: %s cannot load the memflux agent: %s\n" % (python, e))
+        return 1
     agent.memflux_start.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
     agent.memflux_start.restype = ctypes.c_int
     agent.memflux_thread_init.restype = None
@@ -150,6 +155,10 @@ def main():
     _forget_own_modules(modules_before, sys.path[0])
 
     run, program_argv = _prepare(mode, target, args, python)
+    if sys.version_info[:2] != (3, 11) or os.environ.get("MEMFLUX_STACK_SOURCE") == "profile":
+        # The agent will keep stacks with a profile function (it walks frames on 3.11
+        # only), which needs threading: imported before tracking, like the rest.
+        import threading
     if hasattr(sys, "orig_argv"):
         # What autoreloaders re-exec: the interpreter as it was named, then the program.
         sys.orig_argv = [sys.orig_argv[0]] + program_argv
@@ -165,7 +174,7 @@ def main():
         # Stacks come from a profile function, which every new thread needs too (so
         # threading stays imported in this mode). With the frame walk, the default on
         # CPython 3.11, no thread needs anything.
-        import threading
+        import threading  # noqa: F811 (already imported unless the frame walk was refused)
 
         def follow_new_thread(*_):
             # The first profile event of a new thread lands here; from then on the
