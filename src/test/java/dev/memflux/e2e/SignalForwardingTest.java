@@ -22,7 +22,7 @@ class SignalForwardingTest {
     Path dir;
 
     static Stream<Arguments> signalsAndInterpreters() {
-        return Interpreters.all().flatMap(python -> Stream.of("HUP", "USR1", "ALRM", "TERM")
+        return Interpreters.all().flatMap(python -> Stream.of("HUP", "USR1", "USR2", "ALRM", "TERM")
                 .map(signal -> Arguments.of(signal, python)));
     }
 

@@ -13,7 +13,8 @@ import sun.misc.Signal;
  * the program gets its own SIGINT from the terminal and memflux ignores it. A signal sent
  * to memflux alone (HUP, TERM, USR1, USR2, ALRM) is passed on to the program as it came,
  * and memflux then ends with it. A signal ignored when memflux started (SIGHUP under
- * nohup) stays ignored, by memflux and by the program.
+ * nohup) stays ignored, by memflux and by the program. The handlers run on the JVM's
+ * signal dispatcher thread; kill(2) is all they do.
  */
 final class Signals {
     private static final String[] FORWARDED = {"HUP", "TERM", "USR1", "USR2", "ALRM"};
