@@ -48,14 +48,18 @@ class SignalForwardingTest {
     }
 
     /** The program's next line, waited for at most 30 s (a lost signal must fail, not hang). */
-    private static String nextLine(BufferedReader stdout) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return stdout.readLine();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(30, TimeUnit.SECONDS);
+    private String nextLine(BufferedReader stdout) throws Exception {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return stdout.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no line from the program in 30 s; memflux's stderr:\n" + stderr(), e);
+        }
     }
 
     private String stderr() {
