@@ -126,12 +126,17 @@ def _report(etype, value, tb):
 
 def _forget_own_modules(before, bootstrap_dir):
     """The program finds sys.modules as python leaves it: what this file imported is
-    dropped (its objects live on in the closures that use them). atexit is kept before
-    3.10, where a second import would replace the registry holding the stop handler."""
+    dropped from it. atexit is kept before 3.10, where a second import would replace the
+    registry holding the stop handler. Returns the dropped modules, which the caller
+    keeps alive: freeing them would hand pymalloc arenas back to the system just before
+    the program starts, which then maps new ones at its first lines (1 MiB "allocations"
+    that python alone would not make there)."""
+    dropped = []
     for name in list(sys.modules):
         if name not in before and not (name == "atexit" and sys.version_info < (3, 10)):
-            del sys.modules[name]
+            dropped.append(sys.modules.pop(name))
     sys.path_importer_cache.pop(bootstrap_dir, None)
+    return dropped
 
 
 def main():
@@ -152,7 +157,7 @@ def main():
     agent.memflux_thread_init.restype = None
     agent.memflux_stop.restype = None
     agent.memflux_stack_source.restype = ctypes.c_int
-    _forget_own_modules(modules_before, sys.path[0])
+    own_modules = _forget_own_modules(modules_before, sys.path[0])
 
     run, program_argv = _prepare(mode, target, args, python)
     if sys.version_info[:2] != (3, 11) or os.environ.get("MEMFLUX_STACK_SOURCE") == "profile":
@@ -190,6 +195,7 @@ def main():
         for threading in profiled:
             threading.setprofile(None)
         agent.memflux_stop()
+        del own_modules[:]
         if interrupted:
             # Like python itself: die of the SIGINT, so the parent sees the signal.
             sys.stdout.flush()
