@@ -42,6 +42,46 @@ class AgentCacheTest {
     }
 
     @Test
+    void filesPlantedBeforeTheFirstRunAreNotUsed() throws Exception {
+        // Where this jar's agent goes, learned from a run in another cache: the path is
+        // predictable, which is the point.
+        Path learn = dir.resolve("learn");
+        Memflux.Result first = Memflux.runWith(dir, null, Map.of("XDG_CACHE_HOME", learn.toString()), "run", "-q",
+                "-o", "0.bin", "-c", "x = 1");
+        assertEquals(0, first.exitCode(), first.toString());
+        Path keyDir;
+        try (Stream<Path> files = Files.list(learn.resolve("memflux"))) {
+            keyDir = files.findFirst().orElseThrow();
+        }
+        Path cache = dir.resolve("planted");
+        Path planted = Files.createDirectories(cache.resolve("memflux").resolve(keyDir.getFileName()));
+        Files.writeString(planted.resolve("memflux_bootstrap.py"), "print('TAMPERED')\n");
+        Files.write(planted.resolve("libmemflux-agent.so"), new byte[] {0x7f, 'E', 'L', 'F', 0});
+
+        Path marker = dir.resolve("ran");
+        Memflux.Result r = Memflux.runWith(dir, null, Map.of("XDG_CACHE_HOME", cache.toString()), "run", "-q",
+                "-o", "p.bin", Memflux.program("writes_marker.py").toString(), marker.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertFalse(r.stdout().contains("TAMPERED"), r.toString());
+        assertTrue(Files.exists(marker), "the program did not run");
+    }
+
+    @Test
+    void aCacheDirectoryOfAnotherUserIsRefused() throws Exception {
+        Path cache = dir.resolve("their-cache");
+        Path memfluxCache = Files.createDirectories(cache.resolve("memflux"));
+        Files.setPosixFilePermissions(memfluxCache, PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(memfluxCache, "unix:uid", 65534);
+        Path marker = dir.resolve("ran");
+        Memflux.Result r = Memflux.runWith(dir, null, Map.of("XDG_CACHE_HOME", cache.toString()), "run", "-q",
+                "-o", "o.bin", Memflux.program("writes_marker.py").toString(), marker.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(List.of("memflux: the agent cache " + memfluxCache + " is owned by another user: memflux will "
+                + "not run code from it (remove it, or set XDG_CACHE_HOME elsewhere)"), r.stderr().lines().toList());
+        assertFalse(Files.exists(marker), "the program ran");
+    }
+
+    @Test
     void aCacheDirectoryOthersCanWriteIsRefused() throws Exception {
         Path cache = dir.resolve("shared-cache");
         Path memfluxCache = Files.createDirectories(cache.resolve("memflux"));

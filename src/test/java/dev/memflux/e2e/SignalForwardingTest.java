@@ -22,7 +22,7 @@ class SignalForwardingTest {
     Path dir;
 
     static Stream<Arguments> signalsAndInterpreters() {
-        return Interpreters.all().flatMap(python -> Stream.of("HUP", "USR1", "ALRM", "TERM")
+        return Interpreters.all().flatMap(python -> Stream.of("HUP", "USR1", "USR2", "ALRM", "TERM")
                 .map(signal -> Arguments.of(signal, python)));
     }
 
@@ -48,14 +48,18 @@ class SignalForwardingTest {
     }
 
     /** The program's next line, waited for at most 30 s (a lost signal must fail, not hang). */
-    private static String nextLine(BufferedReader stdout) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return stdout.readLine();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(30, TimeUnit.SECONDS);
+    private String nextLine(BufferedReader stdout) throws Exception {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return stdout.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no line from the program in 30 s; memflux's stderr:\n" + stderr(), e);
+        }
     }
 
     private String stderr() {

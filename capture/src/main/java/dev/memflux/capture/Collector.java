@@ -5,6 +5,7 @@ import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,13 +13,13 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +40,7 @@ public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
     /** After this long with records published and none since, a tick seals them into the file. */
     private static final long TICK_NANOS = 1_000_000_000L;
-    private static final java.util.regex.Pattern STALE_NAME = java.util.regex.Pattern.compile("memflux-\\d{1,10}-.+");
+    private static final Pattern STALE_NAME = Pattern.compile("memflux-\\d{1,10}-.+");
 
     private final Path directory;
     private final Path socketPath;

@@ -90,15 +90,16 @@ def _prepare(mode, target, args, python):
             exec(code, main.__dict__)
         return run, [target] + args
     if mode == "module":
+        # Imported as python -m imports it: before the module runs (so not tracked) and
+        # after the bootstrap's own modules were dropped (so sys.modules is python's).
+        import runpy
+
         sys.argv = [target] + args
         sys.path[0] = os.getcwd()
         _fresh_main()
 
         def run():
-            # What `python -m` itself runs: it sets argv[0] to the module's file. runpy
-            # is imported here, as python -m imports it, after the bootstrap's own
-            # modules were dropped.
-            import runpy
+            # What `python -m` itself runs: it sets argv[0] to the module's file.
             runpy._run_module_as_main(target, alter_argv=True)
         return run, ["-m", target] + args
     if mode == "command":
@@ -125,12 +126,17 @@ def _report(etype, value, tb):
 
 def _forget_own_modules(before, bootstrap_dir):
     """The program finds sys.modules as python leaves it: what this file imported is
-    dropped (its objects live on in the closures that use them). atexit is kept before
-    3.10, where a second import would replace the registry holding the stop handler."""
+    dropped from it. atexit is kept before 3.10, where a second import would replace the
+    registry holding the stop handler. Returns the dropped modules, which the caller
+    keeps alive: freeing them would hand pymalloc arenas back to the system just before
+    the program starts, which then maps new ones at its first lines (1 MiB "allocations"
+    that python alone would not make there)."""
+    dropped = []
     for name in list(sys.modules):
         if name not in before and not (name == "atexit" and sys.version_info < (3, 10)):
-            del sys.modules[name]
+            dropped.append(sys.modules.pop(name))
     sys.path_importer_cache.pop(bootstrap_dir, None)
+    return dropped
 
 
 def main():
@@ -141,15 +147,23 @@ def main():
     import atexit
     import ctypes
 
-    agent = ctypes.PyDLL(agent_path)
+    try:
+        agent = ctypes.PyDLL(agent_path)
+    except OSError as e:
+        sys.stderr.write("memflux: %s cannot load the memflux agent: %s\n" % (python, e))
+        return 1
     agent.memflux_start.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
     agent.memflux_start.restype = ctypes.c_int
     agent.memflux_thread_init.restype = None
     agent.memflux_stop.restype = None
     agent.memflux_stack_source.restype = ctypes.c_int
-    _forget_own_modules(modules_before, sys.path[0])
+    own_modules = _forget_own_modules(modules_before, sys.path[0])
 
     run, program_argv = _prepare(mode, target, args, python)
+    if sys.version_info[:2] != (3, 11) or os.environ.get("MEMFLUX_STACK_SOURCE") == "profile":
+        # The agent will keep stacks with a profile function (it walks frames on 3.11
+        # only), which needs threading: imported before tracking, like the rest.
+        import threading
     if hasattr(sys, "orig_argv"):
         # What autoreloaders re-exec: the interpreter as it was named, then the program.
         sys.orig_argv = [sys.orig_argv[0]] + program_argv
@@ -165,7 +179,7 @@ def main():
         # Stacks come from a profile function, which every new thread needs too (so
         # threading stays imported in this mode). With the frame walk, the default on
         # CPython 3.11, no thread needs anything.
-        import threading
+        import threading  # noqa: F811 (already imported unless the frame walk was refused)
 
         def follow_new_thread(*_):
             # The first profile event of a new thread lands here; from then on the
@@ -181,6 +195,7 @@ def main():
         for threading in profiled:
             threading.setprofile(None)
         agent.memflux_stop()
+        del own_modules[:]
         if interrupted:
             # Like python itself: die of the SIGINT, so the parent sees the signal.
             sys.stdout.flush()

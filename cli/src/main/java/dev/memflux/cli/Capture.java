@@ -33,6 +33,7 @@ final class Capture {
     int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
         AgentFiles agent = AgentFiles.extract();
         try (Collector collector = new Collector()) {
+            Signals signals = Signals.install();
             Process process;
             try {
                 process = new PythonLauncher(python, agent, Signals.startState()).start(mode, target, args, collector.socketPath(),
@@ -41,7 +42,7 @@ final class Capture {
                 err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
                 return ExitCodes.INPUT;
             }
-            Signals.forwardTo(process);
+            signals.forwardTo(process);
             return new CaptureSession(err, out, compress, quiet, nativeTraces).follow(collector, process, python);
         }
     }

@@ -13,14 +13,13 @@ import sun.misc.Signal;
  * the program gets its own SIGINT from the terminal and memflux ignores it. A signal sent
  * to memflux alone (HUP, TERM, USR1, USR2, ALRM) is passed on to the program as it came,
  * and memflux then ends with it. A signal ignored when memflux started (SIGHUP under
- * nohup) stays ignored, by memflux and by the program.
+ * nohup) stays ignored, by memflux and by the program. The handlers run on the JVM's
+ * signal dispatcher thread; kill(2) is all they do.
  */
 final class Signals {
     private static final String[] FORWARDED = {"HUP", "TERM", "USR1", "USR2", "ALRM"};
     /** Standard signals only: the JVM's own spawn leaves glibc's 32 and 33 ignored. */
     private static final long STANDARD = 0x7fffffffL;
-
-    private Signals() {}
 
     /** kill(2): the JDK can send a process SIGTERM or SIGKILL, nothing else. */
     public interface LibC extends Library {
@@ -64,23 +63,50 @@ final class Signals {
         return 0;
     }
 
-    static void forwardTo(Process process) {
+    /**
+     * Takes over memflux's signals before the program starts (so none can end memflux
+     * while the program starts up); those that come before {@link #forwardTo} are passed
+     * on then.
+     */
+    static Signals install() {
+        Signals signals = new Signals();
         long ignored = ignoredAtStart();
         Signal.handle(new Signal("INT"), signal -> { });
-        int pid = (int) process.pid();
         for (String name : FORWARDED) {
             Signal signal = new Signal(name);
             if ((ignored >> (signal.getNumber() - 1) & 1) != 0) {
                 continue;
             }
             try {
-                Signal.handle(signal, s -> {
-                    if (process.isAlive()) {
-                        Kill.LIBC.kill(pid, s.getNumber());
-                    }
-                });
+                Signal.handle(signal, s -> signals.received(s.getNumber()));
             } catch (IllegalArgumentException e) {
-                // reserved by this JVM (SIGUSR2 on some): it cannot reach memflux's code
+                // reserved by this JVM: it cannot reach memflux's code
+            }
+        }
+        return signals;
+    }
+
+    private Process program;
+    private long pending;
+
+    private synchronized void received(int number) {
+        if (program == null) {
+            pending |= 1L << (number - 1);
+        } else if (program.isAlive()) {
+            try {
+                Kill.LIBC.kill((int) program.pid(), number);
+            } catch (LinkageError | RuntimeException e) {
+                System.err.println("memflux: could not pass signal " + number + " on to the program: " + e);
+            }
+        }
+    }
+
+    synchronized void forwardTo(Process process) {
+        program = process;
+        for (int number = 1; pending != 0; number++) {
+            if ((pending & 1L << (number - 1)) != 0) {
+                pending &= ~(1L << (number - 1));
+                received(number);
             }
         }
     }
