@@ -70,13 +70,14 @@ public final class LiveAllocations {
         int segment = (int) (hash >>> (64 - SEGMENT_BITS));
         long[] k = keys[segment];
         int slot = home(hash, k.length);
-        long value = ((long) node << 32) | Math.min(size, HUGE);
+        boolean huge = Long.compareUnsigned(size, HUGE) >= 0; // unsigned: a corrupt size must not clobber the node
+        long value = ((long) node << 32) | (huge ? HUGE : size);
         while (true) {
             long key = k[slot];
             if (key == EMPTY) {
                 k[slot] = address;
                 values[segment][slot] = value;
-                if (size >= HUGE) {
+                if (huge) {
                     hugeSizes.put(address, size);
                 }
                 count++;
@@ -86,11 +87,12 @@ public final class LiveAllocations {
                 return -1;
             }
             if (key == address) {
-                long old = sizeOf(address, values[segment][slot]);
+                long previous = values[segment][slot];
+                long old = sizeOf(address, previous);
                 values[segment][slot] = value;
-                if (size >= HUGE) {
+                if (huge) {
                     hugeSizes.put(address, size);
-                } else if (old >= HUGE) {
+                } else if ((previous & HUGE) == HUGE) {
                     hugeSizes.remove(address);
                 }
                 return old;
