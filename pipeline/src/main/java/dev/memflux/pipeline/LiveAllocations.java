@@ -11,9 +11,11 @@ import java.util.Map;
  * <p>Memory is what limits a capture (millions of live allocations), so an entry is two
  * longs: the address, and the node (high half) with the size (low half). Sizes of 4 GiB
  * and more do not fit; they are rare enough to live in a side map. The table is split in
- * {@value #SEGMENTS} segments chosen by the hash's top bits, each growing on its own at
- * a load of 3/4: a growth copies one segment, so it costs 1/{@value #SEGMENTS} of the
- * table in transient memory instead of doubling the peak.
+ * {@value #SEGMENTS} segments chosen by the hash's top bits, each growing on its own, by
+ * half, at a load of 3/4: the load stays within [1/2, 3/4], so an entry costs 21–32 bytes,
+ * and a growth copies one segment, costing 1/{@value #SEGMENTS} of the table in transient
+ * memory instead of doubling the peak. Capacities are not powers of two, so a slot is
+ * the hash's next 32 bits scaled to the capacity (a multiply and a shift).
  *
  * <p>Owned by one thread (the pipeline thread); not thread-safe.
  */
@@ -33,14 +35,13 @@ public final class LiveAllocations {
     private final long[][] keys = new long[SEGMENTS][];
     private final long[][] values = new long[SEGMENTS][];
     private final int[] counts = new int[SEGMENTS];
-    private final int[] shifts = new int[SEGMENTS];
     private final Map<Long, Long> hugeSizes = new HashMap<>();
     private byte[] headroomProbe;
     private int count;
     private int removedNode;
 
     public LiveAllocations(int initialCapacity) {
-        int perSegment = Integer.highestOneBit(Math.max(16 * SEGMENTS, initialCapacity) / SEGMENTS - 1) << 1;
+        int perSegment = Math.max(16 * SEGMENTS, initialCapacity) / SEGMENTS;
         for (int s = 0; s < SEGMENTS; s++) {
             allocate(s, perSegment);
         }
@@ -49,7 +50,11 @@ public final class LiveAllocations {
     private void allocate(int segment, int capacity) {
         keys[segment] = new long[capacity];
         values[segment] = new long[capacity];
-        shifts[segment] = 64 - Integer.numberOfTrailingZeros(capacity);
+    }
+
+    /** The home slot of a key with hash {@code hash} in a segment of {@code capacity} slots. */
+    private static int home(long hash, int capacity) {
+        return (int) ((((hash << SEGMENT_BITS) >>> 32) * capacity) >>> 32);
     }
 
     public int size() {
@@ -64,15 +69,15 @@ public final class LiveAllocations {
         long hash = address * GOLDEN;
         int segment = (int) (hash >>> (64 - SEGMENT_BITS));
         long[] k = keys[segment];
-        int mask = k.length - 1;
-        int slot = (int) ((hash << SEGMENT_BITS) >>> shifts[segment]);
-        long value = ((long) node << 32) | Math.min(size, HUGE);
+        int slot = home(hash, k.length);
+        boolean huge = Long.compareUnsigned(size, HUGE) >= 0; // unsigned: a corrupt size must not clobber the node
+        long value = ((long) node << 32) | (huge ? HUGE : size);
         while (true) {
             long key = k[slot];
             if (key == EMPTY) {
                 k[slot] = address;
                 values[segment][slot] = value;
-                if (size >= HUGE) {
+                if (huge) {
                     hugeSizes.put(address, size);
                 }
                 count++;
@@ -82,16 +87,19 @@ public final class LiveAllocations {
                 return -1;
             }
             if (key == address) {
-                long old = sizeOf(address, values[segment][slot]);
+                long previous = values[segment][slot];
+                long old = sizeOf(address, previous);
                 values[segment][slot] = value;
-                if (size >= HUGE) {
+                if (huge) {
                     hugeSizes.put(address, size);
-                } else if (old >= HUGE) {
+                } else if ((previous & HUGE) == HUGE) {
                     hugeSizes.remove(address);
                 }
                 return old;
             }
-            slot = (slot + 1) & mask;
+            if (++slot == k.length) {
+                slot = 0;
+            }
         }
     }
 
@@ -100,8 +108,7 @@ public final class LiveAllocations {
         long hash = address * GOLDEN;
         int segment = (int) (hash >>> (64 - SEGMENT_BITS));
         long[] k = keys[segment];
-        int mask = k.length - 1;
-        int slot = (int) ((hash << SEGMENT_BITS) >>> shifts[segment]);
+        int slot = home(hash, k.length);
         while (true) {
             long key = k[slot];
             if (key == address) {
@@ -117,7 +124,9 @@ public final class LiveAllocations {
             if (key == EMPTY) {
                 return -1;
             }
-            slot = (slot + 1) & mask;
+            if (++slot == k.length) {
+                slot = 0;
+            }
         }
     }
 
@@ -136,12 +145,11 @@ public final class LiveAllocations {
         counts[segment]--;
         long[] k = keys[segment];
         long[] v = values[segment];
-        int mask = k.length - 1;
-        int shift = shifts[segment];
+        int capacity = k.length;
         int hole = slot;
-        int next = (hole + 1) & mask;
+        int next = hole + 1 == capacity ? 0 : hole + 1;
         while (k[next] != EMPTY) {
-            int home = (int) (((k[next] * GOLDEN) << SEGMENT_BITS) >>> shift);
+            int home = home(k[next] * GOLDEN, capacity);
             // Move the entry back into the hole unless its home lies cyclically in (hole, next].
             boolean stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
             if (!stays) {
@@ -149,7 +157,7 @@ public final class LiveAllocations {
                 v[hole] = v[next];
                 hole = next;
             }
-            next = (next + 1) & mask;
+            next = next + 1 == capacity ? 0 : next + 1;
         }
         k[hole] = EMPTY;
     }
@@ -201,21 +209,20 @@ public final class LiveAllocations {
         long[] oldValues = values[segment];
         Runtime runtime = Runtime.getRuntime();
         long free = runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory(); // garbage counts as used
-        if (free < HEADROOM + 4L * oldKeys.length * Long.BYTES) {
+        if (free < HEADROOM + 3L * oldKeys.length * Long.BYTES) {
             headroomProbe = new byte[HEADROOM]; // held while the segment grows (a field, so it is not optimized away)
         }
-        allocate(segment, oldKeys.length * 2);
+        allocate(segment, oldKeys.length + oldKeys.length / 2);
         headroomProbe = null;
         long[] k = keys[segment];
         long[] v = values[segment];
-        int mask = k.length - 1;
-        int shift = shifts[segment];
+        int capacity = k.length;
         for (int i = 0; i < oldKeys.length; i++) {
             long key = oldKeys[i];
             if (key != EMPTY) {
-                int slot = (int) (((key * GOLDEN) << SEGMENT_BITS) >>> shift);
+                int slot = home(key * GOLDEN, capacity);
                 while (k[slot] != EMPTY) {
-                    slot = (slot + 1) & mask;
+                    slot = slot + 1 == capacity ? 0 : slot + 1;
                 }
                 k[slot] = key;
                 v[slot] = oldValues[i];

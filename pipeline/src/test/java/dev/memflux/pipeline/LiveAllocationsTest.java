@@ -47,5 +47,9 @@ class LiveAllocationsTest {
         assertEquals(3, live.removedNode());
         assertEquals(-1, live.remove(0x2000));
         assertEquals(0, live.size());
+        // A size past 2^63 (a corrupt record) keeps its node intact.
+        live.put(0x3000, -8, 77);
+        assertEquals(-8, live.remove(0x3000));
+        assertEquals(77, live.removedNode());
     }
 }
