@@ -9,6 +9,11 @@
 #include <stdint.h>
 
 #define MFX_EXPORT __attribute__((visibility("default")))
+/* Where the agent's socket lives: high enough to stay clear of the numbers programs are
+ * handed (lowest free first) and close by hand (closerange(3, 256) is common), low
+ * enough to fit the default limit of 1024 descriptors. */
+#define MFX_FD_REFUGE 512
+
 #define MFX_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MFX_UNLIKELY(x) __builtin_expect(!!(x), 0)
 

@@ -18,10 +18,6 @@
 
 #include "agent.h"
 
-/* Where a displaced socket goes: high enough to stay clear of the numbers programs
- * hand out and close by hand (closerange(3, 256) is common), low enough to fit the
- * default limit of 1024 descriptors. */
-#define FD_REFUGE 512
 
 static int (*real_close)(int);
 static int (*real_close_range)(unsigned int, unsigned int, int);
@@ -56,7 +52,7 @@ static int targeted(unsigned int first, unsigned int last) {
 
 MFX_EXPORT int close(int fd) {
     if (MFX_UNLIKELY(fd >= 0 && targeted((unsigned int)fd, (unsigned int)fd) >= 0)
-            && mfx_stream_move(fd, FD_REFUGE) < 0 && mfx_stream_fd() == fd) {
+            && mfx_stream_move(fd, MFX_FD_REFUGE) < 0 && mfx_stream_fd() == fd) {
         return 0; /* nowhere to move: keep the socket, the program believes it closed */
     }
     return mfx_real_close(fd);
@@ -111,7 +107,7 @@ static int replace(int newfd, int rc, int displaced) {
 MFX_EXPORT int dup2(int oldfd, int newfd) {
     int displaced = -1;
     if (MFX_UNLIKELY(oldfd != newfd && newfd >= 0 && targeted((unsigned int)newfd, (unsigned int)newfd) >= 0)) {
-        displaced = mfx_stream_move(newfd, FD_REFUGE);
+        displaced = mfx_stream_move(newfd, MFX_FD_REFUGE);
     }
     int rc = real_dup2 ? real_dup2(oldfd, newfd) : (int)syscall(SYS_dup2, oldfd, newfd);
     return replace(newfd, rc, displaced);
@@ -120,7 +116,7 @@ MFX_EXPORT int dup2(int oldfd, int newfd) {
 MFX_EXPORT int dup3(int oldfd, int newfd, int flags) {
     int displaced = -1;
     if (MFX_UNLIKELY(oldfd != newfd && newfd >= 0 && targeted((unsigned int)newfd, (unsigned int)newfd) >= 0)) {
-        displaced = mfx_stream_move(newfd, FD_REFUGE);
+        displaced = mfx_stream_move(newfd, MFX_FD_REFUGE);
     }
     int rc = real_dup3 ? real_dup3(oldfd, newfd, flags) : (int)syscall(SYS_dup3, oldfd, newfd, flags);
     return replace(newfd, rc, displaced);
