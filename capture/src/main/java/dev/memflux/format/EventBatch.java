@@ -46,7 +46,7 @@ public final class EventBatch {
     /** Strings of FRAME, EXEC, MODULE and SYMBOL records; rare, so a growable array is fine here. */
     private String[] text = new String[16];
     private int textCount;
-    /** Records held. Public for the loops that walk a batch; only the adders and {@link #clear} grow or reset it. */
+    /** Records held: public for the loops that walk a batch (and the collector, which empties a failed one). */
     public int count;
     /**
      * The encoded bytes of exactly these records, when they were decoded from a stream
