@@ -189,6 +189,7 @@ static int reconnect(void) {
     }
     uint8_t head[1 + 2 * 10];
     size_t n = 0;
+    /* CONTINUE: uvar pid, uvar offset */
     head[n++] = MFX_TAG_CONTINUE;
     n += uvar_into(head + n, (uint64_t)owner_pid);
     n += uvar_into(head + n, bytes_sent);
@@ -236,7 +237,7 @@ static inline void reserve(size_t bytes) {
     }
 }
 
-/* A THREAD record whenever the event's thread differs from the last event's. */
+/* THREAD: uvar thread, uvar osTid. Written whenever the event's thread differs from the last event's. */
 static inline void switch_thread(void) {
     struct mfx_thread *t = mfx_self;
     uint32_t number = t ? t->number : 0;
@@ -249,6 +250,7 @@ static inline void switch_thread(void) {
     }
 }
 
+/* ALLOC (0x10 + kind): svar addressDelta, uvar size, uvar node; ALLOC_NATIVE (0x30 + kind) adds uvar nativeNode */
 void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uint32_t native_node) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
@@ -262,6 +264,7 @@ void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uin
     events_since_tick++;
 }
 
+/* NATIVE_NODE: uvar parent, uvar ip */
 void mfx_emit_native_node(uint32_t parent, uintptr_t ip) {
     reserve(MAX_FIXED_RECORD);
     put_u8(MFX_TAG_NATIVE_NODE);
@@ -269,6 +272,7 @@ void mfx_emit_native_node(uint32_t parent, uintptr_t ip) {
     put_uvar(ip);
 }
 
+/* MODULE: str path, str buildId, uvar bias, uvar segments, segments x (uvar start, uvar length) */
 void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int segments,
                      const uintptr_t *start, const uintptr_t *length) {
     reserve(2 * MAX_NAME + MAX_FIXED_RECORD * (2 + (size_t)segments));
@@ -283,6 +287,7 @@ void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int
     }
 }
 
+/* FREE: svar addressDelta */
 void mfx_emit_free(uintptr_t address) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
@@ -291,6 +296,7 @@ void mfx_emit_free(uintptr_t address) {
     events_since_tick++;
 }
 
+/* MUNMAP: svar addressDelta, uvar length */
 void mfx_emit_munmap(uintptr_t address, size_t length) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
@@ -300,6 +306,7 @@ void mfx_emit_munmap(uintptr_t address, size_t length) {
     events_since_tick++;
 }
 
+/* FRAME: str function, str file, uvar firstLine */
 void mfx_emit_frame(const char *function, const char *file, long first_line) {
     reserve(2 * MAX_NAME + MAX_FIXED_RECORD);
     put_u8(MFX_TAG_FRAME);
@@ -308,12 +315,32 @@ void mfx_emit_frame(const char *function, const char *file, long first_line) {
     put_uvar(first_line > 0 ? (uint64_t)first_line : 0);
 }
 
+/* NODE: uvar parent, uvar frame, uvar line */
 void mfx_emit_node(uint32_t parent, uint32_t frame_id, int32_t line) {
     reserve(MAX_FIXED_RECORD);
     put_u8(MFX_TAG_NODE);
     put_uvar(parent);
     put_uvar(frame_id);
     put_uvar(line > 0 ? (uint64_t)line : 0);
+}
+
+/* TIME: uvar deltaMillis (to now_ms() == ms) */
+static void put_time(uint64_t ms) {
+    put_u8(MFX_TAG_TIME);
+    put_uvar(ms - last_time_ms);
+    last_time_ms = ms;
+}
+
+/* MEMORY: uvar rssBytes */
+static void put_memory(uint64_t rss) {
+    put_u8(MFX_TAG_MEMORY);
+    put_uvar(rss);
+    last_rss = rss;
+}
+
+/* END: no body */
+static void put_end(void) {
+    put_u8(MFX_TAG_END);
 }
 
 /* ---- threads ---- */
@@ -390,16 +417,12 @@ static void *tick(void *unused) {
         uint64_t ms = now_ms();
         if (events_since_tick > 0 && ms > last_time_ms) {
             reserve(MAX_FIXED_RECORD);
-            put_u8(MFX_TAG_TIME);
-            put_uvar(ms - last_time_ms);
-            last_time_ms = ms;
+            put_time(ms);
             events_since_tick = 0;
         }
         if (rss != last_rss && rss != 0) {
             reserve(MAX_FIXED_RECORD);
-            put_u8(MFX_TAG_MEMORY);
-            put_uvar(rss);
-            last_rss = rss;
+            put_memory(rss);
         }
         flush();
         mfx_unlock();
@@ -461,6 +484,7 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
     last_address = 0;
     last_thread = 0;
     reserve(2 * MAX_NAME + 4 * MAX_FIXED_RECORD);
+    /* HELLO: uvar pid, uvar ppid, uvar startMillis, uvar flags, str pythonVersion, str commandLine */
     put_u8(MFX_TAG_HELLO);
     put_uvar((uint64_t)getpid());
     put_uvar((uint64_t)getppid());
@@ -490,11 +514,9 @@ void mfx_stream_close(int from_exit) {
         uint64_t ms = now_ms();
         reserve(2 * MAX_FIXED_RECORD);
         if (ms > last_time_ms) {
-            put_u8(MFX_TAG_TIME);
-            put_uvar(ms - last_time_ms);
-            last_time_ms = ms;
+            put_time(ms);
         }
-        put_u8(MFX_TAG_END);
+        put_end();
         flush();
     }
     mfx_unlock();
@@ -532,6 +554,7 @@ int mfx_stream_move(int fd, int lowest) {
     return old;
 }
 
+/* EXEC: uvar error, str path */
 static void put_exec(const char *path, int error) {
     reserve(MAX_NAME + 2 * MAX_FIXED_RECORD);
     put_u8(MFX_TAG_EXEC);

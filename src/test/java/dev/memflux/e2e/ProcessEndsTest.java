@@ -50,7 +50,7 @@ class ProcessEndsTest {
             return source.batches().map(b -> {
                 long n = 0;
                 for (int i = 0; i < b.count; i++) {
-                    n += b.tag[i] == RecordTag.EXEC ? 1 : 0;
+                    n += b.tag(i) == RecordTag.EXEC ? 1 : 0;
                 }
                 return n;
             }).reduce(0L, Long::sum).block();

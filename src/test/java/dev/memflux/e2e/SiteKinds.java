@@ -34,10 +34,13 @@ record SiteKinds(long[] allocations, long[] bytes, long frees, long liveAtEnd) {
         try (FileSource source = FileSource.open(capture)) {
             source.batches().doOnNext(b -> {
                 for (int i = 0; i < b.count; i++) {
-                    int node = b.stack[i];
-                    if (RecordTag.isAlloc(b.tag[i]) && node < atSite.length && atSite[node]) {
-                        allocations[b.tag[i] - RecordTag.ALLOC]++;
-                        bytes[b.tag[i] - RecordTag.ALLOC] += b.size[i];
+                    if (!RecordTag.isAlloc(b.tag(i))) {
+                        continue;
+                    }
+                    int node = b.allocNode(i);
+                    if (node < atSite.length && atSite[node]) {
+                        allocations[b.allocKind(i)]++;
+                        bytes[b.allocKind(i)] += b.allocSize(i);
                     }
                 }
             }).blockLast();

@@ -1,7 +1,6 @@
 package dev.memflux.benchmarks;
 
 import dev.memflux.format.EventBatch;
-import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.symbolize.ElfSymbolizer;
 import dev.memflux.pipeline.symbolize.LibdwSymbolizer;
 import dev.memflux.pipeline.symbolize.Module;
@@ -63,19 +62,15 @@ public class SymbolizeBenchmark {
         elf = new ElfSymbolizer();
         warmStage = new SymbolizeStage(new ElfSymbolizer());
         knownNodes = new EventBatch();
-        int text = knownNodes.addText(path.toString());
-        knownNodes.addText("");
-        int numbers = knownNodes.addNumber(0);
-        knownNodes.addNumber(Long.MAX_VALUE / 2);
-        knownNodes.add(RecordTag.MODULE, 0, 1, text);
-        knownNodes.nativeStack[0] = numbers;
+        knownNodes.addModule(path.toString(), "", 0, 1);
+        knownNodes.addModuleSegment(0, Long.MAX_VALUE / 2);
         for (int i = 0; i < ADDRESSES; i++) {
-            knownNodes.add(RecordTag.NATIVE_NODE, pcs[i] + 1, 0, i);
+            knownNodes.addNativeNode(i, pcs[i] + 1);
         }
         warmStage.symbolize(knownNodes); // every address resolved once
         knownNodes.clear();
         for (int i = 0; i < ADDRESSES; i++) {
-            knownNodes.add(RecordTag.NATIVE_NODE, pcs[i] + 1, 0, i);
+            knownNodes.addNativeNode(i, pcs[i] + 1);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.memflux.benchmarks;
 import dev.memflux.format.AllocatorKind;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordEncoder;
-import dev.memflux.format.RecordTag;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +29,7 @@ final class SyntheticStream {
         // 64 frames and nodes first, as the agent would announce them.
         for (int f = 1; f <= 64; f++) {
             batch.addFrame("function_" + f, "/srv/app/module_" + (f % 8) + ".py", f * 10);
-            batch.add(RecordTag.NODE, f > 1 ? f - 1 : 0, f * 10 + 3, f);
+            batch.addNode(f > 1 ? f - 1 : 0, f, f * 10 + 3);
         }
         long[] live = new long[4096];
         int liveCount = 0;
@@ -44,7 +43,7 @@ final class SyntheticStream {
             boolean free = liveCount == live.length || (liveCount > 0 && random.nextInt(2) == 0);
             if (free) {
                 int victim = random.nextInt(liveCount);
-                batch.add(RecordTag.FREE, live[victim], 0, 0);
+                batch.addFree(live[victim]);
                 live[victim] = live[--liveCount];
             } else {
                 long size = 16L << random.nextInt(13);
@@ -54,7 +53,7 @@ final class SyntheticStream {
                 if (nextAddress > 0x5555_6555_0000L) {
                     nextAddress = 0x5555_5555_0000L;
                 }
-                batch.add(AllocatorKind.MALLOC.tag(), address, size, 1 + random.nextInt(64));
+                batch.addAlloc(AllocatorKind.MALLOC.ordinal(), address, size, 1 + random.nextInt(64), 0);
                 live[liveCount++] = address;
             }
             events++;

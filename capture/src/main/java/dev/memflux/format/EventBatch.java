@@ -5,50 +5,56 @@ package dev.memflux.format;
  * reused forever: nothing on the per-event path allocates. A batch is valid only while
  * the stage that received it runs; a stage that needs data later copies it out.
  *
- * <p>Column meaning by tag (see docs/FORMAT.md):
+ * <p>Every record kind has one adder and named readers here, and only here is its layout
+ * known: code elsewhere calls {@code addNode(parent, frame, line)} and
+ * {@code nodeParent(i)}, never a column. The readers are one array load each, so the
+ * JIT inlines them and the per-event path stays on primitive arrays. A reader is only
+ * meaningful for a record of its kind ({@link #tag(int)} says which).
+ *
+ * <p>Where each record's fields live (see docs/FORMAT.md for the bytes):
  * <pre>
- * tag          address            size          stack
- * ALLOC+kind   address            bytes         stack node
- * FREE         address            -             -
- * MUNMAP       address            length        -
- * NODE         parent node        line          frame id
- * FRAME        -                  first line    index of function name in text (file at +1)
- * THREAD       thread number      OS tid        -
- * TIME         delta millis       -             -
- * MEMORY       rss bytes          -             -
- * END          -                  -             -
- * EXEC         errno (0: about    -             text index (path)
+ * tag          address            size          stack              nativeStack
+ * ALLOC+kind   address            bytes         stack node         native node (0: none)
+ * FREE         address            -             -                  -
+ * MUNMAP       address            length        -                  -
+ * NODE         parent node        line          frame id           -
+ * FRAME        -                  first line    text (function, file)
+ * THREAD       thread number      OS tid        -                  -
+ * TIME         delta millis       -             -                  -
+ * MEMORY       rss bytes          -             -                  -
+ * END          -                  -             -                  -
+ * EXEC         errno (0: about    -             text (path)        -
  *              to exec)
- * NATIVE_NODE  instruction ptr    -             parent native node
- * MODULE       load bias          segments      text index (path, build id); nativeStack: numbers index
- *                                               (start, length per segment)
- * SYMBOL       instruction ptr    frames        text index (function, file per frame); nativeStack:
- *                                               numbers index (line &lt;&lt; 1 | inlined, per frame)
+ * NATIVE_NODE  instruction ptr    -             parent native node -
+ * MODULE       load bias          segments      text (path,        numbers (start, length
+ *                                               build id)          per segment)
+ * SYMBOL       instruction ptr    frames        text (function,    numbers (line &lt;&lt; 1 |
+ *                                               file per frame)    inlined, per frame)
  * </pre>
- * An ALLOC carries its native stack node in {@code nativeStack} (0: none).
  */
 public final class EventBatch {
     public static final int CAPACITY = 4096;
 
-    public final byte[] tag = new byte[CAPACITY];
-    public final long[] address = new long[CAPACITY];
-    public final long[] size = new long[CAPACITY];
-    public final int[] stack = new int[CAPACITY];
-    public final int[] nativeStack = new int[CAPACITY];
+    private final byte[] tag = new byte[CAPACITY];
+    private final long[] address = new long[CAPACITY];
+    private final long[] size = new long[CAPACITY];
+    private final int[] stack = new int[CAPACITY];
+    private final int[] nativeStack = new int[CAPACITY];
     /** Numbers of MODULE and SYMBOL records; rare, so growable. */
-    public long[] numbers = new long[16];
-    public int numberCount;
-    /** Strings of FRAME records; rare, so a growable array is fine here. */
-    public String[] text = new String[16];
+    private long[] numbers = new long[16];
+    private int numberCount;
+    /** Strings of FRAME, EXEC, MODULE and SYMBOL records; rare, so a growable array is fine here. */
+    private String[] text = new String[16];
+    private int textCount;
+    /** Records held: public for the loops that walk a batch (and the collector, which empties a failed one). */
     public int count;
-    public int textCount;
     /**
      * The encoded bytes of exactly these records, when they were decoded from a stream
      * (the wire); empty for batches built in code. The file stores the same record
      * language, so the encoder copies these instead of encoding every record again.
      */
-    public byte[] raw = new byte[CAPACITY * 8];
-    public int rawLength;
+    byte[] raw = new byte[CAPACITY * 8];
+    int rawLength;
     /**
      * Records a stage added after the decoded ones (memflux's own, such as SYMBOL): they
      * are not in {@link #raw}, so the encoder writes them after it. Created on first use.
@@ -133,33 +139,13 @@ public final class EventBatch {
         return count == CAPACITY;
     }
 
-    public void add(byte recordTag, long addr, long sz, int stk) {
-        int i = count++;
-        tag[i] = recordTag;
-        address[i] = addr;
-        size[i] = sz;
-        stack[i] = stk;
-        nativeStack[i] = 0;
-    }
-
-    public int addText(String s) {
-        if (textCount == text.length) {
-            text = java.util.Arrays.copyOf(text, text.length * 2);
-        }
-        text[textCount] = s;
-        return textCount++;
-    }
-
-    public int addNumber(long n) {
-        if (numberCount == numbers.length) {
-            numbers = java.util.Arrays.copyOf(numbers, numbers.length * 2);
-        }
-        numbers[numberCount] = n;
-        return numberCount++;
+    /** Bytes of {@link #raw}: 0 for a batch built in code. */
+    public int rawLength() {
+        return rawLength;
     }
 
     /** Appends {@code length} encoded bytes of the records just added (see {@link #raw}). */
-    public void appendRaw(byte[] bytes, int offset, int length) {
+    void appendRaw(byte[] bytes, int offset, int length) {
         if (rawLength + length > raw.length) {
             raw = java.util.Arrays.copyOf(raw, Math.max(raw.length * 2, rawLength + length));
         }
@@ -167,17 +153,299 @@ public final class EventBatch {
         rawLength += length;
     }
 
-    public void addFrame(String function, String file, long firstLine) {
-        if (textCount + 2 > text.length) {
-            text = java.util.Arrays.copyOf(text, text.length * 2);
-        }
-        int at = textCount;
-        text[textCount++] = function;
-        text[textCount++] = file;
-        add(RecordTag.FRAME, 0, firstLine, at);
+    /** The tag of record {@code i} ({@link RecordTag}); an ALLOC's is {@code ALLOC + kind}, with or without a native stack. */
+    public byte tag(int i) {
+        return tag[i];
     }
 
-    /** Copies every record of {@code other} after this batch's records (test and tooling helper). */
+    private int add(byte recordTag, long addr, long sz, int stk, int nat) {
+        int i = count++;
+        tag[i] = recordTag;
+        address[i] = addr;
+        size[i] = sz;
+        stack[i] = stk;
+        nativeStack[i] = nat;
+        return i;
+    }
+
+    private int addText(String s) {
+        if (textCount == text.length) {
+            text = java.util.Arrays.copyOf(text, text.length * 2);
+        }
+        text[textCount] = s;
+        return textCount++;
+    }
+
+    private int addNumber(long n) {
+        if (numberCount == numbers.length) {
+            numbers = java.util.Arrays.copyOf(numbers, numbers.length * 2);
+        }
+        numbers[numberCount] = n;
+        return numberCount++;
+    }
+
+    // ALLOC / ALLOC_NATIVE: svar addressDelta, uvar size, uvar node [, uvar nativeNode]
+
+    /** ALLOC of {@code size} bytes at {@code address} by allocator {@code kind}; {@code nativeNode} 0 when it has no native stack. */
+    public void addAlloc(int kind, long address, long size, int node, int nativeNode) {
+        add((byte) (RecordTag.ALLOC + kind), address, size, node, nativeNode);
+    }
+
+    /** ALLOC: the allocator ({@link AllocatorKind}). */
+    public int allocKind(int i) {
+        return tag[i] - RecordTag.ALLOC;
+    }
+
+    /** ALLOC: where the block starts. */
+    public long allocAddress(int i) {
+        return address[i];
+    }
+
+    /** ALLOC: bytes asked for. */
+    public long allocSize(int i) {
+        return size[i];
+    }
+
+    /** ALLOC: its Python stack node (0: no Python frame). */
+    public int allocNode(int i) {
+        return stack[i];
+    }
+
+    /** ALLOC: its native stack node (0: none, the record was an ALLOC, not an ALLOC_NATIVE). */
+    public int allocNativeNode(int i) {
+        return nativeStack[i];
+    }
+
+    // FREE: svar addressDelta
+
+    public void addFree(long address) {
+        add(RecordTag.FREE, address, 0, 0, 0);
+    }
+
+    /** FREE: the block released. */
+    public long freeAddress(int i) {
+        return address[i];
+    }
+
+    // MUNMAP: svar addressDelta, uvar length
+
+    public void addMunmap(long address, long length) {
+        add(RecordTag.MUNMAP, address, length, 0, 0);
+    }
+
+    /** MUNMAP: start of the range unmapped. */
+    public long munmapAddress(int i) {
+        return address[i];
+    }
+
+    /** MUNMAP: its length in bytes, whole pages. */
+    public long munmapLength(int i) {
+        return size[i];
+    }
+
+    // NODE: uvar parent, uvar frame, uvar line
+
+    /** NODE (the next node id): {@code frame} called at {@code line}, its caller node {@code parent} (0: outermost). */
+    public void addNode(int parent, int frame, int line) {
+        add(RecordTag.NODE, parent, line, frame, 0);
+    }
+
+    /** NODE: the caller's node (0: outermost). */
+    public int nodeParent(int i) {
+        return (int) address[i];
+    }
+
+    /** NODE: the frame id it runs. */
+    public int nodeFrame(int i) {
+        return stack[i];
+    }
+
+    /** NODE: the line it is at. */
+    public int nodeLine(int i) {
+        return (int) size[i];
+    }
+
+    // FRAME: str function, str file, uvar firstLine
+
+    /** FRAME (the next frame id): one Python code object. */
+    public void addFrame(String function, String file, int firstLine) {
+        int at = addText(function);
+        addText(file);
+        add(RecordTag.FRAME, 0, firstLine, at, 0);
+    }
+
+    public String frameFunction(int i) {
+        return text[stack[i]];
+    }
+
+    public String frameFile(int i) {
+        return text[stack[i] + 1];
+    }
+
+    public int frameFirstLine(int i) {
+        return (int) size[i];
+    }
+
+    // THREAD: uvar thread, uvar osTid
+
+    public void addThread(int number, int tid) {
+        add(RecordTag.THREAD, number, tid, 0, 0);
+    }
+
+    /** THREAD: memflux's number for the thread the following events happen on (1: the first). */
+    public int threadNumber(int i) {
+        return (int) address[i];
+    }
+
+    /** THREAD: the kernel's tid. */
+    public int threadTid(int i) {
+        return (int) size[i];
+    }
+
+    // TIME: uvar deltaMillis
+
+    public void addTime(long deltaMillis) {
+        add(RecordTag.TIME, deltaMillis, 0, 0, 0);
+    }
+
+    /** TIME: milliseconds the capture clock advances. */
+    public long timeDelta(int i) {
+        return address[i];
+    }
+
+    // MEMORY: uvar rssBytes
+
+    public void addMemory(long rssBytes) {
+        add(RecordTag.MEMORY, rssBytes, 0, 0, 0);
+    }
+
+    /** MEMORY: the process's resident set, bytes. */
+    public long memoryRss(int i) {
+        return address[i];
+    }
+
+    // END: no body
+
+    public void addEnd() {
+        add(RecordTag.END, 0, 0, 0, 0);
+    }
+
+    // EXEC: uvar error, str path
+
+    /** EXEC: error 0, the process is about to exec {@code path}; else that exec failed with this errno. */
+    public void addExec(long error, String path) {
+        add(RecordTag.EXEC, error, 0, addText(path), 0);
+    }
+
+    /** EXEC: 0 (about to exec) or the errno of the exec that failed. */
+    public long execError(int i) {
+        return address[i];
+    }
+
+    public String execPath(int i) {
+        return text[stack[i]];
+    }
+
+    // NATIVE_NODE: uvar parent, uvar ip
+
+    /** NATIVE_NODE (the next native node id): return address {@code ip}, called from native node {@code parent}. */
+    public void addNativeNode(int parent, long ip) {
+        add(RecordTag.NATIVE_NODE, ip, 0, parent, 0);
+    }
+
+    /** NATIVE_NODE: the caller's native node (0: outermost). */
+    public int nativeNodeParent(int i) {
+        return stack[i];
+    }
+
+    /** NATIVE_NODE: the return address. */
+    public long nativeNodeIp(int i) {
+        return address[i];
+    }
+
+    // MODULE: str path, str buildId, uvar bias, uvar segments, segments x (uvar start, uvar length)
+
+    /** MODULE with {@code segments} executable segments: follow it with that many {@link #addModuleSegment} calls. */
+    public void addModule(String path, String buildId, long bias, int segments) {
+        int at = addText(path);
+        addText(buildId);
+        add(RecordTag.MODULE, bias, segments, at, numberCount);
+    }
+
+    /** One executable segment of the MODULE added last. */
+    public void addModuleSegment(long start, long length) {
+        addNumber(start);
+        addNumber(length);
+    }
+
+    public String modulePath(int i) {
+        return text[stack[i]];
+    }
+
+    /** MODULE: GNU build id in hex, or empty. */
+    public String moduleBuildId(int i) {
+        return text[stack[i] + 1];
+    }
+
+    /** MODULE: its load bias. */
+    public long moduleBias(int i) {
+        return address[i];
+    }
+
+    public int moduleSegments(int i) {
+        return (int) size[i];
+    }
+
+    /** MODULE: where executable segment {@code s} starts in the process. */
+    public long moduleSegmentStart(int i, int s) {
+        return numbers[nativeStack[i] + 2 * s];
+    }
+
+    public long moduleSegmentLength(int i, int s) {
+        return numbers[nativeStack[i] + 2 * s + 1];
+    }
+
+    // SYMBOL: uvar ip, uvar frames, frames x (str function, str file, uvar line, u8 flags)
+
+    /** SYMBOL for {@code ip} with {@code frames} frames, innermost first: follow it with that many {@link #addSymbolFrame} calls. */
+    public void addSymbol(long ip, int frames) {
+        add(RecordTag.SYMBOL, ip, frames, textCount, numberCount);
+    }
+
+    /** One frame of the SYMBOL added last: line 0 is unknown. */
+    public void addSymbolFrame(String function, String file, int line, boolean inlined) {
+        addText(function);
+        addText(file);
+        addNumber((long) line << 1 | (inlined ? 1 : 0));
+    }
+
+    /** SYMBOL: the return address it names. */
+    public long symbolIp(int i) {
+        return address[i];
+    }
+
+    public int symbolFrames(int i) {
+        return (int) size[i];
+    }
+
+    public String symbolFunction(int i, int frame) {
+        return text[stack[i] + 2 * frame];
+    }
+
+    public String symbolFile(int i, int frame) {
+        return text[stack[i] + 2 * frame + 1];
+    }
+
+    public int symbolLine(int i, int frame) {
+        return (int) (numbers[nativeStack[i] + frame] >>> 1);
+    }
+
+    /** SYMBOL: whether frame {@code frame} was inlined into the one after it. */
+    public boolean symbolInlined(int i, int frame) {
+        return (numbers[nativeStack[i] + frame] & 1) != 0;
+    }
+
+    /** Makes this batch a copy of {@code other}, records and flags (test and tooling helper). */
     public void copyFrom(EventBatch other) {
         clear();
         System.arraycopy(other.tag, 0, tag, 0, other.count);

@@ -78,111 +78,24 @@ public final class RecordDecoder {
                     throw corrupt("a record follows the trailer");
                 }
                 if (RecordTag.isAlloc(tag)) {
-                    long address = lastAddress + unzigzag(readUvar());
-                    long size = readUvar();
-                    long node = readUvar();
-                    checkAllocation(size, node);
-                    lastAddress = address;
-                    out.add(tag, address, size, (int) node);
+                    readAlloc(tag, out);
                 } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
-                    long address = lastAddress + unzigzag(readUvar());
-                    long size = readUvar();
-                    long node = readUvar();
-                    long nativeNode = readUvar();
-                    checkAllocation(size, node);
-                    if (Long.compareUnsigned(nativeNode, nextNativeNodeId) >= 0) {
-                        throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
-                                + ", which is not defined yet");
-                    }
-                    lastAddress = address;
-                    out.add((byte) (tag - RecordTag.ALLOC_NATIVE + RecordTag.ALLOC), address, size, (int) node);
-                    out.nativeStack[out.count - 1] = (int) nativeNode;
+                    readAllocNative(tag, out);
                 } else {
                     switch (tag) {
-                        case RecordTag.FREE -> {
-                            long address = lastAddress + unzigzag(readUvar());
-                            lastAddress = address;
-                            out.add(tag, address, 0, 0);
-                        }
-                        case RecordTag.MUNMAP -> {
-                            long address = lastAddress + unzigzag(readUvar());
-                            long length = readUvar();
-                            if (Long.compareUnsigned(length, MAX_BYTES) > 0) {
-                                throw corrupt("an munmap of " + Long.toUnsignedString(length) + " bytes");
-                            }
-                            lastAddress = address;
-                            out.add(tag, address, length, 0);
-                        }
-                        case RecordTag.NODE -> {
-                            long parent = readUvar();
-                            long frame = readUvar();
-                            long line = readUvar();
-                            // A parent defined before its child makes every chain end at node 0: no cycle.
-                            if (Long.compareUnsigned(parent, nextNodeId) >= 0) {
-                                throw corrupt("stack node " + nextNodeId + " names parent "
-                                        + Long.toUnsignedString(parent) + ", which is not defined before it");
-                            }
-                            if (frame == 0 || Long.compareUnsigned(frame, nextFrameId) >= 0) {
-                                throw corrupt("stack node " + nextNodeId + " names frame "
-                                        + Long.toUnsignedString(frame) + ", which is not defined");
-                            }
-                            checkLine(line);
-                            nextNodeId = nextId(nextNodeId, "stack nodes");
-                            out.add(tag, parent, line, (int) frame);
-                        }
-                        case RecordTag.FRAME -> {
-                            String function = readString();
-                            String file = readString();
-                            long firstLine = readUvar();
-                            checkLine(firstLine);
-                            nextFrameId = nextId(nextFrameId, "frames");
-                            out.addFrame(function, file, firstLine);
-                        }
-                        case RecordTag.THREAD -> {
-                            long thread = readUvar();
-                            long osTid = readUvar();
-                            // Thread 0 is legal: events of a thread the agent keeps no state for (yet, or any more).
-                            if (Long.compareUnsigned(thread, MAX_ID) > 0
-                                    || Long.compareUnsigned(osTid, MAX_ID) > 0) {
-                                throw corrupt("thread " + Long.toUnsignedString(thread) + " (tid "
-                                        + Long.toUnsignedString(osTid) + ") is out of range");
-                            }
-                            out.add(tag, thread, osTid, 0);
-                        }
-                        case RecordTag.TIME -> {
-                            long delta = readUvar();
-                            if (Long.compareUnsigned(delta, MAX_MILLIS) > 0 || clockMillis + delta > MAX_MILLIS) {
-                                throw corrupt("the clock jumps by " + Long.toUnsignedString(delta) + " ms");
-                            }
-                            clockMillis += delta;
-                            out.add(tag, delta, 0, 0);
-                        }
-                        case RecordTag.MEMORY -> {
-                            long rss = readUvar();
-                            if (Long.compareUnsigned(rss, MAX_BYTES) > 0) {
-                                throw corrupt("a resident set of " + Long.toUnsignedString(rss) + " bytes");
-                            }
-                            out.add(tag, rss, 0, 0);
-                        }
-                        case RecordTag.NATIVE_NODE -> {
-                            long parent = readUvar();
-                            long ip = readUvar();
-                            if (Long.compareUnsigned(parent, nextNativeNodeId) >= 0) {
-                                throw corrupt("native node " + nextNativeNodeId + " names parent "
-                                        + Long.toUnsignedString(parent) + ", which is not defined before it");
-                            }
-                            nextNativeNodeId = nextId(nextNativeNodeId, "native nodes");
-                            out.add(tag, ip, 0, (int) parent);
-                        }
+                        case RecordTag.FREE -> readFree(out);
+                        case RecordTag.MUNMAP -> readMunmap(out);
+                        case RecordTag.NODE -> readNode(out);
+                        case RecordTag.FRAME -> readFrame(out);
+                        case RecordTag.THREAD -> readThread(out);
+                        case RecordTag.TIME -> readTime(out);
+                        case RecordTag.MEMORY -> readMemory(out);
+                        case RecordTag.NATIVE_NODE -> readNativeNode(out);
                         case RecordTag.MODULE -> readModule(out);
-                        case RecordTag.EXEC -> {
-                            long error = readUvar();
-                            String path = readString();
-                            out.add(tag, error, 0, out.addText(path));
-                        }
+                        case RecordTag.EXEC -> readExec(out);
                         case RecordTag.SYMBOL -> readSymbol(out);
                         case RecordTag.END -> {
-                            out.add(tag, 0, 0, 0);
+                            out.addEnd();
                             ended = true;
                             records++;
                             return pos;
@@ -205,6 +118,128 @@ public final class RecordDecoder {
             }
             return start;
         }
+    }
+
+    /** ALLOC ({@code 0x10 + kind}): svar addressDelta, uvar size, uvar node. */
+    private void readAlloc(byte tag, EventBatch out) throws CorruptCaptureException {
+        long address = lastAddress + unzigzag(readUvar());
+        long size = readUvar();
+        long node = readUvar();
+        checkAllocation(size, node);
+        lastAddress = address;
+        out.addAlloc(tag - RecordTag.ALLOC, address, size, (int) node, 0);
+    }
+
+    /** ALLOC_NATIVE ({@code 0x30 + kind}): svar addressDelta, uvar size, uvar node, uvar nativeNode. */
+    private void readAllocNative(byte tag, EventBatch out) throws CorruptCaptureException {
+        long address = lastAddress + unzigzag(readUvar());
+        long size = readUvar();
+        long node = readUvar();
+        long nativeNode = readUvar();
+        checkAllocation(size, node);
+        if (Long.compareUnsigned(nativeNode, nextNativeNodeId) >= 0) {
+            throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
+                    + ", which is not defined yet");
+        }
+        lastAddress = address;
+        out.addAlloc(tag - RecordTag.ALLOC_NATIVE, address, size, (int) node, (int) nativeNode);
+    }
+
+    /** FREE: svar addressDelta. */
+    private void readFree(EventBatch out) {
+        long address = lastAddress + unzigzag(readUvar());
+        lastAddress = address;
+        out.addFree(address);
+    }
+
+    /** MUNMAP: svar addressDelta, uvar length. */
+    private void readMunmap(EventBatch out) throws CorruptCaptureException {
+        long address = lastAddress + unzigzag(readUvar());
+        long length = readUvar();
+        if (Long.compareUnsigned(length, MAX_BYTES) > 0) {
+            throw corrupt("an munmap of " + Long.toUnsignedString(length) + " bytes");
+        }
+        lastAddress = address;
+        out.addMunmap(address, length);
+    }
+
+    /** NODE: uvar parent, uvar frame, uvar line. */
+    private void readNode(EventBatch out) throws CorruptCaptureException {
+        long parent = readUvar();
+        long frame = readUvar();
+        long line = readUvar();
+        // A parent defined before its child makes every chain end at node 0: no cycle.
+        if (Long.compareUnsigned(parent, nextNodeId) >= 0) {
+            throw corrupt("stack node " + nextNodeId + " names parent "
+                    + Long.toUnsignedString(parent) + ", which is not defined before it");
+        }
+        if (frame == 0 || Long.compareUnsigned(frame, nextFrameId) >= 0) {
+            throw corrupt("stack node " + nextNodeId + " names frame "
+                    + Long.toUnsignedString(frame) + ", which is not defined");
+        }
+        checkLine(line);
+        nextNodeId = nextId(nextNodeId, "stack nodes");
+        out.addNode((int) parent, (int) frame, (int) line);
+    }
+
+    /** FRAME: str function, str file, uvar firstLine. */
+    private void readFrame(EventBatch out) throws CorruptCaptureException {
+        String function = readString();
+        String file = readString();
+        long firstLine = readUvar();
+        checkLine(firstLine);
+        nextFrameId = nextId(nextFrameId, "frames");
+        out.addFrame(function, file, (int) firstLine);
+    }
+
+    /** THREAD: uvar thread, uvar osTid. */
+    private void readThread(EventBatch out) throws CorruptCaptureException {
+        long thread = readUvar();
+        long osTid = readUvar();
+        // Thread 0 is legal: events of a thread the agent keeps no state for (yet, or any more).
+        if (Long.compareUnsigned(thread, MAX_ID) > 0 || Long.compareUnsigned(osTid, MAX_ID) > 0) {
+            throw corrupt("thread " + Long.toUnsignedString(thread) + " (tid "
+                    + Long.toUnsignedString(osTid) + ") is out of range");
+        }
+        out.addThread((int) thread, (int) osTid);
+    }
+
+    /** TIME: uvar deltaMillis. */
+    private void readTime(EventBatch out) throws CorruptCaptureException {
+        long delta = readUvar();
+        if (Long.compareUnsigned(delta, MAX_MILLIS) > 0 || clockMillis + delta > MAX_MILLIS) {
+            throw corrupt("the clock jumps by " + Long.toUnsignedString(delta) + " ms");
+        }
+        clockMillis += delta;
+        out.addTime(delta);
+    }
+
+    /** MEMORY: uvar rssBytes. */
+    private void readMemory(EventBatch out) throws CorruptCaptureException {
+        long rss = readUvar();
+        if (Long.compareUnsigned(rss, MAX_BYTES) > 0) {
+            throw corrupt("a resident set of " + Long.toUnsignedString(rss) + " bytes");
+        }
+        out.addMemory(rss);
+    }
+
+    /** NATIVE_NODE: uvar parent, uvar ip. */
+    private void readNativeNode(EventBatch out) throws CorruptCaptureException {
+        long parent = readUvar();
+        long ip = readUvar();
+        if (Long.compareUnsigned(parent, nextNativeNodeId) >= 0) {
+            throw corrupt("native node " + nextNativeNodeId + " names parent "
+                    + Long.toUnsignedString(parent) + ", which is not defined before it");
+        }
+        nextNativeNodeId = nextId(nextNativeNodeId, "native nodes");
+        out.addNativeNode((int) parent, ip);
+    }
+
+    /** EXEC: uvar error, str path. */
+    private void readExec(EventBatch out) throws CorruptCaptureException {
+        long error = readUvar();
+        String path = readString();
+        out.addExec(error, path);
     }
 
     private void checkAllocation(long size, long node) throws CorruptCaptureException {
@@ -263,7 +298,10 @@ public final class RecordDecoder {
         return records;
     }
 
-    /** MODULE: path, build id, bias, segments × (start, length). Nothing is added until it is whole. */
+    /**
+     * MODULE: str path, str buildId, uvar bias, uvar segments, segments × (uvar start, uvar length).
+     * Nothing is added until it is whole.
+     */
     private void readModule(EventBatch out) throws CorruptCaptureException {
         String path = readString();
         String buildId = readString();
@@ -276,17 +314,13 @@ public final class RecordDecoder {
         for (int i = 0; i < ranges.length; i++) {
             ranges[i] = readUvar();
         }
-        int text = out.addText(path);
-        out.addText(buildId);
-        int numbers = out.numberCount;
-        for (long r : ranges) {
-            out.addNumber(r);
+        out.addModule(path, buildId, bias, segments);
+        for (int s = 0; s < segments; s++) {
+            out.addModuleSegment(ranges[2 * s], ranges[2 * s + 1]);
         }
-        out.add(RecordTag.MODULE, bias, segments, text);
-        out.nativeStack[out.count - 1] = numbers;
     }
 
-    /** SYMBOL: ip, frames × (function, file, line, flags). */
+    /** SYMBOL: uvar ip, uvar frames, frames × (str function, str file, uvar line, u8 flags); added once whole. */
     private void readSymbol(EventBatch out) throws CorruptCaptureException {
         long ip = readUvar();
         int frames = (int) readUvar();
@@ -294,25 +328,20 @@ public final class RecordDecoder {
             throw corrupt("a symbol with " + frames + " frames");
         }
         String[] names = new String[2 * frames];
-        long[] lines = new long[frames];
+        int[] lines = new int[frames];
+        boolean[] inlined = new boolean[frames];
         for (int f = 0; f < frames; f++) {
             names[2 * f] = readString();
             names[2 * f + 1] = readString();
             long line = readUvar();
             checkLine(line);
-            int flags = readByte();
-            lines[f] = line << 1 | (flags & 1);
+            lines[f] = (int) line;
+            inlined[f] = (readByte() & 1) != 0;
         }
-        int text = out.textCount;
-        for (String name : names) {
-            out.addText(name);
+        out.addSymbol(ip, frames);
+        for (int f = 0; f < frames; f++) {
+            out.addSymbolFrame(names[2 * f], names[2 * f + 1], lines[f], inlined[f]);
         }
-        int numbers = out.numberCount;
-        for (long line : lines) {
-            out.addNumber(line);
-        }
-        out.add(RecordTag.SYMBOL, ip, frames, text);
-        out.nativeStack[out.count - 1] = numbers;
     }
 
     /**

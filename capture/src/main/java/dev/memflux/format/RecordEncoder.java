@@ -54,85 +54,101 @@ public final class RecordEncoder {
         length += batch.rawLength;
         // Keep the delta state in step, in case records encoded one by one follow.
         for (int i = batch.count - 1; i >= 0; i--) {
-            byte tag = batch.tag[i];
-            if (RecordTag.isAlloc(tag) || tag == RecordTag.FREE || tag == RecordTag.MUNMAP) {
-                lastAddress = batch.address[i];
+            byte tag = batch.tag(i);
+            if (RecordTag.isAlloc(tag)) {
+                lastAddress = batch.allocAddress(i);
+                break;
+            } else if (tag == RecordTag.FREE) {
+                lastAddress = batch.freeAddress(i);
+                break;
+            } else if (tag == RecordTag.MUNMAP) {
+                lastAddress = batch.munmapAddress(i);
                 break;
             }
         }
     }
 
-    /** Appends the record at {@code i} of {@code batch}. */
+    /** Appends the record at {@code i} of {@code batch}, laid out as docs/FORMAT.md says. */
     public void encode(EventBatch batch, int i) {
         ensure(64);
-        byte tag = batch.tag[i];
+        byte tag = batch.tag(i);
         if (RecordTag.isAlloc(tag)) {
-            int nativeNode = batch.nativeStack[i];
-            buf[length++] = nativeNode != 0 ? (byte) (tag - RecordTag.ALLOC + RecordTag.ALLOC_NATIVE) : tag;
-            address(batch.address[i]);
-            uvar(batch.size[i]);
-            uvar(batch.stack[i] & 0xffffffffL);
-            if (nativeNode != 0) {
-                uvar(nativeNode & 0xffffffffL);
-            }
+            encodeAlloc(batch, i);
             return;
         }
         buf[length++] = tag;
         switch (tag) {
-            case RecordTag.FREE -> address(batch.address[i]);
+            case RecordTag.FREE -> address(batch.freeAddress(i));
             case RecordTag.MUNMAP -> {
-                address(batch.address[i]);
-                uvar(batch.size[i]);
+                address(batch.munmapAddress(i));
+                uvar(batch.munmapLength(i));
             }
             case RecordTag.NODE -> {
-                uvar(batch.address[i]);
-                uvar(batch.stack[i] & 0xffffffffL);
-                uvar(batch.size[i]);
+                uvar(batch.nodeParent(i));
+                uvar(batch.nodeFrame(i));
+                uvar(batch.nodeLine(i));
             }
             case RecordTag.FRAME -> {
-                string(batch.text[batch.stack[i]]);
-                string(batch.text[batch.stack[i] + 1]);
-                uvar(batch.size[i]);
+                string(batch.frameFunction(i));
+                string(batch.frameFile(i));
+                uvar(batch.frameFirstLine(i));
             }
             case RecordTag.THREAD -> {
-                uvar(batch.address[i]);
-                uvar(batch.size[i]);
+                uvar(batch.threadNumber(i));
+                uvar(batch.threadTid(i));
             }
-            case RecordTag.TIME, RecordTag.MEMORY -> uvar(batch.address[i]);
+            case RecordTag.TIME -> uvar(batch.timeDelta(i));
+            case RecordTag.MEMORY -> uvar(batch.memoryRss(i));
             case RecordTag.NATIVE_NODE -> {
-                uvar(batch.stack[i] & 0xffffffffL);
-                uvar(batch.address[i]);
+                uvar(batch.nativeNodeParent(i));
+                uvar(batch.nativeNodeIp(i));
             }
-            case RecordTag.MODULE -> {
-                int text = batch.stack[i];
-                string(batch.text[text]);
-                string(batch.text[text + 1]);
-                uvar(batch.address[i]);
-                int segments = (int) batch.size[i];
-                uvar(segments);
-                for (int k = 0; k < 2 * segments; k++) {
-                    uvar(batch.numbers[batch.nativeStack[i] + k]);
-                }
-            }
-            case RecordTag.SYMBOL -> {
-                int frames = (int) batch.size[i];
-                uvar(batch.address[i]);
-                uvar(frames);
-                for (int f = 0; f < frames; f++) {
-                    long line = batch.numbers[batch.nativeStack[i] + f];
-                    string(batch.text[batch.stack[i] + 2 * f]);
-                    string(batch.text[batch.stack[i] + 2 * f + 1]);
-                    uvar(line >>> 1);
-                    ensure(1);
-                    buf[length++] = (byte) (line & 1);
-                }
-            }
+            case RecordTag.MODULE -> encodeModule(batch, i);
+            case RecordTag.SYMBOL -> encodeSymbol(batch, i);
             case RecordTag.EXEC -> {
-                uvar(batch.address[i]);
-                string(batch.text[batch.stack[i]]);
+                uvar(batch.execError(i));
+                string(batch.execPath(i));
             }
             case RecordTag.END -> { }
             default -> throw new IllegalArgumentException("cannot encode tag " + tag);
+        }
+    }
+
+    /** ALLOC, or ALLOC_NATIVE when it has a native stack: svar addressDelta, uvar size, uvar node [, uvar nativeNode]. */
+    private void encodeAlloc(EventBatch batch, int i) {
+        int nativeNode = batch.allocNativeNode(i);
+        int kind = batch.allocKind(i);
+        buf[length++] = (byte) ((nativeNode != 0 ? RecordTag.ALLOC_NATIVE : RecordTag.ALLOC) + kind);
+        address(batch.allocAddress(i));
+        uvar(batch.allocSize(i));
+        uvar(batch.allocNode(i) & 0xffffffffL);
+        if (nativeNode != 0) {
+            uvar(nativeNode & 0xffffffffL);
+        }
+    }
+
+    private void encodeModule(EventBatch batch, int i) {
+        string(batch.modulePath(i));
+        string(batch.moduleBuildId(i));
+        uvar(batch.moduleBias(i));
+        int segments = batch.moduleSegments(i);
+        uvar(segments);
+        for (int s = 0; s < segments; s++) {
+            uvar(batch.moduleSegmentStart(i, s));
+            uvar(batch.moduleSegmentLength(i, s));
+        }
+    }
+
+    private void encodeSymbol(EventBatch batch, int i) {
+        int frames = batch.symbolFrames(i);
+        uvar(batch.symbolIp(i));
+        uvar(frames);
+        for (int f = 0; f < frames; f++) {
+            string(batch.symbolFunction(i, f));
+            string(batch.symbolFile(i, f));
+            uvar(batch.symbolLine(i, f));
+            ensure(1);
+            buf[length++] = (byte) (batch.symbolInlined(i, f) ? 1 : 0);
         }
     }
 

@@ -16,7 +16,7 @@ class EventRingTest {
         long first = ring.claim();
         EventBatch batch = ring.get(first);
         int generation = batch.generation();
-        batch.add(AllocatorKind.MALLOC.tag(), 16, 8, 0);
+        batch.addAlloc(AllocatorKind.MALLOC.ordinal(), 16, 8, 0, 0);
         batch.endOfStream = true;
         ring.publish(first);
         ring.publish(ring.claim());

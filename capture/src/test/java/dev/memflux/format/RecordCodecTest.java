@@ -15,65 +15,30 @@ class RecordCodecTest {
     /** One or more of every record the agent or memflux writes into a stream (HELLO and TRAILER are tested apart). */
     private static EventBatch sample() {
         EventBatch b = new EventBatch();
-        b.add(RecordTag.THREAD, 1, 4242, 0);
+        b.addThread(1, 4242);
         b.addFrame("main", "/tmp/prog.py", 3);
-        b.add(RecordTag.NODE, 0, 12, 1);
-        b.add(RecordTag.TIME, 10, 0, 0);
-        module(b, "/usr/lib/libz.so.1", "9f1c", 0x7f00_0000_0000L, 0x7f00_0000_1000L, 0x5000, 0x7f00_0001_0000L, 0x800);
-        b.add(RecordTag.NATIVE_NODE, 0x7f00_0000_1234L, 0, 0);
-        b.add(RecordTag.NATIVE_NODE, 0x7f00_0000_2345L, 0, 1);
+        b.addNode(0, 1, 12);
+        b.addTime(10);
+        b.addModule("/usr/lib/libz.so.1", "9f1c", 0x7f00_0000_0000L, 2);
+        b.addModuleSegment(0x7f00_0000_1000L, 0x5000);
+        b.addModuleSegment(0x7f00_0001_0000L, 0x800);
+        b.addNativeNode(0, 0x7f00_0000_1234L);
+        b.addNativeNode(1, 0x7f00_0000_2345L);
         for (AllocatorKind kind : AllocatorKind.values()) {
-            b.add(kind.tag(), 0x7f00_1234_0000L + 0x40L * kind.ordinal(), 10_001 + kind.ordinal(), 1);
+            b.addAlloc(kind.ordinal(), 0x7f00_1234_0000L + 0x40L * kind.ordinal(), 10_001 + kind.ordinal(), 1, 0);
         }
-        b.add(AllocatorKind.MALLOC.tag(), 0x7f00_1234_5670L, 48, 1);
-        b.nativeStack[b.count - 1] = 2;
-        b.add(AllocatorKind.MMAP.tag(), 0x7fff_0000_0000L, 1 << 20, 0);
-        b.nativeStack[b.count - 1] = 1;
-        b.add(RecordTag.FREE, 0x7f00_1234_5670L, 0, 0);
-        b.add(RecordTag.MUNMAP, 0x7fff_0000_0000L, 4096, 0);
-        b.add(RecordTag.MEMORY, 123_456_789, 0, 0);
-        symbol(b, 0x7f00_0000_2345L, "inflate_fast", "inffast.c", 77 << 1 | 1, "inflate", "inflate.c", 1210 << 1);
-        b.add(RecordTag.THREAD, 2, 4343, 0);
-        b.add(RecordTag.END, 0, 0, 0);
+        b.addAlloc(AllocatorKind.MALLOC.ordinal(), 0x7f00_1234_5670L, 48, 1, 2);
+        b.addAlloc(AllocatorKind.MMAP.ordinal(), 0x7fff_0000_0000L, 1 << 20, 0, 1);
+        b.addFree(0x7f00_1234_5670L);
+        b.addMunmap(0x7fff_0000_0000L, 4096);
+        b.addMemory(123_456_789);
+        b.addSymbol(0x7f00_0000_2345L, 2);
+        b.addSymbolFrame("inflate_fast", "inffast.c", 77, true);
+        b.addSymbolFrame("inflate", "inflate.c", 1210, false);
+        b.addExec(0, "/bin/true");
+        b.addThread(2, 4343);
+        b.addEnd();
         return b;
-    }
-
-    /** A MODULE as the decoder lays it out: path and build id in text, (start, length) pairs in numbers. */
-    private static void module(EventBatch b, String path, String buildId, long bias, long... ranges) {
-        int text = b.addText(path);
-        b.addText(buildId);
-        int numbers = b.numberCount;
-        for (long r : ranges) {
-            b.addNumber(r);
-        }
-        b.add(RecordTag.MODULE, bias, ranges.length / 2, text);
-        b.nativeStack[b.count - 1] = numbers;
-    }
-
-    /** A SYMBOL as the decoder lays it out: frames given as function, file, line << 1 | inlined. */
-    private static void symbol(EventBatch b, long ip, Object... frames) {
-        int text = b.textCount;
-        for (int f = 0; f < frames.length; f += 3) {
-            b.addText((String) frames[f]);
-            b.addText((String) frames[f + 1]);
-        }
-        int numbers = b.numberCount;
-        for (int f = 2; f < frames.length; f += 3) {
-            b.addNumber(((Number) frames[f]).longValue());
-        }
-        b.add(RecordTag.SYMBOL, ip, frames.length / 3, text);
-        b.nativeStack[b.count - 1] = numbers;
-    }
-
-    /** Every column of every record, and the text and numbers they point into. */
-    private static List<String> columns(EventBatch b) {
-        List<String> rows = new ArrayList<>();
-        for (int i = 0; i < b.count; i++) {
-            rows.add(b.tag[i] + " " + b.address[i] + " " + b.size[i] + " " + b.stack[i] + " " + b.nativeStack[i]);
-        }
-        rows.add("text " + Arrays.asList(b.text).subList(0, b.textCount));
-        rows.add("numbers " + Arrays.toString(Arrays.copyOf(b.numbers, b.numberCount)));
-        return rows;
     }
 
     private static byte[] encode(EventBatch b) {
@@ -92,7 +57,6 @@ class RecordCodecTest {
         int consumed = new RecordDecoder().decode(bytes, 0, bytes.length, out);
         assertEquals(bytes.length, consumed);
         assertEquals(RecordText.of(in), RecordText.of(out));
-        assertEquals(columns(in), columns(out));
         assertEquals(in.count, out.count);
     }
 
@@ -120,8 +84,8 @@ class RecordCodecTest {
     @Test
     void addressesAreDeltaEncodedSoNearbyAllocationsTakeFewBytes() {
         EventBatch b = new EventBatch();
-        b.add(AllocatorKind.MALLOC.tag(), 0x5555_0000_1000L, 100, 1);
-        b.add(AllocatorKind.MALLOC.tag(), 0x5555_0000_1070L, 100, 1);
+        b.addAlloc(AllocatorKind.MALLOC.ordinal(), 0x5555_0000_1000L, 100, 1, 0);
+        b.addAlloc(AllocatorKind.MALLOC.ordinal(), 0x5555_0000_1070L, 100, 1, 0);
         RecordEncoder e = new RecordEncoder(64);
         e.encode(b, 0);
         int first = e.length();
@@ -148,17 +112,18 @@ class RecordCodecTest {
     @Test
     void execRecordsCarryTheirPathAndError() throws Exception {
         EventBatch in = new EventBatch();
-        in.add(RecordTag.EXEC, 0, 0, in.addText("/bin/true"));
-        in.add(RecordTag.EXEC, 2, 0, in.addText("/nonexistent/ü"));
+        in.addExec(0, "/bin/true");
+        in.addExec(2, "/nonexistent/ü");
         byte[] bytes = encode(in);
         EventBatch out = new EventBatch();
         assertEquals(bytes.length, new RecordDecoder().decode(bytes, 0, bytes.length, out));
         assertEquals(2, out.count);
-        assertEquals(RecordTag.EXEC, out.tag[0]);
-        assertEquals(0, out.address[0]);
-        assertEquals("/bin/true", out.text[out.stack[0]]);
-        assertEquals(2, out.address[1]);
-        assertEquals("/nonexistent/ü", out.text[out.stack[1]]);
+        assertEquals(RecordTag.EXEC, out.tag(0));
+        assertEquals(0, out.execError(0));
+        assertEquals("/bin/true", out.execPath(0));
+        assertEquals(RecordTag.EXEC, out.tag(1));
+        assertEquals(2, out.execError(1));
+        assertEquals("/nonexistent/ü", out.execPath(1));
     }
 
     @Test
@@ -201,7 +166,7 @@ class RecordCodecTest {
         passThrough.encodeAll(decoded);
         // Records encoded one by one afterwards must still delta against the right address.
         EventBatch more = new EventBatch();
-        more.add(RecordTag.FREE, 0x7fff_0000_1000L, 0, 0);
+        more.addFree(0x7fff_0000_1000L);
         passThrough.encodeAll(more);
         RecordEncoder reference = new RecordEncoder(16);
         reference.encodeAll(sample());

@@ -16,36 +16,35 @@ final class RecordText {
     }
 
     static String of(EventBatch b, int i) {
-        byte tag = b.tag[i];
+        byte tag = b.tag(i);
         if (RecordTag.isAlloc(tag)) {
-            return String.format("ALLOC %s 0x%x size=%d node=%d native=%d", AllocatorKind.of(tag - RecordTag.ALLOC).functionName(),
-                    b.address[i], b.size[i], b.stack[i], b.nativeStack[i]);
+            return String.format("ALLOC %s 0x%x size=%d node=%d native=%d", AllocatorKind.of(b.allocKind(i)).functionName(),
+                    b.allocAddress(i), b.allocSize(i), b.allocNode(i), b.allocNativeNode(i));
         }
         return switch (tag) {
-            case RecordTag.THREAD -> "THREAD " + b.address[i] + " tid=" + b.size[i];
-            case RecordTag.FRAME -> "FRAME " + b.text[b.stack[i]] + " " + b.text[b.stack[i] + 1] + " first=" + b.size[i];
-            case RecordTag.NODE -> "NODE parent=" + b.address[i] + " frame=" + b.stack[i] + " line=" + b.size[i];
-            case RecordTag.TIME -> "TIME +" + b.address[i];
-            case RecordTag.MEMORY -> "MEMORY rss=" + b.address[i];
-            case RecordTag.FREE -> String.format("FREE 0x%x", b.address[i]);
-            case RecordTag.MUNMAP -> String.format("MUNMAP 0x%x length=%d", b.address[i], b.size[i]);
+            case RecordTag.THREAD -> "THREAD " + b.threadNumber(i) + " tid=" + b.threadTid(i);
+            case RecordTag.FRAME -> "FRAME " + b.frameFunction(i) + " " + b.frameFile(i) + " first=" + b.frameFirstLine(i);
+            case RecordTag.NODE -> "NODE parent=" + b.nodeParent(i) + " frame=" + b.nodeFrame(i) + " line=" + b.nodeLine(i);
+            case RecordTag.TIME -> "TIME +" + b.timeDelta(i);
+            case RecordTag.MEMORY -> "MEMORY rss=" + b.memoryRss(i);
+            case RecordTag.FREE -> String.format("FREE 0x%x", b.freeAddress(i));
+            case RecordTag.MUNMAP -> String.format("MUNMAP 0x%x length=%d", b.munmapAddress(i), b.munmapLength(i));
             case RecordTag.END -> "END";
-            case RecordTag.NATIVE_NODE -> String.format("NATIVE_NODE parent=%d ip=0x%x", b.stack[i], b.address[i]);
+            case RecordTag.EXEC -> "EXEC error=" + b.execError(i) + " " + b.execPath(i);
+            case RecordTag.NATIVE_NODE -> String.format("NATIVE_NODE parent=%d ip=0x%x", b.nativeNodeParent(i), b.nativeNodeIp(i));
             case RecordTag.MODULE -> {
-                StringBuilder s = new StringBuilder(String.format("MODULE %s build=%s bias=0x%x", b.text[b.stack[i]],
-                        b.text[b.stack[i] + 1], b.address[i]));
-                for (int k = 0; k < b.size[i]; k++) {
-                    s.append(String.format(" [0x%x+0x%x]", b.numbers[b.nativeStack[i] + 2 * k],
-                            b.numbers[b.nativeStack[i] + 2 * k + 1]));
+                StringBuilder s = new StringBuilder(String.format("MODULE %s build=%s bias=0x%x", b.modulePath(i),
+                        b.moduleBuildId(i), b.moduleBias(i)));
+                for (int k = 0; k < b.moduleSegments(i); k++) {
+                    s.append(String.format(" [0x%x+0x%x]", b.moduleSegmentStart(i, k), b.moduleSegmentLength(i, k)));
                 }
                 yield s.toString();
             }
             case RecordTag.SYMBOL -> {
-                StringBuilder s = new StringBuilder(String.format("SYMBOL ip=0x%x", b.address[i]));
-                for (int f = 0; f < b.size[i]; f++) {
-                    long line = b.numbers[b.nativeStack[i] + f];
-                    s.append(" [").append(b.text[b.stack[i] + 2 * f]).append(' ').append(b.text[b.stack[i] + 2 * f + 1])
-                            .append(':').append(line >>> 1).append((line & 1) != 0 ? " inlined]" : "]");
+                StringBuilder s = new StringBuilder(String.format("SYMBOL ip=0x%x", b.symbolIp(i)));
+                for (int f = 0; f < b.symbolFrames(i); f++) {
+                    s.append(" [").append(b.symbolFunction(i, f)).append(' ').append(b.symbolFile(i, f))
+                            .append(':').append(b.symbolLine(i, f)).append(b.symbolInlined(i, f) ? " inlined]" : "]");
                 }
                 yield s.toString();
             }

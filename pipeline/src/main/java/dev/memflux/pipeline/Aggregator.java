@@ -69,22 +69,21 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     @Override
     public void accept(EventBatch batch) {
-        final byte[] tags = batch.tag;
         final int n = batch.count;
         if (abandoned) {
-            skim(tags, n);
+            skim(batch, n);
             return;
         }
         for (int i = 0; i < n; i++) {
-            byte tag = tags[i];
+            byte tag = batch.tag(i);
             if (RecordTag.isAlloc(tag)) {
-                allocate(tag, batch.address[i], batch.size[i], batch.stack[i]);
-                int nativeNode = batch.nativeStack[i];
+                allocate(tag, batch.allocAddress(i), batch.allocSize(i), batch.allocNode(i));
+                int nativeNode = batch.allocNativeNode(i);
                 if (nativeNode != 0) {
-                    countNative(batch.stack[i], nativeNode, batch.size[i]);
+                    countNative(batch.allocNode(i), nativeNode, batch.allocSize(i));
                 }
             } else if (tag == RecordTag.FREE) {
-                release(batch.address[i]);
+                release(batch.freeAddress(i));
             } else {
                 other(batch, i, tag);
             }
@@ -92,9 +91,9 @@ public final class Aggregator implements Consumer<EventBatch> {
         records += n;
     }
 
-    private void skim(byte[] tags, int n) {
+    private void skim(EventBatch batch, int n) {
         for (int i = 0; i < n; i++) {
-            ended |= tags[i] == RecordTag.END;
+            ended |= batch.tag(i) == RecordTag.END;
         }
         records += n;
     }
@@ -200,14 +199,14 @@ public final class Aggregator implements Consumer<EventBatch> {
     private void other(EventBatch batch, int i, byte tag) {
         switch (tag) {
             case RecordTag.NODE, RecordTag.FRAME, RecordTag.NATIVE_NODE, RecordTag.SYMBOL -> stacks.accept(batch, i);
-            case RecordTag.MUNMAP -> unmap(batch.address[i], batch.size[i]);
-            case RecordTag.TIME -> clockMillis += batch.address[i];
+            case RecordTag.MUNMAP -> unmap(batch.munmapAddress(i), batch.munmapLength(i));
+            case RecordTag.TIME -> clockMillis += batch.timeDelta(i);
             case RecordTag.MEMORY -> {
-                rssBytes = batch.address[i];
+                rssBytes = batch.memoryRss(i);
                 peakRssBytes = Math.max(peakRssBytes, rssBytes);
             }
             case RecordTag.END -> ended = true;
-            case RecordTag.EXEC -> execPath = batch.address[i] == 0 ? batch.text[batch.stack[i]] : null;
+            case RecordTag.EXEC -> execPath = batch.execError(i) == 0 ? batch.execPath(i) : null;
             default -> { } // THREAD: not aggregated yet
         }
     }

@@ -61,19 +61,19 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     /** Encodes every record of {@code batch}; true when a block is ready to seal. */
     public boolean encode(EventBatch batch) {
         encoder.encodeAll(batch);
-        final byte[] tags = batch.tag;
         // After an EXEC the stream may stay silent for as long as the exec'd program runs:
         // what came before goes to disk now.
         boolean exec = false;
         for (int i = 0; i < batch.count; i++) {
-            if (tags[i] == RecordTag.TIME) {
-                millisSinceBlock += batch.address[i];
-            } else if (tags[i] == RecordTag.EXEC) {
+            byte tag = batch.tag(i);
+            if (tag == RecordTag.TIME) {
+                millisSinceBlock += batch.timeDelta(i);
+            } else if (tag == RecordTag.EXEC) {
                 exec = true;
             }
         }
         return encoder.length() >= BLOCK_SIZE || millisSinceBlock >= BLOCK_MILLIS || exec
-                || (batch.count > 0 && tags[batch.count - 1] == RecordTag.END)
+                || (batch.count > 0 && batch.tag(batch.count - 1) == RecordTag.END)
                 || (batch.tick && encoder.length() > 0);
     }
 

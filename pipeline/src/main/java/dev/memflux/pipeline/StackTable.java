@@ -27,31 +27,30 @@ public final class StackTable {
 
     /** Takes in the NODE, FRAME, NATIVE_NODE or SYMBOL record at {@code i}; others are ignored. */
     public void accept(EventBatch batch, int i) {
-        byte tag = batch.tag[i];
+        byte tag = batch.tag(i);
         if (tag == RecordTag.NATIVE_NODE) {
             if (nativeNodes == nativeParent.length) {
                 nativeParent = Arrays.copyOf(nativeParent, nativeNodes * 2);
                 nativeIp = Arrays.copyOf(nativeIp, nativeNodes * 2);
             }
-            int parentNode = batch.stack[i];
+            int parentNode = batch.nativeNodeParent(i);
             if (parentNode < 0 || parentNode >= nativeNodes) {
                 throw new IllegalArgumentException("native node " + nativeNodes + "'s parent " + parentNode
                         + " is not defined before it");
             }
             nativeParent[nativeNodes] = parentNode;
-            nativeIp[nativeNodes] = batch.address[i];
+            nativeIp[nativeNodes] = batch.nativeNodeIp(i);
             nativeNodes++;
             return;
         }
         if (tag == RecordTag.SYMBOL) {
-            int frames = (int) batch.size[i];
+            int frames = batch.symbolFrames(i);
             java.util.List<NativeFrame> list = new java.util.ArrayList<>(frames);
             for (int f = 0; f < frames; f++) {
-                long line = batch.numbers[batch.nativeStack[i] + f];
-                list.add(new NativeFrame(batch.text[batch.stack[i] + 2 * f], batch.text[batch.stack[i] + 2 * f + 1],
-                        (int) (line >>> 1), (line & 1) != 0));
+                list.add(new NativeFrame(batch.symbolFunction(i, f), batch.symbolFile(i, f),
+                        batch.symbolLine(i, f), batch.symbolInlined(i, f)));
             }
-            symbols.put(batch.address[i], list);
+            symbols.put(batch.symbolIp(i), list);
             return;
         }
         if (tag == RecordTag.NODE) {
@@ -61,14 +60,14 @@ public final class StackTable {
                 frame = Arrays.copyOf(frame, grown);
                 line = Arrays.copyOf(line, grown);
             }
-            long parentNode = batch.address[i];
-            int frameId = batch.stack[i];
+            int parentNode = batch.nodeParent(i);
+            int frameId = batch.nodeFrame(i);
             if (parentNode < 0 || parentNode >= nodes) {
                 throw new IllegalArgumentException("node " + nodes + "'s parent " + parentNode + " is not defined before it");
             }
-            parent[nodes] = (int) parentNode;
+            parent[nodes] = parentNode;
             frame[nodes] = frameId;
-            line[nodes] = (int) batch.size[i];
+            line[nodes] = batch.nodeLine(i);
             nodes++;
         } else if (tag == RecordTag.FRAME) {
             if (frames == function.length) {
@@ -77,9 +76,9 @@ public final class StackTable {
                 file = Arrays.copyOf(file, grown);
                 firstLine = Arrays.copyOf(firstLine, grown);
             }
-            function[frames] = batch.text[batch.stack[i]];
-            file[frames] = batch.text[batch.stack[i] + 1];
-            firstLine[frames] = (int) batch.size[i];
+            function[frames] = batch.frameFunction(i);
+            file[frames] = batch.frameFile(i);
+            firstLine[frames] = batch.frameFirstLine(i);
             frames++;
         }
     }

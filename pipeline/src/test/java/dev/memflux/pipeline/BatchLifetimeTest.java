@@ -31,7 +31,7 @@ class BatchLifetimeTest {
     @Test
     void aStageThatKeepsABatchPastOnNextFailsLoudly() {
         EventRing ring = new EventRing(8);
-        StepVerifier.create(new RingFlux(ring).transform(ONE_BATCH_LATE).map(b -> b.address[0]))
+        StepVerifier.create(new RingFlux(ring).transform(ONE_BATCH_LATE).map(b -> b.allocAddress(0)))
                 .then(() -> RingProducer.start(ring, 10, null))
                 .expectErrorSatisfies(e -> {
                     assertTrue(e instanceof IllegalStateException, e.toString());
@@ -44,7 +44,7 @@ class BatchLifetimeTest {
     @Test
     void aStageThatCopiesWhatItNeedsPasses() {
         EventRing ring = new EventRing(8);
-        StepVerifier.create(new RingFlux(ring).map(b -> b.address[0]).buffer(2))
+        StepVerifier.create(new RingFlux(ring).map(b -> b.allocAddress(0)).buffer(2))
                 .then(() -> RingProducer.start(ring, 4, null))
                 .expectNext(List.of(1L, 2L), List.of(3L, 4L))
                 .expectComplete()

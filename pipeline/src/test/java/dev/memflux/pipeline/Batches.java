@@ -2,7 +2,6 @@ package dev.memflux.pipeline;
 
 import dev.memflux.format.AllocatorKind;
 import dev.memflux.format.EventBatch;
-import dev.memflux.format.RecordTag;
 
 /** Builds batches for tests, one record per call. */
 final class Batches {
@@ -14,42 +13,42 @@ final class Batches {
     }
 
     Batches node(int parent, int frame, int line) {
-        batch.add(RecordTag.NODE, parent, line, frame);
+        batch.addNode(parent, frame, line);
         return this;
     }
 
     Batches malloc(long address, long size, int node) {
-        batch.add(AllocatorKind.MALLOC.tag(), address, size, node);
+        batch.addAlloc(AllocatorKind.MALLOC.ordinal(), address, size, node, 0);
         return this;
     }
 
     Batches mmap(long address, long size, int node) {
-        batch.add(AllocatorKind.MMAP.tag(), address, size, node);
+        batch.addAlloc(AllocatorKind.MMAP.ordinal(), address, size, node, 0);
         return this;
     }
 
     Batches free(long address) {
-        batch.add(RecordTag.FREE, address, 0, 0);
+        batch.addFree(address);
         return this;
     }
 
     Batches munmap(long address, long length) {
-        batch.add(RecordTag.MUNMAP, address, length, 0);
+        batch.addMunmap(address, length);
         return this;
     }
 
     Batches time(long deltaMillis) {
-        batch.add(RecordTag.TIME, deltaMillis, 0, 0);
+        batch.addTime(deltaMillis);
         return this;
     }
 
     Batches exec(String path, int error) {
-        batch.add(RecordTag.EXEC, error, 0, batch.addText(path));
+        batch.addExec(error, path);
         return this;
     }
 
     Batches end() {
-        batch.add(RecordTag.END, 0, 0, 0);
+        batch.addEnd();
         return this;
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
-import dev.memflux.format.RecordTag;
 import dev.memflux.format.Trailer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +110,7 @@ class Lz4BlockEncoderTest {
         assertFalse(encoder.encode(new Batches().malloc(0x1000L, 64, 0).build()));
         // The exec'd program may run for hours without another record.
         EventBatch exec = new Batches().malloc(0x2000L, 64, 0).build();
-        exec.add(RecordTag.EXEC, 0, 0, exec.addText("/bin/true"));
+        exec.addExec(0, "/bin/true");
         assertTrue(encoder.encode(exec));
     }
 

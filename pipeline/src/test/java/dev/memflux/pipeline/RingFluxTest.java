@@ -26,7 +26,7 @@ class RingFluxTest {
 
     private static TestSubscriber<Long> withoutDemand(RingFlux flux) {
         TestSubscriber<Long> subscriber = TestSubscriber.<Long>builder().initialRequest(0).build();
-        flux.map(b -> b.address[0]).subscribe(subscriber);
+        flux.map(b -> b.allocAddress(0)).subscribe(subscriber);
         return subscriber;
     }
 
@@ -35,7 +35,7 @@ class RingFluxTest {
         EventRing ring = new EventRing(8);
         RingFlux flux = new RingFlux(ring);
         AtomicInteger expected = new AtomicInteger(1);
-        StepVerifier.create(flux.map(b -> b.address[0]))
+        StepVerifier.create(flux.map(b -> b.allocAddress(0)))
                 .then(() -> RingProducer.start(ring, 1000, null))
                 .thenConsumeWhile(a -> a == expected.getAndIncrement())
                 .expectComplete()
@@ -108,7 +108,7 @@ class RingFluxTest {
     @Test
     void aStreamErrorReachesTheSubscriberAfterTheBatchesBeforeIt() {
         EventRing ring = new EventRing(8);
-        StepVerifier.create(new RingFlux(ring).map(b -> b.address[0]))
+        StepVerifier.create(new RingFlux(ring).map(b -> b.allocAddress(0)))
                 .then(() -> RingProducer.start(ring, 3, new IOException("socket broke")))
                 .expectNext(1L, 2L, 3L)
                 .expectErrorMessage("socket broke")
@@ -131,10 +131,10 @@ class RingFluxTest {
         RingFlux flux = new RingFlux(ring);
         long seq = ring.claim();
         EventBatch last = ring.get(seq);
-        last.add(AllocatorKind.MALLOC.tag(), 77, 8, 0);
+        last.addAlloc(AllocatorKind.MALLOC.ordinal(), 77, 8, 0, 0);
         last.endOfStream = true;
         ring.publish(seq);
-        StepVerifier.create(flux.map(b -> b.address[0]))
+        StepVerifier.create(flux.map(b -> b.allocAddress(0)))
                 .expectNext(77L)
                 .expectComplete()
                 .verify(LIMIT);
@@ -146,7 +146,7 @@ class RingFluxTest {
         RingFlux flux = new RingFlux(ring);
         RingProducer.start(ring, 6, null);
         Await.until("the producer published all 7 batches", () -> ring.ringBuffer().getCursor() == 6);
-        StepVerifier.create(flux.map(b -> b.address[0]))
+        StepVerifier.create(flux.map(b -> b.allocAddress(0)))
                 .expectNext(1L, 2L, 3L, 4L, 5L, 6L)
                 .expectComplete()
                 .verify(LIMIT);
@@ -175,8 +175,8 @@ class RingFluxTest {
                 // the rest of the ring and no more. Wait until it has, then check it went no further.
                 long most = Math.min(batches, k - 1 + size);
                 Await.until("the producer filled the ring", () -> producer.published.get() >= most);
-                if (producer.published.get() > most || batch.address[0] != k) {
-                    throw new AssertionError("at batch " + k + " (address " + batch.address[0] + ") the producer had published "
+                if (producer.published.get() > most || batch.allocAddress(0) != k) {
+                    throw new AssertionError("at batch " + k + " (address " + batch.allocAddress(0) + ") the producer had published "
                             + producer.published.get() + " batches into a ring of " + size);
                 }
                 request(1);
@@ -200,7 +200,7 @@ class RingFluxTest {
         TestSubscriber<Long> subscriber = TestSubscriber.<Long>builder().initialRequest(demand).build();
         flux.map(b -> {
             pipeline[0] = Thread.currentThread();
-            return b.address[0];
+            return b.allocAddress(0);
         }).subscribe(subscriber);
         return subscriber;
     }
@@ -225,7 +225,7 @@ class RingFluxTest {
         Thread[] pipeline = new Thread[1];
         TestSubscriber<Long> subscriber = subscribeRemembering(new RingFlux(ring), 5, pipeline);
         long seq = ring.claim();
-        ring.get(seq).add(AllocatorKind.MALLOC.tag(), 1, 8, 0);
+        ring.get(seq).addAlloc(AllocatorKind.MALLOC.ordinal(), 1, 8, 0, 0);
         ring.publish(seq);
         Await.until("the batch arrived", () -> subscriber.getReceivedOnNext().size() == 1);
         Await.until("the pipeline thread sleeps", () -> pipeline[0].getState() == Thread.State.WAITING);
@@ -266,10 +266,10 @@ class RingFluxTest {
         EventRing ring = new EventRing(4);
         RingProducer[] producer = new RingProducer[1];
         StepVerifier.create(new RingFlux(ring).map(b -> {
-                    if (b.address[0] == 2) {
+                    if (b.allocAddress(0) == 2) {
                         throw new IllegalArgumentException("stage broke at 2");
                     }
-                    return b.address[0];
+                    return b.allocAddress(0);
                 }))
                 .then(() -> producer[0] = RingProducer.start(ring, 200, null))
                 .expectNext(1L)

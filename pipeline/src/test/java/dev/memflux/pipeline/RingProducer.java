@@ -37,7 +37,7 @@ final class RingProducer extends Thread {
         for (long i = 0; i < batches && !stop; i++) {
             long seq = ring.claim();
             EventBatch b = ring.get(seq);
-            b.add(AllocatorKind.MALLOC.tag(), i + 1, 8, 0);
+            b.addAlloc(AllocatorKind.MALLOC.ordinal(), i + 1, 8, 0, 0);
             ring.publish(seq);
             published.incrementAndGet();
         }

@@ -1,5 +1,6 @@
 package dev.memflux.sinks;
 
+import dev.memflux.format.AllocatorKind;
 import dev.memflux.format.CaptureFileFormat;
 import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.EventBatch;
@@ -43,19 +44,19 @@ final class CaptureBytes {
             EventBatch b = new EventBatch();
             if (i == 0) {
                 b.addFrame("work", "prog.py", 1);
-                b.add(RecordTag.NODE, 0, 7, 1);
+                b.addNode(0, 1, 7);
             }
             if (i == blocks) {
-                b.add(RecordTag.END, 0, 0, 0);
+                b.addEnd();
                 return b;
             }
             for (int j = 0; j < 100; j++) {
                 long address = 0x5555_0000_0000L + 1024L * j;
-                b.add(dev.memflux.format.AllocatorKind.MALLOC.tag(), address, 1000, 1);
-                b.add(RecordTag.FREE, address, 0, 0);
+                b.addAlloc(AllocatorKind.MALLOC.ordinal(), address, 1000, 1, 0);
+                b.addFree(address);
             }
-            b.add(dev.memflux.format.AllocatorKind.MALLOC.tag(), 0x7000_0000_0000L + 8192L * i, 5000, 1);
-            b.add(RecordTag.TIME, 1000, 0, 0);
+            b.addAlloc(AllocatorKind.MALLOC.ordinal(), 0x7000_0000_0000L + 8192L * i, 5000, 1, 0);
+            b.addTime(1000);
             return b;
         });
         new CapturePipeline(file, () -> h, compress).run(program).block();

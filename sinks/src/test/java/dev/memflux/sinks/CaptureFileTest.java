@@ -33,20 +33,20 @@ class CaptureFileTest {
             EventBatch b = new EventBatch();
             if (i == 0) {
                 b.addFrame("work", "prog.py", 1);
-                b.add(RecordTag.NODE, 0, 7, 1);
-                b.add(AllocatorKind.MALLOC.tag(), 0x10, 5000, 1);
+                b.addNode(0, 1, 7);
+                b.addAlloc(AllocatorKind.MALLOC.ordinal(), 0x10, 5000, 1, 0);
                 return b;
             }
             if (i == 200) {
                 if (withEnd) {
-                    b.add(RecordTag.END, 0, 0, 0);
+                    b.addEnd();
                 }
                 return b;
             }
             for (int j = 0; j < 2048; j++) {
                 long address = 0x5555_0000_0000L + 1024L * j;
-                b.add(AllocatorKind.MALLOC.tag(), address, 1000, 1);
-                b.add(RecordTag.FREE, address, 0, 0);
+                b.addAlloc(AllocatorKind.MALLOC.ordinal(), address, 1000, 1, 0);
+                b.addFree(address);
             }
             return b;
         });

@@ -69,48 +69,36 @@ class CaptureFuzzTest {
         Flux<EventBatch> program = Flux.range(0, 4).map(i -> {
             EventBatch b = new EventBatch();
             if (i == 0) {
-                b.add(RecordTag.THREAD, 1, 4242, 0);
+                b.addThread(1, 4242);
                 b.addFrame("main", "prog.py", 1);
                 b.addFrame("work", "prog.py", 10);
-                b.add(RecordTag.NODE, 0, 3, 1);
-                b.add(RecordTag.NODE, 1, 12, 2);
-                b.add(RecordTag.NODE, 2, 14, 2); // recursion
-                int text = b.addText("/usr/lib/libc.so.6");
-                b.addText("abcdef");
-                int numbers = b.numberCount;
-                b.addNumber(0x7f00_0000_0000L);
-                b.addNumber(0x10_0000);
-                b.add(RecordTag.MODULE, 0x7f00_0000_0000L, 1, text);
-                b.nativeStack[b.count - 1] = numbers;
-                b.add(RecordTag.NATIVE_NODE, 0x7f00_0000_1234L, 0, 0);
-                b.add(RecordTag.NATIVE_NODE, 0x7f00_0000_5678L, 0, 1);
-                text = b.addText("malloc_wrapper");
-                b.addText("wrap.c");
-                numbers = b.numberCount;
-                b.addNumber(40L << 1);
-                b.add(RecordTag.SYMBOL, 0x7f00_0000_1234L, 1, text);
-                b.nativeStack[b.count - 1] = numbers;
+                b.addNode(0, 1, 3);
+                b.addNode(1, 2, 12);
+                b.addNode(2, 2, 14); // recursion
+                b.addModule("/usr/lib/libc.so.6", "abcdef", 0x7f00_0000_0000L, 1);
+                b.addModuleSegment(0x7f00_0000_0000L, 0x10_0000);
+                b.addNativeNode(0, 0x7f00_0000_1234L);
+                b.addNativeNode(1, 0x7f00_0000_5678L);
+                b.addSymbol(0x7f00_0000_1234L, 1);
+                b.addSymbolFrame("malloc_wrapper", "wrap.c", 40, false);
             }
             if (i == 3) {
                 if (withEnd) {
-                    b.add(RecordTag.END, 0, 0, 0);
+                    b.addEnd();
                 }
                 return b;
             }
-            b.add(RecordTag.TIME, 5, 0, 0);
-            b.add(RecordTag.MEMORY, 50_000_000L + i, 0, 0);
+            b.addTime(5);
+            b.addMemory(50_000_000L + i);
             for (int j = 0; j < 30; j++) {
                 long address = 0x5555_0000_0000L + 1024L * j;
-                b.add(AllocatorKind.MALLOC.tag(), address, 100 + j, 1 + j % 3);
-                if (j % 5 == 0) {
-                    b.nativeStack[b.count - 1] = 1 + j % 2;
-                }
-                b.add(RecordTag.FREE, address, 0, 0);
+                b.addAlloc(AllocatorKind.MALLOC.ordinal(), address, 100 + j, 1 + j % 3, j % 5 == 0 ? 1 + j % 2 : 0);
+                b.addFree(address);
             }
-            b.add(AllocatorKind.MMAP.tag(), 0x7e00_0000_0000L + (i << 24), 1 << 20, 3);
-            b.add(RecordTag.MUNMAP, 0x7e00_0000_0000L + (i << 24), 4096, 0);
-            b.add(AllocatorKind.CALLOC.tag(), 0x6000_0000_0000L + 64L * i, 3000, 2);
-            b.add(RecordTag.TIME, 1000, 0, 0);
+            b.addAlloc(AllocatorKind.MMAP.ordinal(), 0x7e00_0000_0000L + (i << 24), 1 << 20, 3, 0);
+            b.addMunmap(0x7e00_0000_0000L + (i << 24), 4096);
+            b.addAlloc(AllocatorKind.CALLOC.ordinal(), 0x6000_0000_0000L + 64L * i, 3000, 2, 0);
+            b.addTime(1000);
             return b;
         });
         new CapturePipeline(file, () -> h, compress).run(program).block();

@@ -177,8 +177,8 @@ class HostileCaptureTest {
         EventBatch one = new EventBatch();
         for (int node = 1; node <= depth; node++) {
             one.clear();
-            one.add(RecordTag.NODE, node - 1, node % 2 == 1 ? 2 : 6, node % 2 == 1 ? 1 : 2);
-            one.add(AllocatorKind.MALLOC.tag(), 0x1000L * node, 10, node);
+            one.addNode(node - 1, node % 2 == 1 ? 1 : 2, node % 2 == 1 ? 2 : 6);
+            one.addAlloc(AllocatorKind.MALLOC.ordinal(), 0x1000L * node, 10, node, 0);
             e.encode(one, 0);
             e.encode(one, 1);
         }

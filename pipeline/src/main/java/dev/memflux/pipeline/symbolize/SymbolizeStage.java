@@ -36,11 +36,11 @@ public final class SymbolizeStage implements Function<Flux<EventBatch>, Flux<Eve
     /** Adds SYMBOL records for the new addresses of {@code batch}. */
     public void symbolize(EventBatch batch) {
         for (int i = 0; i < batch.count; i++) {
-            byte tag = batch.tag[i];
+            byte tag = batch.tag(i);
             if (tag == RecordTag.MODULE) {
                 addModule(batch, i);
             } else if (tag == RecordTag.NATIVE_NODE) {
-                long ip = batch.address[i];
+                long ip = batch.nativeNodeIp(i);
                 lookups++;
                 if (resolved.add(ip)) {
                     misses++;
@@ -54,26 +54,17 @@ public final class SymbolizeStage implements Function<Flux<EventBatch>, Flux<Eve
     }
 
     private void addModule(EventBatch batch, int i) {
-        int text = batch.stack[i];
-        Module module = new Module(batch.text[text], batch.text[text + 1], batch.address[i]);
-        int numbers = batch.nativeStack[i];
-        for (int s = 0; s < batch.size[i]; s++) {
-            modules.add(module, batch.numbers[numbers + 2 * s], batch.numbers[numbers + 2 * s + 1]);
+        Module module = new Module(batch.modulePath(i), batch.moduleBuildId(i), batch.moduleBias(i));
+        for (int s = 0; s < batch.moduleSegments(i); s++) {
+            modules.add(module, batch.moduleSegmentStart(i, s), batch.moduleSegmentLength(i, s));
         }
     }
 
     static void addSymbol(EventBatch out, long ip, List<NativeFrame> frames) {
-        int text = out.textCount;
+        out.addSymbol(ip, frames.size());
         for (NativeFrame f : frames) {
-            out.addText(f.function());
-            out.addText(f.file());
+            out.addSymbolFrame(f.function(), f.file(), f.line(), f.inlined());
         }
-        int numbers = out.numberCount;
-        for (NativeFrame f : frames) {
-            out.addNumber((long) f.line() << 1 | (f.inlined() ? 1 : 0));
-        }
-        out.add(RecordTag.SYMBOL, ip, frames.size(), text);
-        out.nativeStack[out.count - 1] = numbers;
     }
 
     /** Distinct addresses looked up, and how many of the lookups were first sightings. */

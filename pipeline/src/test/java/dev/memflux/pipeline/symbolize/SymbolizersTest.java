@@ -86,15 +86,11 @@ class SymbolizersTest {
     /** A MODULE record for the library, then native nodes (return addresses: call + 5 bytes). */
     private EventBatch batch(long... returnAddresses) {
         EventBatch b = new EventBatch();
-        int text = b.addText(lib.toString());
-        b.addText("");
-        int numbers = b.addNumber(BIAS);
-        b.addNumber(1 << 20);
-        b.add(RecordTag.MODULE, BIAS, 1, text);
-        b.nativeStack[b.count - 1] = numbers;
+        b.addModule(lib.toString(), "", BIAS, 1);
+        b.addModuleSegment(BIAS, 1 << 20);
         int parent = 0;
         for (long ip : returnAddresses) {
-            b.add(RecordTag.NATIVE_NODE, ip, 0, parent++);
+            b.addNativeNode(parent++, ip);
         }
         return b;
     }
@@ -106,8 +102,9 @@ class SymbolizersTest {
         EventBatch first = batch(ip, ip);
         EventBatch second = batch(ip);
         StepVerifier.create(Flux.just(first, second).transform(stage))
-                .expectNextMatches(b -> b == first && b.extra().count == 1 && b.extra().address[0] == ip
-                        && b.extra().size[0] == 2 && "helper".equals(b.extra().text[b.extra().stack[0]]))
+                .expectNextMatches(b -> b == first && b.extra().count == 1 && b.extra().tag(0) == RecordTag.SYMBOL
+                        && b.extra().symbolIp(0) == ip && b.extra().symbolFrames(0) == 2
+                        && "helper".equals(b.extra().symbolFunction(0, 0)))
                 .expectNextMatches(b -> b == second && b.extraOrNull() == null)
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
