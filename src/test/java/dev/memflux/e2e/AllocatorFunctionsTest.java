@@ -68,7 +68,8 @@ class AllocatorFunctionsTest {
         try (FileSource source = FileSource.open(capture)) {
             source.batches().doOnNext(b -> {
                 for (int i = 0; i < b.count; i++) {
-                    if (b.tag[i] == RecordTag.ALLOC + MMAP.ordinal() && (b.size[i] == 1 << 20 || b.size[i] == 256 << 10)) {
+                    if (RecordTag.isAlloc(b.tag(i)) && b.allocKind(i) == MMAP.ordinal()
+                            && (b.allocSize(i) == 1 << 20 || b.allocSize(i) == 256 << 10)) {
                         arenas[0]++;
                     }
                 }
