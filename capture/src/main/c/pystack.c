@@ -259,68 +259,28 @@ static uint32_t frame_id_of(void *frame) {
 
 /* ---- stack nodes (touched under the stream lock) ---- */
 
-struct node_slot {
-    uint32_t parent;
-    uint32_t frame_id;
-    int32_t line;
-    uint32_t node; /* 0 = empty */
-};
-
-static struct node_slot *nodes;
-static uint32_t node_mask;
-static uint32_t node_count;
-
-static inline uint32_t hash_node(uint32_t parent, uint32_t frame_id, int32_t line) {
-    uint64_t x = ((uint64_t)parent << 32 | frame_id) * 0x9E3779B97F4A7C15ull;
-    x ^= (uint64_t)(uint32_t)line * 0xC2B2AE3D27D4EB4Full;
-    return (uint32_t)(x >> 29);
+static void emit_node(uint32_t parent, uint64_t key) {
+    mfx_emit_node(parent, (uint32_t)(key >> 32), (int32_t)(uint32_t)key);
 }
 
-static int node_table_grow(void) {
-    uint32_t capacity = node_mask ? (node_mask + 1) * 2 : 4096;
-    struct node_slot *table = mfx_real_malloc(capacity * sizeof *table);
-    if (!table) {
-        return -1;
-    }
-    memset(table, 0, capacity * sizeof *table);
-    for (uint32_t i = 0; node_mask && i <= node_mask; i++) {
-        struct node_slot *s = &nodes[i];
-        if (s->node) {
-            uint32_t slot = hash_node(s->parent, s->frame_id, s->line) & (capacity - 1);
-            while (table[slot].node) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            table[slot] = *s;
-        }
-    }
-    mfx_real_free(nodes);
-    nodes = table;
-    node_mask = capacity - 1;
-    return 0;
-}
+static struct mfx_trie nodes = {.first_capacity = 4096, .emit = emit_node};
 
 uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line) {
-    if ((node_count + 1) * 2 > node_mask + 1 && node_table_grow() != 0) {
-        return parent;
-    }
-    uint32_t slot = hash_node(parent, frame_id, line) & node_mask;
-    while (nodes[slot].node) {
-        struct node_slot *s = &nodes[slot];
-        if (s->parent == parent && s->frame_id == frame_id && s->line == line) {
-            return s->node;
-        }
-        slot = (slot + 1) & node_mask;
-    }
-    uint32_t node = ++node_count;
-    nodes[slot] = (struct node_slot){parent, frame_id, line, node};
-    mfx_emit_node(parent, frame_id, line);
-    return node;
+    uint32_t node = mfx_trie_id(&nodes, parent, (uint64_t)frame_id << 32 | (uint32_t)line);
+    return node ? node : parent;
 }
 
+/* Frame walk (pywalk.c) where the interpreter's layout is known and no profile function
+ * is forced; otherwise the profile function keeps a shadow stack per thread. */
 static int frame_walk;
 
-void mfx_use_frame_walk(int on) {
-    frame_walk = on;
+int mfx_stack_source_choose(int force_profile) {
+    frame_walk = !force_profile && mfx_walk_validate(mfx_python_version()) == 0;
+    return frame_walk;
+}
+
+int mfx_stack_source_walks(void) {
+    return frame_walk;
 }
 
 uint32_t mfx_current_node(struct mfx_thread *t) {
@@ -394,10 +354,9 @@ int mfx_profile(void *obj, void *frame, int what, void *arg) {
         return 0;
     }
     if (what == PY_TRACE_CALL) {
-        int saved = mfx_guard;
-        mfx_guard = 1;
+        int g = mfx_enter();
         mfx_profile_push(frame);
-        mfx_guard = saved;
+        mfx_leave(g);
     } else if (what == PY_TRACE_RETURN) {
         struct mfx_thread *t = mfx_self;
         /* Frames already running when tracking began return without a push. */
