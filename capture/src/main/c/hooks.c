@@ -1,6 +1,6 @@
 /* hooks.c: interposes the allocator through LD_PRELOAD.
  *
- * Each hook calls the real function (found with dlsym(RTLD_NEXT)) and, while tracking,
+ * Each hook calls the real function (real.c) and, while tracking,
  * records the event. Until tracking starts the cost is one predictable branch.
  *
  * Ordering: a free is recorded *before* the memory is released and an allocation

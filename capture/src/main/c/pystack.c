@@ -2,12 +2,13 @@
  *
  * A C profile function on every tracked thread keeps a shadow stack of the frames being
  * run (PyTrace_CALL pushes, PyTrace_RETURN pops). Stacks are interned as a trie of nodes
- * (parent node, frame, line), written lazily: only when an allocation needs a node is it
- * computed, and a NODE record is written the first time a node is seen. The line of each
- * frame is the line executing at the allocation: the top frame's is read at each
- * allocation; a caller's cannot change while it waits in a call, so its node is cached
- * until a new call is pushed above it. A repeated allocation at the same line therefore
- * costs one line lookup and no hashing.
+ * (parent node, frame, line; trie.c), written lazily: only when an allocation needs a
+ * node is it computed, and a NODE record is written the first time a node is seen. The
+ * line of each frame is the line executing at the allocation: the top frame's is read at
+ * each allocation; a caller's cannot change while it waits in a call, so its node is
+ * cached until a new call is pushed above it. A repeated allocation at the same line
+ * therefore costs one line lookup and no hashing. The same trie gives each code object
+ * its entry (code_info).
  *
  * The C-API functions come from dlsym(RTLD_DEFAULT), so one build serves every CPython
  * 3.8+, with a shared libpython or a static one (Debian's /usr/bin/python3). */
@@ -80,49 +81,38 @@ void mfx_python_set_bootstrap(const char *path) {
 
 /* ---- code objects → frame ids (profile mode: the GIL guards them; frame walk: the lock) ---- */
 
-/* A code object the table knows. The agent keeps a reference to it (owned), so its
+/* What the agent knows of a code object. It keeps a reference to it (owned), so its
  * address is never reused while the capture runs; one first met by a thread without the
  * GIL cannot be referenced then (reference counts belong to the GIL holder), so until a
  * thread with the GIL meets it, its entry is checked against the code at that address. */
-struct code_slot {
-    void *code; /* NULL = empty */
-    uint32_t id;
+struct code_info {
+    uint32_t id; /* FRAME id; 0 = not registered yet */
     uint8_t owned;
     int first_line;
     void *name;
     void *file;
 };
 
-static struct code_slot *codes;
-static uint32_t code_mask;
-static uint32_t code_count;
+/* Code address -> index into infos, in the same trie as stack nodes (parent 0). */
+static struct mfx_trie code_index = {.first_capacity = 1024};
+static struct code_info *infos; /* infos[index - 1] */
+static uint32_t info_capacity;
 static uint32_t next_frame_id = 1;
 
-static inline uint32_t hash_pointer(const void *p) {
-    uint64_t x = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(x >> 32);
-}
-
-static int code_table_grow(void) {
-    uint32_t capacity = code_mask ? (code_mask + 1) * 2 : 1024;
-    struct code_slot *table = mfx_real_malloc(capacity * sizeof *table);
-    if (!table) {
-        return -1;
-    }
-    memset(table, 0, capacity * sizeof *table);
-    for (uint32_t i = 0; code_mask && i <= code_mask; i++) {
-        if (codes[i].code) {
-            uint32_t slot = hash_pointer(codes[i].code) & (capacity - 1);
-            while (table[slot].code) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            table[slot] = codes[i];
+/* The entry of a code object, a zeroed one when new; NULL when out of memory. */
+static struct code_info *code_info(void *code) {
+    uint32_t index = mfx_trie_id(&code_index, 0, (uintptr_t)code);
+    if (MFX_UNLIKELY(index > info_capacity)) {
+        uint32_t capacity = info_capacity ? info_capacity * 2 : 1024;
+        struct code_info *grown = mfx_real_realloc(infos, capacity * sizeof *grown);
+        if (!grown) {
+            return NULL;
         }
+        memset(grown + info_capacity, 0, (capacity - info_capacity) * sizeof *grown);
+        infos = grown;
+        info_capacity = capacity;
     }
-    mfx_real_free(codes);
-    codes = table;
-    code_mask = capacity - 1;
-    return 0;
+    return index ? &infos[index - 1] : NULL;
 }
 
 static const char *utf8_attribute(void *object, const char *name, char *out, size_t size) {
@@ -147,21 +137,12 @@ static int is_hidden(const char *file) {
            || (runpy_path[0] && strcmp(file, runpy_path) == 0) || strcmp(file, "<frozen runpy>") == 0;
 }
 
-/* The slot of a code object, or of the empty slot where it would go. */
-static struct code_slot *find_code(void *code) {
-    uint32_t slot = hash_pointer(code) & code_mask;
-    while (codes[slot].code && codes[slot].code != code) {
-        slot = (slot + 1) & code_mask;
-    }
-    return &codes[slot];
-}
-
-/* Writes the FRAME of a code object into its slot (new, or stale: its address reused).
+/* Writes the FRAME of a code object into its entry (new, or stale: its address reused).
  * Inside malloc (frame walk) no C-API call that may allocate is allowed: an allocation
  * can run the GC, in the middle of the allocation being recorded. So there the names
  * are read from the objects' memory and the reference count is bumped by hand, and only
  * when this thread holds the GIL. */
-static uint32_t register_code(struct code_slot *slot, void *code, int inside_malloc) {
+static uint32_t register_code(struct code_info *slot, void *code, int inside_malloc) {
     static char function[1024];
     static char file[4096];
     long first_line = 0;
@@ -196,34 +177,21 @@ static uint32_t register_code(struct code_slot *slot, void *code, int inside_mal
     if (is_hidden(file)) {
         id |= MFX_HIDDEN_FRAME;
     }
-    if (!slot->code) {
-        code_count++;
-    }
-    slot->code = code;
     slot->id = id;
     slot->owned = (uint8_t)owned;
     return id;
 }
 
-/* Looks a code object up; 0 when it was never seen. */
-static uint32_t lookup_code(void *code) {
-    if (code_mask) {
-        struct code_slot *slot = find_code(code);
-        return slot->code ? slot->id : 0;
-    }
-    return 0;
-}
-
 /* Frame-walk mode, inside malloc, with or without the GIL; the lock guards the table. */
 uint32_t mfx_frame_id_of_code(void *code) {
-    if (MFX_UNLIKELY((code_count + 1) * 2 > code_mask + 1) && code_table_grow() != 0) {
+    struct code_info *slot = code_info(code);
+    if (MFX_UNLIKELY(!slot)) {
         return MFX_HIDDEN_FRAME;
     }
-    struct code_slot *slot = find_code(code);
-    if (MFX_LIKELY(slot->code && slot->owned)) {
+    if (MFX_LIKELY(slot->owned)) {
         return slot->id;
     }
-    if (!slot->code) {
+    if (!slot->id) {
         return register_code(slot, code, 1);
     }
     void *name;
@@ -247,12 +215,8 @@ static uint32_t frame_id_of(void *frame) {
         py_ErrClear();
         return MFX_HIDDEN_FRAME;
     }
-    uint32_t id = lookup_code(code);
-    if (id == 0) {
-        id = (code_count + 1) * 2 > code_mask + 1 && code_table_grow() != 0
-                 ? MFX_HIDDEN_FRAME
-                 : register_code(find_code(code), code, 0);
-    }
+    struct code_info *slot = code_info(code);
+    uint32_t id = !slot ? MFX_HIDDEN_FRAME : slot->id ? slot->id : register_code(slot, code, 0);
     py_DecRef(code);
     return id;
 }

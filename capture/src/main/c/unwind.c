@@ -6,7 +6,7 @@
  * the fallback when libunwind is absent. The stack is unwound before the stream lock is
  * taken, so threads do not wait on each other's unwinding.
  *
- * Native stacks are interned like Python ones, as a trie of (parent, instruction
+ * Native stacks are interned like Python ones, in trie.c, as (parent, instruction
  * pointer); a thread's previous stack is kept, so only the frames that changed since its
  * last allocation are looked up. Symbolization is the JVM's job: the agent only says
  * which objects are loaded where (MODULE records), at start and after every dlopen. */
