@@ -13,8 +13,8 @@ struct mfx_trie_slot {
     uint32_t id; /* 0 = empty */
 };
 
-/* Open addressing, at most half full. Callers hold the stream lock (or, for a table
- * only one thread touches, nothing). Zero-initialize, then set first_capacity and emit. */
+/* Open addressing, at most half full. No lock of its own: callers serialize (the stream
+ * lock; the GIL for the code table in profile mode). Set first_capacity and emit only. */
 struct mfx_trie {
     struct mfx_trie_slot *slots;
     uint32_t mask;
