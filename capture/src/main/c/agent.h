@@ -2,10 +2,10 @@
  * allocation of the process it is preloaded into and writes one ordered record stream
  * (docs/FORMAT.md) to the memflux JVM. Split by job: hooks.c interposes the allocator,
  * real.c finds the real one, thread.c keeps per-thread state, trie.c interns stack
- * nodes, pystack.c / pywalk.c / pychain.c follow Python frames, unwind.c native ones,
- * stream.c encodes, buffers and writes, exec.c / fdguard.c keep the stream whole across
- * exec and the program's descriptor calls, sigstate.c restores signal state, api.c is
- * what the bootstrap calls. */
+ * nodes, pyframe.c names code objects, pystack.c / pywalk.c / pychain.c follow Python
+ * frames, unwind.c native ones, stream.c encodes, buffers and writes, exec.c and
+ * fdguard.c keep the stream whole across exec and the program's descriptor calls,
+ * sigstate.c restores signal state, api.c is what the bootstrap calls. */
 #ifndef MEMFLUX_AGENT_H
 #define MEMFLUX_AGENT_H
 
@@ -50,15 +50,19 @@ void mfx_stream_exec_failed(const char *path, int error); /* ... this says the e
 /* fdguard.c: the program's close/dup2 family, kept off the stream's descriptor */
 int mfx_real_close(int fd);
 
-/* pystack.c: frames, nodes, and the profile-function stack source */
+/* pyframe.c: the C-API functions, code objects -> FRAME ids */
 #define MFX_HIDDEN_FRAME 0x80000000u /* in a frame id: memflux's own frame, left out of stacks */
 int mfx_python_resolve(void);
 const char *mfx_python_version(void);
 void mfx_python_set_bootstrap(const char *path);
+extern int (*mfx_py_frame_line)(void *frame);                        /* PyFrame_GetLineNumber */
+uint32_t mfx_frame_id_of_code(void *code);                           /* caller holds the lock */
+uint32_t mfx_frame_id_of_frame(void *frame);                         /* GIL held */
+
+/* pystack.c: nodes, the stack-source choice, and the profile-function stack source */
 int mfx_stack_source_choose(int force_profile); /* the one choice: 1 = frame walk, 0 = profile function */
 int mfx_stack_source_walks(void);
 uint32_t mfx_current_node(struct mfx_thread *t);                     /* caller holds the lock */
-uint32_t mfx_frame_id_of_code(void *code);                           /* caller holds the lock */
 uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line); /* caller holds the lock */
 int mfx_profile(void *obj, void *frame, int what, void *arg);       /* the profile function */
 void mfx_profile_push(void *frame);                                  /* GIL held */
