@@ -90,18 +90,25 @@ static struct code_info *infos; /* infos[index - 1] */
 static uint32_t info_capacity;
 static uint32_t next_frame_id = 1;
 
-/* The entry of a code object, a zeroed one when new; NULL when out of memory. */
-static struct code_info *code_info(void *code) {
+static __attribute__((noinline)) int infos_grow(void) {
+    uint32_t capacity = info_capacity ? info_capacity * 2 : 1024;
+    struct code_info *grown = mfx_real_realloc(infos, capacity * sizeof *grown);
+    if (!grown) {
+        return -1;
+    }
+    memset(grown + info_capacity, 0, (capacity - info_capacity) * sizeof *grown);
+    infos = grown;
+    info_capacity = capacity;
+    return 0;
+}
+
+/* The entry of a code object, a zeroed one when new; NULL when out of memory. Forced
+ * inline: the frame walk looks a code object up for every frame that changed since the
+ * thread's last allocation, and the call alone cost a third of the lookup (callgrind). */
+static inline __attribute__((always_inline)) struct code_info *code_info(void *code) {
     uint32_t index = mfx_trie_id(&code_index, 0, (uintptr_t)code);
-    if (MFX_UNLIKELY(index > info_capacity)) {
-        uint32_t capacity = info_capacity ? info_capacity * 2 : 1024;
-        struct code_info *grown = mfx_real_realloc(infos, capacity * sizeof *grown);
-        if (!grown) {
-            return NULL;
-        }
-        memset(grown + info_capacity, 0, (capacity - info_capacity) * sizeof *grown);
-        infos = grown;
-        info_capacity = capacity;
+    if (MFX_UNLIKELY(index > info_capacity) && infos_grow() != 0) {
+        return NULL;
     }
     return index ? &infos[index - 1] : NULL;
 }
