@@ -1,12 +1,20 @@
 /* Shared internals of the memflux agent (libmemflux-agent.so). The agent records every
  * allocation of the process it is preloaded into and writes one ordered record stream
  * (docs/FORMAT.md) to the memflux JVM. Split by job: hooks.c interposes the allocator,
- * pystack.c follows Python frames, stream.c encodes, buffers and writes. */
+ * real.c finds the real one, thread.c keeps per-thread state, trie.c interns stack
+ * nodes, pyframe.c names code objects, pystack.c / pywalk.c / pychain.c follow Python
+ * frames, unwind.c native ones, stream.c encodes, buffers and writes, exec.c and
+ * fdguard.c keep the stream whole across exec and the program's descriptor calls,
+ * sigstate.c restores signal state, api.c is what the bootstrap calls. */
 #ifndef MEMFLUX_AGENT_H
 #define MEMFLUX_AGENT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "real.h"
+#include "thread.h"
+#include "trie.h"
 
 #define MFX_EXPORT __attribute__((visibility("default")))
 /* Where the agent's socket lives: high enough to stay clear of the numbers programs are
@@ -17,48 +25,13 @@
 #define MFX_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MFX_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-/* One Python frame on a thread's shadow stack. */
-struct mfx_entry {
-    void *frame;          /* PyFrameObject*, alive while it is on the stack */
-    uint32_t frame_id;    /* the code object's FRAME id */
-    uint32_t node;        /* stack node of entries [0, this]; meaningful when valid */
-    uint32_t top_parent;  /* cache for when this entry is the top: parent node ... */
-    uint32_t top_node;    /* ... and the node computed for ... */
-    int32_t top_line;     /* ... this line */
-    uint8_t valid;        /* node computed while this entry was suspended in a call */
-    uint8_t hidden;       /* memflux's own bootstrap or runpy: left out of stacks */
-};
-
-#define MFX_MAX_NATIVE 128
-
-/* Per-thread state, created on the thread's first recorded event. */
-struct mfx_thread {
-    uint32_t number;      /* small, in order of first appearance */
-    uint32_t os_tid;
-    uint32_t depth;
-    uint32_t capacity;
-    struct mfx_entry *stack;
-    /* --native: this allocation's stack, and the last one's with its nodes */
-    int last_native_depth;
-    void *ips[MFX_MAX_NATIVE];
-    void *last_ips[MFX_MAX_NATIVE];
-    uint32_t last_nodes[MFX_MAX_NATIVE];
-};
+/* Everything below is the agent's own: no GOT hop to reach it from another file. */
+#pragma GCC visibility push(hidden)
 
 /* Set while tracking; read on every allocation. */
 extern volatile int mfx_tracking;
 /* Set with --native: every allocation carries its native stack too. */
 extern int mfx_native;
-
-/* Thread-local: non-zero while the agent itself runs on this thread, so the allocations
- * it (or the Python API it calls) makes are not recorded. */
-extern __thread int mfx_guard;
-extern __thread struct mfx_thread *mfx_self;
-
-/* hooks.c: the real allocator, for the agent's own memory. */
-void *mfx_real_malloc(size_t size);
-void *mfx_real_realloc(void *ptr, size_t size);
-void mfx_real_free(void *ptr);
 
 /* stream.c */
 int mfx_stream_open(const char *socket_path, const char *command_line, unsigned flags, const char *python_version);
@@ -73,7 +46,6 @@ void mfx_emit_free(uintptr_t address);                              /* caller ho
 void mfx_emit_munmap(uintptr_t address, size_t length);             /* caller holds the lock */
 void mfx_emit_frame(const char *function, const char *file, long first_line); /* caller holds the lock */
 void mfx_emit_node(uint32_t parent, uint32_t frame_id, int32_t line);          /* caller holds the lock */
-struct mfx_thread *mfx_thread_state(void);                          /* creates it; guard must be set */
 int mfx_stream_is_owner(void);            /* this is the process that opened the stream (not a vfork child) */
 int mfx_stream_fd(void);                  /* the stream's descriptor, -1 when none */
 int mfx_stream_move(int fd, int lowest);  /* if fd is the stream's, moves it to >= lowest; returns fd, or -1 */
@@ -83,14 +55,19 @@ void mfx_stream_exec_failed(const char *path, int error); /* ... this says the e
 /* fdguard.c: the program's close/dup2 family, kept off the stream's descriptor */
 int mfx_real_close(int fd);
 
-/* pystack.c: frames, nodes, and the profile-function stack source */
+/* pyframe.c: the C-API functions, code objects -> FRAME ids */
 #define MFX_HIDDEN_FRAME 0x80000000u /* in a frame id: memflux's own frame, left out of stacks */
 int mfx_python_resolve(void);
 const char *mfx_python_version(void);
 void mfx_python_set_bootstrap(const char *path);
-void mfx_use_frame_walk(int on);
-uint32_t mfx_current_node(struct mfx_thread *t);                     /* caller holds the lock */
+extern int (*mfx_py_frame_line)(void *frame);                        /* PyFrame_GetLineNumber */
 uint32_t mfx_frame_id_of_code(void *code);                           /* caller holds the lock */
+uint32_t mfx_frame_id_of_frame(void *frame);                         /* GIL held */
+
+/* pystack.c: nodes, the stack-source choice, and the profile-function stack source */
+int mfx_stack_source_choose(int force_profile); /* the one choice: 1 = frame walk, 0 = profile function */
+int mfx_stack_source_walks(void);
+uint32_t mfx_current_node(struct mfx_thread *t);                     /* caller holds the lock */
 uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line); /* caller holds the lock */
 int mfx_profile(void *obj, void *frame, int what, void *arg);       /* the profile function */
 void mfx_profile_push(void *frame);                                  /* GIL held */
@@ -112,5 +89,7 @@ void mfx_walk_code_names(void *code, char *function, size_t function_size, char 
                          long *first_line);
 void mfx_walk_code_identity(void *code, void **name, void **file, int *first_line);
 void mfx_walk_forget_thread(void);
+
+#pragma GCC visibility pop
 
 #endif

@@ -11,7 +11,6 @@
  * Read at load time: the bootstrap removes MEMFLUX_* variables before tracking starts. */
 static int force_profile;
 static int force_glibc_unwinder;
-static int walking;
 
 __attribute__((constructor)) static void read_settings(void) {
     const char *source = getenv("MEMFLUX_STACK_SOURCE");
@@ -22,25 +21,24 @@ __attribute__((constructor)) static void read_settings(void) {
 
 /* Connects to memflux, says HELLO, and starts tracking on the calling thread. */
 MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, int flags, const char *bootstrap) {
-    mfx_guard = 1;
+    int g = mfx_enter();
     if (mfx_python_resolve() != 0) {
         fprintf(stderr, "memflux: this Python lacks a C-API function memflux needs (CPython 3.8+ is required)\n");
-        mfx_guard = 0;
+        mfx_leave(g);
         return -1;
     }
     mfx_python_set_bootstrap(bootstrap);
     if (flags & MFX_FLAG_NATIVE) {
         mfx_unwind_init(force_glibc_unwinder);
     }
-    walking = !force_profile && mfx_walk_validate(mfx_python_version()) == 0;
-    mfx_use_frame_walk(walking);
+    int walking = mfx_stack_source_choose(force_profile);
+    mfx_threads_init();
     int rc = mfx_stream_open(socket_path, command_line, (unsigned)flags | (walking ? MFX_FLAG_FRAME_WALK : 0),
                              mfx_python_version());
-    walking = walking && rc == 0;
     if (rc == 0 && mfx_native) {
         mfx_modules_announce();
     }
-    mfx_guard = 0;
+    mfx_leave(g);
     if (rc == 0 && !walking) {
         mfx_profile_install();
     }
@@ -50,7 +48,7 @@ MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, 
 /* 0: stacks are read from the interpreter's frames; 1: a profile function on every
  * thread keeps them, and the bootstrap must install it on new threads. */
 MFX_EXPORT int memflux_stack_source(void) {
-    return walking ? 0 : 1;
+    return mfx_stack_source_walks() ? 0 : 1;
 }
 
 /* Called on each new thread (threading.setprofile hook): follow its frames too. */
@@ -62,11 +60,10 @@ MFX_EXPORT void memflux_thread_init(void) {
 
 /* Ends tracking: END, flush, close. Objects alive now stay "still allocated". */
 MFX_EXPORT void memflux_stop(void) {
-    if (!walking) {
+    if (!mfx_stack_source_walks()) {
         mfx_profile_uninstall();
     }
-    int saved = mfx_guard;
-    mfx_guard = 1;
+    int g = mfx_enter();
     mfx_stream_close(0);
-    mfx_guard = saved;
+    mfx_leave(g);
 }

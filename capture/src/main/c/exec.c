@@ -34,25 +34,25 @@ __attribute__((constructor)) static void exec_init(void) {
 }
 
 /* Returns whether EXEC was written; then the stream lock is held and this thread's
- * guard set (what libc allocates while it execs is not recorded, and cannot wait on the
- * lock this thread holds) until failed() reports the failure. */
-static int announce(const char *path) {
+ * guard entered (what libc allocates while it execs is not recorded, and cannot wait on
+ * the lock this thread holds) until failed() reports the failure and leaves it. */
+static int announce(const char *path, int *guard) {
     if (MFX_LIKELY(!mfx_tracking) || mfx_guard || !mfx_stream_is_owner()) {
         return 0;
     }
-    mfx_guard = 1;
+    *guard = mfx_enter();
     if (!mfx_stream_exec_begin(path ? path : "")) {
-        mfx_guard = 0;
+        mfx_leave(*guard);
         return 0;
     }
     return 1;
 }
 
-static int failed(int announced, const char *path, int rc) {
+static int failed(int announced, int guard, const char *path, int rc) {
     if (announced) {
         int error = errno;
         mfx_stream_exec_failed(path ? path : "", error > 0 ? error : EINVAL);
-        mfx_guard = 0;
+        mfx_leave(guard);
         errno = error;
     }
     return rc;
@@ -64,28 +64,33 @@ static int no_function(void) {
 }
 
 MFX_EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
-    int announced = announce(path);
-    return failed(announced, path, real_execve ? real_execve(path, argv, envp) : no_function());
+    int g = 0;
+    int announced = announce(path, &g);
+    return failed(announced, g, path, real_execve ? real_execve(path, argv, envp) : no_function());
 }
 
 MFX_EXPORT int execv(const char *path, char *const argv[]) {
-    int announced = announce(path);
-    return failed(announced, path, real_execv ? real_execv(path, argv) : no_function());
+    int g = 0;
+    int announced = announce(path, &g);
+    return failed(announced, g, path, real_execv ? real_execv(path, argv) : no_function());
 }
 
 MFX_EXPORT int execvp(const char *file, char *const argv[]) {
-    int announced = announce(file);
-    return failed(announced, file, real_execvp ? real_execvp(file, argv) : no_function());
+    int g = 0;
+    int announced = announce(file, &g);
+    return failed(announced, g, file, real_execvp ? real_execvp(file, argv) : no_function());
 }
 
 MFX_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
-    int announced = announce(file);
-    return failed(announced, file, real_execvpe ? real_execvpe(file, argv, envp) : no_function());
+    int g = 0;
+    int announced = announce(file, &g);
+    return failed(announced, g, file, real_execvpe ? real_execvpe(file, argv, envp) : no_function());
 }
 
 MFX_EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
-    int announced = announce("(a file descriptor)");
-    return failed(announced, "(a file descriptor)", real_fexecve ? real_fexecve(fd, argv, envp) : no_function());
+    int g = 0;
+    int announced = announce("(a file descriptor)", &g);
+    return failed(announced, g, "(a file descriptor)", real_fexecve ? real_fexecve(fd, argv, envp) : no_function());
 }
 
 /* execl, execlp, execle: collect the arguments (on the stack, as glibc does: exec must

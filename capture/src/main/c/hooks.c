@@ -1,6 +1,6 @@
 /* hooks.c: interposes the allocator through LD_PRELOAD.
  *
- * Each hook calls the real function (found with dlsym(RTLD_NEXT)) and, while tracking,
+ * Each hook calls the real function (real.c) and, while tracking,
  * records the event. Until tracking starts the cost is one predictable branch.
  *
  * Ordering: a free is recorded *before* the memory is released and an allocation
@@ -8,7 +8,6 @@
  * its allocation before this thread's free of it reaches the stream. realloc holds the
  * stream lock across the real call for the same reason. */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,93 +18,9 @@
 #include "agent.h"
 #include "records.h"
 
-static void *(*real_malloc)(size_t);
-static void *(*real_calloc)(size_t, size_t);
-static void *(*real_realloc)(void *, size_t);
-static void (*real_free)(void *);
-static int (*real_posix_memalign)(void **, size_t, size_t);
-static void *(*real_aligned_alloc)(size_t, size_t);
-static void *(*real_memalign)(size_t, size_t);
-static void *(*real_valloc)(size_t);
-static void *(*real_pvalloc)(size_t);
-static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
-static void *(*real_mmap64)(void *, size_t, int, int, int, off_t);
-static int (*real_munmap)(void *, size_t);
-static void *(*real_mremap)(void *, size_t, size_t, int, ...);
-static void (*real_exit)(int) __attribute__((noreturn));
-
-/* dlsym itself allocates (dlerror's buffer): while resolving, those allocations come
- * from this arena. Volatile, or the optimizer folds the checks away. */
-static volatile int resolving;
-static char arena[64 * 1024] __attribute__((aligned(64)));
-static size_t arena_used;
-
-static int in_arena(const void *p) {
-    return (const char *)p >= arena && (const char *)p < arena + sizeof arena;
-}
-
-static void *arena_alloc(size_t size) {
-    size_t at = (arena_used + 15) & ~(size_t)15;
-    if (at + size > sizeof arena) {
-        return NULL;
-    }
-    arena_used = at + size;
-    return arena + at;
-}
-
-static void resolve(void) {
-    if (resolving) {
-        return;
-    }
-    resolving = 1;
-    real_malloc = dlsym(RTLD_NEXT, "malloc");
-    real_calloc = dlsym(RTLD_NEXT, "calloc");
-    real_realloc = dlsym(RTLD_NEXT, "realloc");
-    real_free = dlsym(RTLD_NEXT, "free");
-    real_posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
-    real_aligned_alloc = dlsym(RTLD_NEXT, "aligned_alloc");
-    real_memalign = dlsym(RTLD_NEXT, "memalign");
-    real_valloc = dlsym(RTLD_NEXT, "valloc");
-    real_pvalloc = dlsym(RTLD_NEXT, "pvalloc");
-    real_mmap = dlsym(RTLD_NEXT, "mmap");
-    real_mmap64 = dlsym(RTLD_NEXT, "mmap64");
-    real_munmap = dlsym(RTLD_NEXT, "munmap");
-    real_mremap = dlsym(RTLD_NEXT, "mremap");
-    real_exit = dlsym(RTLD_NEXT, "_exit");
-    resolving = 0;
-}
-
-__attribute__((constructor)) static void hooks_init(void) {
-    if (!real_malloc) {
-        resolve();
-    }
-}
-
-#define ENSURE(fn) \
-    do { \
-        if (MFX_UNLIKELY(!(fn))) { \
-            resolve(); \
-        } \
-    } while (0)
-
-void *mfx_real_malloc(size_t size) {
-    ENSURE(real_malloc);
-    return real_malloc(size);
-}
-
-void *mfx_real_realloc(void *ptr, size_t size) {
-    ENSURE(real_realloc);
-    return real_realloc(ptr, size);
-}
-
-void mfx_real_free(void *ptr) {
-    ENSURE(real_free);
-    real_free(ptr);
-}
-
 /* The slow half of every hook: take the lock, name the thread and stack, write. */
 static void record_alloc(int kind, void *ptr, size_t size) {
-    mfx_guard = 1;
+    int g = mfx_enter();
     struct mfx_thread *t = mfx_thread_state();
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
     mfx_lock();
@@ -115,30 +30,30 @@ static void record_alloc(int kind, void *ptr, size_t size) {
         mfx_emit_alloc(kind, (uintptr_t)ptr, size, node, native_node);
     }
     mfx_unlock();
-    mfx_guard = 0;
+    mfx_leave(g);
 }
 
 static void record_free(void *ptr) {
-    mfx_guard = 1;
+    int g = mfx_enter();
     mfx_thread_state();
     mfx_lock();
     if (mfx_tracking) {
         mfx_emit_free((uintptr_t)ptr);
     }
     mfx_unlock();
-    mfx_guard = 0;
+    mfx_leave(g);
 }
 
 #define TRACKING() (MFX_UNLIKELY(mfx_tracking) && !mfx_guard)
 
 MFX_EXPORT void *malloc(size_t size) {
-    if (MFX_UNLIKELY(!real_malloc)) {
-        if (resolving) {
-            return arena_alloc(size);
+    if (MFX_UNLIKELY(!mfx_real.malloc)) {
+        if (mfx_resolving) {
+            return mfx_arena_alloc(size);
         }
-        resolve();
+        mfx_real_resolve();
     }
-    void *p = real_malloc(size);
+    void *p = mfx_real.malloc(size);
     if (TRACKING() && p) {
         record_alloc(MFX_KIND_MALLOC, p, size);
     }
@@ -146,17 +61,17 @@ MFX_EXPORT void *malloc(size_t size) {
 }
 
 MFX_EXPORT void *calloc(size_t n, size_t size) {
-    if (MFX_UNLIKELY(!real_calloc)) {
-        if (resolving) {
-            void *p = arena_alloc(n * size);
+    if (MFX_UNLIKELY(!mfx_real.calloc)) {
+        if (mfx_resolving) {
+            void *p = mfx_arena_alloc(n * size);
             if (p) {
                 memset(p, 0, n * size);
             }
             return p;
         }
-        resolve();
+        mfx_real_resolve();
     }
-    void *p = real_calloc(n, size);
+    void *p = mfx_real.calloc(n, size);
     if (TRACKING() && p) {
         record_alloc(MFX_KIND_CALLOC, p, n * size);
     }
@@ -164,34 +79,34 @@ MFX_EXPORT void *calloc(size_t n, size_t size) {
 }
 
 MFX_EXPORT void free(void *ptr) {
-    if (MFX_UNLIKELY(!ptr || in_arena(ptr))) {
+    if (MFX_UNLIKELY(!ptr || mfx_in_arena(ptr))) {
         return;
     }
-    ENSURE(real_free);
+    MFX_ENSURE(free);
     if (TRACKING()) {
         record_free(ptr);
     }
-    real_free(ptr);
+    mfx_real.free(ptr);
 }
 
 MFX_EXPORT void *realloc(void *ptr, size_t size) {
-    if (MFX_UNLIKELY(in_arena(ptr))) {
+    if (MFX_UNLIKELY(mfx_in_arena(ptr))) {
         void *p = malloc(size);
         if (p) {
-            size_t room = (size_t)(arena + sizeof arena - (char *)ptr);
+            size_t room = (size_t)(mfx_arena + MFX_ARENA_SIZE - (char *)ptr);
             memcpy(p, ptr, size < room ? size : room);
         }
         return p;
     }
-    ENSURE(real_realloc);
+    MFX_ENSURE(realloc);
     if (!TRACKING()) {
-        return real_realloc(ptr, size);
+        return mfx_real.realloc(ptr, size);
     }
-    mfx_guard = 1;
+    int g = mfx_enter();
     struct mfx_thread *t = mfx_thread_state();
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0;
     mfx_lock();
-    void *p = real_realloc(ptr, size);
+    void *p = mfx_real.realloc(ptr, size);
     if (mfx_tracking) {
         if (ptr && (p || size == 0)) {
             mfx_emit_free((uintptr_t)ptr); /* moved, or realloc(p, 0) freed it */
@@ -203,13 +118,13 @@ MFX_EXPORT void *realloc(void *ptr, size_t size) {
         }
     }
     mfx_unlock();
-    mfx_guard = 0;
+    mfx_leave(g);
     return p;
 }
 
 MFX_EXPORT int posix_memalign(void **out, size_t alignment, size_t size) {
-    ENSURE(real_posix_memalign);
-    int rc = real_posix_memalign(out, alignment, size);
+    MFX_ENSURE(posix_memalign);
+    int rc = mfx_real.posix_memalign(out, alignment, size);
     if (TRACKING() && rc == 0) {
         record_alloc(MFX_KIND_POSIX_MEMALIGN, *out, size);
     }
@@ -217,8 +132,8 @@ MFX_EXPORT int posix_memalign(void **out, size_t alignment, size_t size) {
 }
 
 MFX_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
-    ENSURE(real_aligned_alloc);
-    void *p = real_aligned_alloc(alignment, size);
+    MFX_ENSURE(aligned_alloc);
+    void *p = mfx_real.aligned_alloc(alignment, size);
     if (TRACKING() && p) {
         record_alloc(MFX_KIND_ALIGNED_ALLOC, p, size);
     }
@@ -226,8 +141,8 @@ MFX_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
 }
 
 MFX_EXPORT void *memalign(size_t alignment, size_t size) {
-    ENSURE(real_memalign);
-    void *p = real_memalign(alignment, size);
+    MFX_ENSURE(memalign);
+    void *p = mfx_real.memalign(alignment, size);
     if (TRACKING() && p) {
         record_alloc(MFX_KIND_MEMALIGN, p, size);
     }
@@ -235,8 +150,8 @@ MFX_EXPORT void *memalign(size_t alignment, size_t size) {
 }
 
 MFX_EXPORT void *valloc(size_t size) {
-    ENSURE(real_valloc);
-    void *p = real_valloc(size);
+    MFX_ENSURE(valloc);
+    void *p = mfx_real.valloc(size);
     if (TRACKING() && p) {
         record_alloc(MFX_KIND_VALLOC, p, size);
     }
@@ -244,8 +159,8 @@ MFX_EXPORT void *valloc(size_t size) {
 }
 
 MFX_EXPORT void *pvalloc(size_t size) {
-    ENSURE(real_pvalloc);
-    void *p = real_pvalloc(size);
+    MFX_ENSURE(pvalloc);
+    void *p = mfx_real.pvalloc(size);
     if (TRACKING() && p) {
         record_alloc(MFX_KIND_PVALLOC, p, size);
     }
@@ -253,8 +168,8 @@ MFX_EXPORT void *pvalloc(size_t size) {
 }
 
 MFX_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
-    ENSURE(real_mmap);
-    void *p = real_mmap(addr, length, prot, flags, fd, offset);
+    MFX_ENSURE(mmap);
+    void *p = mfx_real.mmap(addr, length, prot, flags, fd, offset);
     if (TRACKING() && p != MAP_FAILED) {
         record_alloc(MFX_KIND_MMAP, p, length);
     }
@@ -262,8 +177,8 @@ MFX_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, of
 }
 
 MFX_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
-    ENSURE(real_mmap64);
-    void *p = real_mmap64(addr, length, prot, flags, fd, offset);
+    MFX_ENSURE(mmap64);
+    void *p = mfx_real.mmap64(addr, length, prot, flags, fd, offset);
     if (TRACKING() && p != MAP_FAILED) {
         record_alloc(MFX_KIND_MMAP, p, length);
     }
@@ -278,18 +193,18 @@ static size_t whole_pages(size_t length) {
 }
 
 MFX_EXPORT int munmap(void *addr, size_t length) {
-    ENSURE(real_munmap);
+    MFX_ENSURE(munmap);
     if (TRACKING()) {
-        mfx_guard = 1;
+        int g = mfx_enter();
         mfx_thread_state();
         mfx_lock();
         if (mfx_tracking) {
             mfx_emit_munmap((uintptr_t)addr, whole_pages(length));
         }
         mfx_unlock();
-        mfx_guard = 0;
+        mfx_leave(g);
     }
-    return real_munmap(addr, length);
+    return mfx_real.munmap(addr, length);
 }
 
 #ifndef MREMAP_DONTUNMAP
@@ -309,15 +224,15 @@ MFX_EXPORT void *mremap(void *old_address, size_t old_size, size_t new_size, int
         new_address = va_arg(args, void *);
         va_end(args);
     }
-    ENSURE(real_mremap);
+    MFX_ENSURE(mremap);
     if (!TRACKING()) {
-        return real_mremap(old_address, old_size, new_size, flags, new_address);
+        return mfx_real.mremap(old_address, old_size, new_size, flags, new_address);
     }
-    mfx_guard = 1;
+    int g = mfx_enter();
     struct mfx_thread *t = mfx_thread_state();
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
     mfx_lock();
-    void *p = real_mremap(old_address, old_size, new_size, flags, new_address);
+    void *p = mfx_real.mremap(old_address, old_size, new_size, flags, new_address);
     int saved_errno = errno;
     if (mfx_tracking && p != MAP_FAILED) {
         if (old_size != 0 && !(flags & MREMAP_DONTUNMAP)) {
@@ -328,7 +243,7 @@ MFX_EXPORT void *mremap(void *old_address, size_t old_size, size_t new_size, int
         mfx_emit_alloc(MFX_KIND_MMAP, (uintptr_t)p, new_size, node, native_node);
     }
     mfx_unlock();
-    mfx_guard = 0;
+    mfx_leave(g);
     errno = saved_errno;
     return p;
 }
@@ -337,10 +252,11 @@ MFX_EXPORT void *mremap(void *old_address, size_t old_size, size_t new_size, int
  * A vfork child (subprocess's, after a failed exec) ends here too, on the parent's
  * memory: it must leave the parent's stream alone. */
 MFX_EXPORT void _exit(int status) {
-    ENSURE(real_exit);
+    MFX_ENSURE(exit);
     if (mfx_tracking && mfx_stream_is_owner()) {
-        mfx_guard = 1;
+        int g = mfx_enter();
         mfx_stream_close(1);
+        mfx_leave(g);
     }
-    real_exit(status);
+    mfx_real.exit(status);
 }

@@ -128,8 +128,7 @@ static void resync(void) {
 /* The one-shot trace function: the program's profile function is in place now. */
 static int retake(void *obj, void *frame, int what, void *arg) {
     (void)obj;
-    int saved = mfx_guard;
-    mfx_guard = 1;
+    int g = mfx_enter();
     retake_pending = 0;
     py_tracefunc trace_func = saved_trace_func;
     void *trace_obj = saved_trace_obj;
@@ -153,7 +152,7 @@ static int retake(void *obj, void *frame, int what, void *arg) {
         }
         resync();
     }
-    mfx_guard = saved;
+    mfx_leave(g);
     return trace_func ? trace_func(trace_obj, frame, what, arg) : 0;
 }
 
@@ -199,8 +198,7 @@ static void follow_program_profilers(void) {
 }
 
 void mfx_profile_install(void) {
-    int saved = mfx_guard;
-    mfx_guard = 1;
+    int g = mfx_enter();
     mfx_thread_state();
     static int first = 1;
     if (first) {
@@ -209,18 +207,17 @@ void mfx_profile_install(void) {
         follow_program_profilers();
     }
     set_profile(mfx_profile, NULL);
-    mfx_guard = saved;
+    mfx_leave(g);
 }
 
 /* Tracking stops (main thread): the program's own profile function, if any, stays. */
 void mfx_profile_uninstall(void) {
-    int saved = mfx_guard;
-    mfx_guard = 1;
+    int g = mfx_enter();
     set_profile(chained_func, chained_func ? chained_obj : NULL);
     if (chained_obj) {
         py_DecRef(chained_obj);
     }
     chained_func = NULL;
     chained_obj = NULL;
-    mfx_guard = saved;
+    mfx_leave(g);
 }

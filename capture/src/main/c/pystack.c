@@ -2,325 +2,44 @@
  *
  * A C profile function on every tracked thread keeps a shadow stack of the frames being
  * run (PyTrace_CALL pushes, PyTrace_RETURN pops). Stacks are interned as a trie of nodes
- * (parent node, frame, line), written lazily: only when an allocation needs a node is it
- * computed, and a NODE record is written the first time a node is seen. The line of each
- * frame is the line executing at the allocation: the top frame's is read at each
- * allocation; a caller's cannot change while it waits in a call, so its node is cached
- * until a new call is pushed above it. A repeated allocation at the same line therefore
- * costs one line lookup and no hashing.
+ * (parent node, frame, line; trie.c), written lazily: only when an allocation needs a
+ * node is it computed, and a NODE record is written the first time a node is seen. The
+ * line of each frame is the line executing at the allocation: the top frame's is read at
+ * each allocation; a caller's cannot change while it waits in a call, so its node is
+ * cached until a new call is pushed above it. A repeated allocation at the same line
+ * therefore costs one line lookup and no hashing.
  *
- * The C-API functions come from dlsym(RTLD_DEFAULT), so one build serves every CPython
- * 3.8+, with a shared libpython or a static one (Debian's /usr/bin/python3). */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <string.h>
-
+ * Frame ids come from pyframe.c; the choice between this and the frame walk (pywalk.c)
+ * is made once, by mfx_stack_source_choose. */
 #include "agent.h"
-#include "records.h"
 
 #define PY_TRACE_CALL 0
 #define PY_TRACE_RETURN 3
 
-typedef int (*py_tracefunc)(void *obj, void *frame, int what, void *arg);
-
-static void (*py_SetProfile)(py_tracefunc, void *);
-static void *(*py_FrameGetCode)(void *);
-static int (*py_FrameGetLineNumber)(void *);
-static void *(*py_GetAttrString)(void *, const char *);
-static const char *(*py_UnicodeAsUTF8)(void *);
-static long (*py_LongAsLong)(void *);
-static void (*py_DecRef)(void *);
-static void (*py_IncRef)(void *);
-static int (*py_GILStateCheck)(void);
-static void (*py_ErrClear)(void);
-static const char *(*py_GetVersion)(void);
-
-static char bootstrap_path[4096];
-static char runpy_path[4096];
-
-static const char *utf8_attribute(void *object, const char *name, char *out, size_t size);
-
-int mfx_python_resolve(void) {
-    py_SetProfile = dlsym(RTLD_DEFAULT, "PyEval_SetProfile");
-    py_FrameGetCode = dlsym(RTLD_DEFAULT, "PyFrame_GetCode"); /* 3.9+; else f_code */
-    py_FrameGetLineNumber = dlsym(RTLD_DEFAULT, "PyFrame_GetLineNumber");
-    py_GetAttrString = dlsym(RTLD_DEFAULT, "PyObject_GetAttrString");
-    py_UnicodeAsUTF8 = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
-    py_LongAsLong = dlsym(RTLD_DEFAULT, "PyLong_AsLong");
-    py_DecRef = dlsym(RTLD_DEFAULT, "Py_DecRef");
-    py_IncRef = dlsym(RTLD_DEFAULT, "Py_IncRef");
-    py_GILStateCheck = dlsym(RTLD_DEFAULT, "PyGILState_Check");
-    py_ErrClear = dlsym(RTLD_DEFAULT, "PyErr_Clear");
-    py_GetVersion = dlsym(RTLD_DEFAULT, "Py_GetVersion");
-    return py_SetProfile && py_FrameGetLineNumber && py_GetAttrString && py_UnicodeAsUTF8 && py_LongAsLong
-                   && py_DecRef && py_IncRef && py_GILStateCheck && py_ErrClear && py_GetVersion
-               ? 0
-               : -1;
-}
-
-const char *mfx_python_version(void) {
-    return py_GetVersion ? py_GetVersion() : "unknown";
-}
-
-/* GIL held, before tracking. The runpy that runs `-m` is whichever the bootstrap
- * imported (its path), or the interpreter's frozen copy ("<frozen runpy>"). */
-void mfx_python_set_bootstrap(const char *path) {
-    strncpy(bootstrap_path, path ? path : "", sizeof bootstrap_path - 1);
-    void *(*sys_object)(const char *) = dlsym(RTLD_DEFAULT, "PySys_GetObject");
-    void *(*dict_item)(void *, const char *) = dlsym(RTLD_DEFAULT, "PyDict_GetItemString");
-    void *modules = sys_object ? sys_object("modules") : NULL;
-    void *runpy = modules && dict_item ? dict_item(modules, "runpy") : NULL;
-    if (runpy) {
-        utf8_attribute(runpy, "__file__", runpy_path, sizeof runpy_path);
-        if (strcmp(runpy_path, "?") == 0) {
-            runpy_path[0] = 0;
-        }
-    }
-}
-
-/* ---- code objects → frame ids (profile mode: the GIL guards them; frame walk: the lock) ---- */
-
-/* A code object the table knows. The agent keeps a reference to it (owned), so its
- * address is never reused while the capture runs; one first met by a thread without the
- * GIL cannot be referenced then (reference counts belong to the GIL holder), so until a
- * thread with the GIL meets it, its entry is checked against the code at that address. */
-struct code_slot {
-    void *code; /* NULL = empty */
-    uint32_t id;
-    uint8_t owned;
-    int first_line;
-    void *name;
-    void *file;
-};
-
-static struct code_slot *codes;
-static uint32_t code_mask;
-static uint32_t code_count;
-static uint32_t next_frame_id = 1;
-
-static inline uint32_t hash_pointer(const void *p) {
-    uint64_t x = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(x >> 32);
-}
-
-static int code_table_grow(void) {
-    uint32_t capacity = code_mask ? (code_mask + 1) * 2 : 1024;
-    struct code_slot *table = mfx_real_malloc(capacity * sizeof *table);
-    if (!table) {
-        return -1;
-    }
-    memset(table, 0, capacity * sizeof *table);
-    for (uint32_t i = 0; code_mask && i <= code_mask; i++) {
-        if (codes[i].code) {
-            uint32_t slot = hash_pointer(codes[i].code) & (capacity - 1);
-            while (table[slot].code) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            table[slot] = codes[i];
-        }
-    }
-    mfx_real_free(codes);
-    codes = table;
-    code_mask = capacity - 1;
-    return 0;
-}
-
-static const char *utf8_attribute(void *object, const char *name, char *out, size_t size) {
-    void *value = py_GetAttrString(object, name);
-    const char *text = value ? py_UnicodeAsUTF8(value) : NULL;
-    if (!text) {
-        py_ErrClear();
-        text = "?";
-    }
-    strncpy(out, text, size - 1);
-    out[size - 1] = 0;
-    if (value) {
-        py_DecRef(value);
-    }
-    return out;
-}
-
-/* Left out of stacks: memflux's bootstrap and the interpreter's own runpy (which runs
- * `-m` modules), known by exact path; a program's own file called runpy.py is its code. */
-static int is_hidden(const char *file) {
-    return (bootstrap_path[0] && strcmp(file, bootstrap_path) == 0)
-           || (runpy_path[0] && strcmp(file, runpy_path) == 0) || strcmp(file, "<frozen runpy>") == 0;
-}
-
-/* The slot of a code object, or of the empty slot where it would go. */
-static struct code_slot *find_code(void *code) {
-    uint32_t slot = hash_pointer(code) & code_mask;
-    while (codes[slot].code && codes[slot].code != code) {
-        slot = (slot + 1) & code_mask;
-    }
-    return &codes[slot];
-}
-
-/* Writes the FRAME of a code object into its slot (new, or stale: its address reused).
- * Inside malloc (frame walk) no C-API call that may allocate is allowed: an allocation
- * can run the GC, in the middle of the allocation being recorded. So there the names
- * are read from the objects' memory and the reference count is bumped by hand, and only
- * when this thread holds the GIL. */
-static uint32_t register_code(struct code_slot *slot, void *code, int inside_malloc) {
-    static char function[1024];
-    static char file[4096];
-    long first_line = 0;
-    int owned = 1;
-    if (inside_malloc) {
-        mfx_walk_code_names(code, function, sizeof function, file, sizeof file, &first_line);
-        mfx_walk_code_identity(code, &slot->name, &slot->file, &slot->first_line);
-        owned = py_GILStateCheck();
-        if (owned) {
-            ++*(intptr_t *)code; /* ob_refcnt, first field of every object */
-        }
-    } else {
-        utf8_attribute(code, "co_name", function, sizeof function);
-        utf8_attribute(code, "co_filename", file, sizeof file);
-        void *line = py_GetAttrString(code, "co_firstlineno");
-        if (line) {
-            first_line = py_LongAsLong(line);
-            py_DecRef(line);
-        }
-        py_ErrClear();
-        py_IncRef(code);
-    }
-    int lock_held = inside_malloc;
-    uint32_t id = next_frame_id++;
-    if (!lock_held) {
-        mfx_lock();
-    }
-    mfx_emit_frame(function, file, first_line);
-    if (!lock_held) {
-        mfx_unlock();
-    }
-    if (is_hidden(file)) {
-        id |= MFX_HIDDEN_FRAME;
-    }
-    if (!slot->code) {
-        code_count++;
-    }
-    slot->code = code;
-    slot->id = id;
-    slot->owned = (uint8_t)owned;
-    return id;
-}
-
-/* Looks a code object up; 0 when it was never seen. */
-static uint32_t lookup_code(void *code) {
-    if (code_mask) {
-        struct code_slot *slot = find_code(code);
-        return slot->code ? slot->id : 0;
-    }
-    return 0;
-}
-
-/* Frame-walk mode, inside malloc, with or without the GIL; the lock guards the table. */
-uint32_t mfx_frame_id_of_code(void *code) {
-    if (MFX_UNLIKELY((code_count + 1) * 2 > code_mask + 1) && code_table_grow() != 0) {
-        return MFX_HIDDEN_FRAME;
-    }
-    struct code_slot *slot = find_code(code);
-    if (MFX_LIKELY(slot->code && slot->owned)) {
-        return slot->id;
-    }
-    if (!slot->code) {
-        return register_code(slot, code, 1);
-    }
-    void *name;
-    void *file;
-    int first_line;
-    mfx_walk_code_identity(code, &name, &file, &first_line);
-    if (name != slot->name || file != slot->file || first_line != slot->first_line) {
-        return register_code(slot, code, 1);
-    }
-    if (py_GILStateCheck()) {
-        ++*(intptr_t *)code;
-        slot->owned = 1;
-    }
-    return slot->id;
-}
-
-/* Profile mode: called from the profile function, so the GIL guards the table. */
-static uint32_t frame_id_of(void *frame) {
-    void *code = py_FrameGetCode ? py_FrameGetCode(frame) : py_GetAttrString(frame, "f_code");
-    if (!code) {
-        py_ErrClear();
-        return MFX_HIDDEN_FRAME;
-    }
-    uint32_t id = lookup_code(code);
-    if (id == 0) {
-        id = (code_count + 1) * 2 > code_mask + 1 && code_table_grow() != 0
-                 ? MFX_HIDDEN_FRAME
-                 : register_code(find_code(code), code, 0);
-    }
-    py_DecRef(code);
-    return id;
-}
-
 /* ---- stack nodes (touched under the stream lock) ---- */
 
-struct node_slot {
-    uint32_t parent;
-    uint32_t frame_id;
-    int32_t line;
-    uint32_t node; /* 0 = empty */
-};
-
-static struct node_slot *nodes;
-static uint32_t node_mask;
-static uint32_t node_count;
-
-static inline uint32_t hash_node(uint32_t parent, uint32_t frame_id, int32_t line) {
-    uint64_t x = ((uint64_t)parent << 32 | frame_id) * 0x9E3779B97F4A7C15ull;
-    x ^= (uint64_t)(uint32_t)line * 0xC2B2AE3D27D4EB4Full;
-    return (uint32_t)(x >> 29);
+static void emit_node(uint32_t parent, uint64_t key) {
+    mfx_emit_node(parent, (uint32_t)(key >> 32), (int32_t)(uint32_t)key);
 }
 
-static int node_table_grow(void) {
-    uint32_t capacity = node_mask ? (node_mask + 1) * 2 : 4096;
-    struct node_slot *table = mfx_real_malloc(capacity * sizeof *table);
-    if (!table) {
-        return -1;
-    }
-    memset(table, 0, capacity * sizeof *table);
-    for (uint32_t i = 0; node_mask && i <= node_mask; i++) {
-        struct node_slot *s = &nodes[i];
-        if (s->node) {
-            uint32_t slot = hash_node(s->parent, s->frame_id, s->line) & (capacity - 1);
-            while (table[slot].node) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            table[slot] = *s;
-        }
-    }
-    mfx_real_free(nodes);
-    nodes = table;
-    node_mask = capacity - 1;
-    return 0;
-}
+static struct mfx_trie nodes = {.first_capacity = 4096, .emit = emit_node};
 
 uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line) {
-    if ((node_count + 1) * 2 > node_mask + 1 && node_table_grow() != 0) {
-        return parent;
-    }
-    uint32_t slot = hash_node(parent, frame_id, line) & node_mask;
-    while (nodes[slot].node) {
-        struct node_slot *s = &nodes[slot];
-        if (s->parent == parent && s->frame_id == frame_id && s->line == line) {
-            return s->node;
-        }
-        slot = (slot + 1) & node_mask;
-    }
-    uint32_t node = ++node_count;
-    nodes[slot] = (struct node_slot){parent, frame_id, line, node};
-    mfx_emit_node(parent, frame_id, line);
-    return node;
+    uint32_t node = mfx_trie_id(&nodes, parent, (uint64_t)frame_id << 32 | (uint32_t)line);
+    return node ? node : parent;
 }
 
+/* Frame walk (pywalk.c) where the interpreter's layout is known and no profile function
+ * is forced; otherwise the profile function keeps a shadow stack per thread. */
 static int frame_walk;
 
-void mfx_use_frame_walk(int on) {
-    frame_walk = on;
+int mfx_stack_source_choose(int force_profile) {
+    frame_walk = !force_profile && mfx_walk_validate(mfx_python_version()) == 0;
+    return frame_walk;
+}
+
+int mfx_stack_source_walks(void) {
+    return frame_walk;
 }
 
 uint32_t mfx_current_node(struct mfx_thread *t) {
@@ -340,7 +59,7 @@ uint32_t mfx_current_node(struct mfx_thread *t) {
     for (int k = j + 1; k < top; k++) {
         struct mfx_entry *e = &t->stack[k];
         if (!e->hidden) {
-            parent = mfx_intern(parent, e->frame_id, py_FrameGetLineNumber(e->frame));
+            parent = mfx_intern(parent, e->frame_id, mfx_py_frame_line(e->frame));
         }
         e->node = parent;
         e->valid = 1;
@@ -349,7 +68,7 @@ uint32_t mfx_current_node(struct mfx_thread *t) {
     if (e->hidden) {
         return parent;
     }
-    int32_t line = py_FrameGetLineNumber(e->frame);
+    int32_t line = mfx_py_frame_line(e->frame);
     if (e->top_node && e->top_line == line && e->top_parent == parent) {
         return e->top_node;
     }
@@ -375,7 +94,7 @@ void mfx_profile_push(void *frame) {
         t->stack = stack;
         t->capacity = capacity;
     }
-    uint32_t id = frame_id_of(frame);
+    uint32_t id = mfx_frame_id_of_frame(frame);
     if (t->depth > 0) {
         t->stack[t->depth - 1].valid = 0; /* it ran since: its line may have moved */
     }
@@ -394,10 +113,9 @@ int mfx_profile(void *obj, void *frame, int what, void *arg) {
         return 0;
     }
     if (what == PY_TRACE_CALL) {
-        int saved = mfx_guard;
-        mfx_guard = 1;
+        int g = mfx_enter();
         mfx_profile_push(frame);
-        mfx_guard = saved;
+        mfx_leave(g);
     } else if (what == PY_TRACE_RETURN) {
         struct mfx_thread *t = mfx_self;
         /* Frames already running when tracking began return without a push. */

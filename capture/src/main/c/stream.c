@@ -26,7 +26,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,8 +39,6 @@
 
 volatile int mfx_tracking;
 int mfx_native;
-__thread int mfx_guard __attribute__((tls_model("initial-exec")));
-__thread struct mfx_thread *mfx_self __attribute__((tls_model("initial-exec")));
 
 static uint8_t buffer[BUFFER_SIZE];
 static size_t used;
@@ -49,7 +46,6 @@ static int sock = -1;
 static volatile int lock_word;
 static uintptr_t last_address;
 static uint32_t last_thread;
-static uint32_t thread_count;
 static uint64_t events_since_tick;
 
 static pthread_t ticker;
@@ -57,7 +53,6 @@ static volatile int ticker_running;
 static struct timespec start_time;
 static uint64_t last_time_ms;
 static uint64_t last_rss;
-static pthread_key_t thread_key;
 static int atfork_registered;
 
 static pid_t owner_pid;
@@ -343,37 +338,6 @@ static void put_end(void) {
     put_u8(MFX_TAG_END);
 }
 
-/* ---- threads ---- */
-
-static void forget_thread(void *state) {
-    struct mfx_thread *t = state;
-    mfx_guard = 1;
-    mfx_self = NULL;
-    mfx_walk_forget_thread();
-    mfx_real_free(t->stack);
-    mfx_real_free(t);
-    mfx_guard = 0;
-}
-
-struct mfx_thread *mfx_thread_state(void) {
-    struct mfx_thread *t = mfx_self;
-    if (MFX_LIKELY(t != NULL)) {
-        return t;
-    }
-    t = mfx_real_malloc(sizeof *t);
-    if (!t) {
-        return NULL;
-    }
-    memset(t, 0, sizeof *t);
-    t->os_tid = (uint32_t)syscall(SYS_gettid);
-    mfx_lock();
-    t->number = ++thread_count;
-    mfx_unlock();
-    mfx_self = t;
-    pthread_setspecific(thread_key, t);
-    return t;
-}
-
 /* ---- the ticker ---- */
 
 static uint64_t now_ms(void) {
@@ -404,7 +368,7 @@ static uint64_t read_rss(void) {
 
 static void *tick(void *unused) {
     (void)unused;
-    mfx_guard = 1; /* this thread's own allocations are never recorded */
+    int g = mfx_enter(); /* this thread's own allocations are never recorded */
     struct timespec period = {0, 10 * 1000 * 1000};
     while (ticker_running) {
         nanosleep(&period, NULL);
@@ -427,6 +391,7 @@ static void *tick(void *unused) {
         flush();
         mfx_unlock();
     }
+    mfx_leave(g);
     return NULL;
 }
 
@@ -470,7 +435,6 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
     owner_pid = getpid();
     bytes_sent = 0;
     if (!atfork_registered) {
-        pthread_key_create(&thread_key, forget_thread);
         pthread_atfork(before_fork, after_fork_parent, after_fork_child);
         atfork_registered = 1;
     }
@@ -586,9 +550,8 @@ void mfx_stream_exec_failed(const char *path, int error) {
  * stream here, so the capture is complete. After a normal stop this finds nothing to do. */
 __attribute__((destructor)) static void stream_at_exit(void) {
     if (mfx_tracking && mfx_stream_is_owner()) {
-        int saved = mfx_guard;
-        mfx_guard = 1;
+        int g = mfx_enter();
         mfx_stream_close(1);
-        mfx_guard = saved;
+        mfx_leave(g);
     }
 }

@@ -6,7 +6,7 @@
  * the fallback when libunwind is absent. The stack is unwound before the stream lock is
  * taken, so threads do not wait on each other's unwinding.
  *
- * Native stacks are interned like Python ones, as a trie of (parent, instruction
+ * Native stacks are interned like Python ones, in trie.c, as (parent, instruction
  * pointer); a thread's previous stack is kept, so only the frames that changed since its
  * last allocation are looked up. Symbolization is the JVM's job: the agent only says
  * which objects are loaded where (MODULE records), at start and after every dlopen. */
@@ -71,57 +71,15 @@ int mfx_unwind(struct mfx_thread *t) {
 
 /* ---- native stack nodes (under the stream lock) ---- */
 
-struct native_slot {
-    uint32_t parent;
-    uint32_t node;
-    uintptr_t ip;
-};
-
-static struct native_slot *table;
-static uint32_t mask;
-static uint32_t count;
-
-static inline uint32_t hash(uint32_t parent, uintptr_t ip) {
-    uint64_t x = ((uint64_t)ip ^ ((uint64_t)parent << 40)) * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(x >> 32);
+static void emit_native_node(uint32_t parent, uint64_t ip) {
+    mfx_emit_native_node(parent, (uintptr_t)ip);
 }
 
-static int grow(void) {
-    uint32_t capacity = mask ? (mask + 1) * 2 : 8192;
-    struct native_slot *fresh = mfx_real_malloc(capacity * sizeof *fresh);
-    if (!fresh) {
-        return -1;
-    }
-    memset(fresh, 0, capacity * sizeof *fresh);
-    for (uint32_t i = 0; mask && i <= mask; i++) {
-        if (table[i].node) {
-            uint32_t slot = hash(table[i].parent, table[i].ip) & (capacity - 1);
-            while (fresh[slot].node) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            fresh[slot] = table[i];
-        }
-    }
-    mfx_real_free(table);
-    table = fresh;
-    mask = capacity - 1;
-    return 0;
-}
+static struct mfx_trie nodes = {.first_capacity = 8192, .emit = emit_native_node};
 
-static uint32_t intern(uint32_t parent, uintptr_t ip) {
-    if ((count + 1) * 2 > mask + 1 && grow() != 0) {
-        return parent;
-    }
-    uint32_t slot = hash(parent, ip) & mask;
-    while (table[slot].node) {
-        if (table[slot].parent == parent && table[slot].ip == ip) {
-            return table[slot].node;
-        }
-        slot = (slot + 1) & mask;
-    }
-    table[slot] = (struct native_slot){parent, ++count, ip};
-    mfx_emit_native_node(parent, ip);
-    return count;
+static inline uint32_t intern(uint32_t parent, uintptr_t ip) {
+    uint32_t node = mfx_trie_id(&nodes, parent, ip);
+    return node ? node : parent;
 }
 
 uint32_t mfx_native_node(struct mfx_thread *t, int n) {
@@ -288,9 +246,9 @@ MFX_EXPORT void *dlopen(const char *file, int mode) {
     }
     void *handle = real_dlopen(file, mode);
     if (handle && mfx_native && mfx_tracking && !mfx_guard) {
-        mfx_guard = 1;
+        int g = mfx_enter();
         mfx_modules_announce();
-        mfx_guard = 0;
+        mfx_leave(g);
     }
     return handle;
 }

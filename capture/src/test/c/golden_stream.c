@@ -1,5 +1,6 @@
 /* golden_stream.c: writes the golden agent stream (capture/src/test/resources/golden/
- * agent-stream.bin) to stdout with the agent's own encoder, stream.c, linked in as it is.
+ * agent-stream.bin) to stdout with the agent's own encoder, stream.c, linked in as it is
+ * (with thread.c, home of the thread-locals it reads).
  *
  * The records are a fixed script, one or more of every kind the agent emits, in the
  * order the agent would emit them. What would make a real run differ from one run to
@@ -22,7 +23,7 @@
 #include "agent.h"
 #include "records.h"
 
-/* ---- what stream.c links against besides itself ---- */
+/* ---- what stream.c and thread.c link against besides themselves ---- */
 
 void *mfx_real_malloc(size_t size) { return malloc(size); }
 void mfx_real_free(void *ptr) { free(ptr); }
