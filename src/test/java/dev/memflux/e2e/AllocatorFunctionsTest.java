@@ -51,7 +51,7 @@ class AllocatorFunctionsTest {
         Map<String, Object> json = MiniJson.object(MiniJson.parse(stats.stdout()));
         Map<String, Long> distribution = new java.util.TreeMap<>();
         MiniJson.object(json.get("allocator_type_distribution")).forEach((k, v) -> distribution.put(k, (Long) v));
-        return new Capture(out, CaptureAnalysis.of(out, false).totals(), distribution);
+        return new Capture(out, CaptureAnalysis.of(out).totals(), distribution);
     }
 
     /** Checks the whole program's distribution: the baseline's, plus {@code added}. */

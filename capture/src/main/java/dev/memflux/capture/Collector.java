@@ -135,27 +135,6 @@ public final class Collector implements AutoCloseable {
         return decoder.hello();
     }
 
-    /**
-     * The whole of the collector thread's work: wait for the agent's HELLO, then pump its
-     * stream into the ring. If the program ends before tracking starts, the ring gets an
-     * empty end of stream and {@link #hello()} stays null.
-     */
-    public void collect(EventRing ring, BooleanSupplier programAlive) {
-        try {
-            if (awaitHello(programAlive) != null) {
-                pump(ring, programAlive);
-                return;
-            }
-            long sequence = ring.claim();
-            ring.get(sequence).endOfStream = true;
-            ring.publish(sequence);
-        } catch (IOException | CorruptCaptureException e) {
-            long sequence = ring.claim();
-            ring.get(sequence).error = e;
-            ring.publish(sequence);
-        }
-    }
-
     /** The agent's HELLO, once it arrived; null before, or if the program never started tracking. */
     public CaptureHeader hello() {
         return decoder.hello();

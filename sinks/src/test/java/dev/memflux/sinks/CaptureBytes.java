@@ -58,7 +58,7 @@ final class CaptureBytes {
             b.add(RecordTag.TIME, 1000, 0, 0);
             return b;
         });
-        new CapturePipeline(file, () -> h, compress).run(program).block();
+        RunCapture.write(file, h, compress, program);
         return java.nio.file.Files.readAllBytes(file);
     }
 
