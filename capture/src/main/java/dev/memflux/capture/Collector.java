@@ -96,7 +96,8 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Waits for the agent to connect and say HELLO.
+     * Waits for the agent to connect and say HELLO. {@code run} calls it on the main thread
+     * before it builds the pipeline, so the header is a value by then; {@link #pump} follows.
      *
      * @param programAlive polled while waiting; when it turns false the program ended
      *     before tracking started (a missing script, say) and this returns null
@@ -141,7 +142,8 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Reads the agent's stream to its end, publishing batches on the ring; the last
+     * After {@link #awaitHello} returned the HELLO: reads the agent's stream to its end,
+     * publishing batches on the ring; the last
      * batch published has {@code endOfStream} set, or {@code error} when the stream broke.
      * Whatever one read brings is published at once, so a slow program's events are not
      * held back waiting for a full batch. At the first pause in the stream a second or more
