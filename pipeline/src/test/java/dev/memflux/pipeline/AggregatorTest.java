@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.format.AllocatorKind;
+import dev.memflux.format.EventBatch;
 import org.junit.jupiter.api.Test;
 
 class AggregatorTest {
@@ -87,6 +88,48 @@ class AggregatorTest {
         assertEquals(5 * mib, a.peakBytesByNode()[2]);
         assertEquals(3 * mib, a.liveBytesByNode()[1]);
         assertEquals(1, a.liveCountByNode()[1]);
+    }
+
+    /** Each batch sets a new peak: 64 blocks at 4 nodes, a mapping split and unmapped, all freed. */
+    private static EventBatch growing(int k) {
+        Batches b = new Batches();
+        for (int i = 0; i < 64; i++) {
+            b.malloc(0x10_0000L + 0x1_0000L * i, 100L * (k + 1), 1 + i % 4);
+        }
+        b.mmap(0x7000_0000L, 4096L * (k + 3), 5).munmap(0x7000_0000L + 4096, 4096);
+        for (int i = 0; i < 64; i++) {
+            b.free(0x10_0000L + 0x1_0000L * i);
+        }
+        return b.munmap(0x7000_0000L, 4096L * (k + 3)).build();
+    }
+
+    @Test
+    void aggregatingAndTrackingThePeakAllocateNothingPerEvent() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Batches nodes = new Batches().frame("f", "p.py");
+        for (int node = 1; node <= 5; node++) {
+            nodes.node(0, 1, node);
+        }
+        Aggregator a = new Aggregator();
+        a.accept(nodes.build());
+        a.accept(growing(0)); // the first of each kind of event loads and links what it needs
+        EventBatch[] batches = new EventBatch[50];
+        for (int k = 1; k < batches.length; k++) {
+            batches[k] = growing(k);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int k = 1; k < batches.length; k++) {
+            a.accept(batches[k]);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated over 49 batches of " + batches[1].count + " events");
+        // The last batch's peak: right after its mmap, before the split.
+        assertEquals(64 * 100L * 50 + 4096L * 52, a.peakBytes());
+        assertEquals(16 * 100L * 50, a.peakBytesByNode()[1]);
+        assertEquals(4096L * 52, a.peakBytesByNode()[5]);
+        assertEquals(1, a.peakCountByNode()[5]);
+        assertEquals(0, a.liveCountByNode()[5]);
     }
 
     @Test
