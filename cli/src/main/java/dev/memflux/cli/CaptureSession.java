@@ -65,7 +65,7 @@ final class CaptureSession {
                 err.println("memflux: " + warning);
             }
         })) : null;
-        var result = new RunPipeline(symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        var result = new RunPipeline(new Aggregator(), symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
         Thread pump = new Thread(() -> collector.pump(ring, process::isAlive), "memflux-collector");
         pump.setDaemon(true);
         pump.start();

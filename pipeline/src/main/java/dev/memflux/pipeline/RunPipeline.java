@@ -23,18 +23,21 @@ import reactor.core.publisher.Mono;
  * to the sinks, whose trailer says the totals are unavailable.
  */
 public final class RunPipeline {
-    private final Aggregator aggregator = new Aggregator();
+    private final Aggregator aggregator;
     private final List<StreamSink> sinks;
     private final SymbolizeStage symbolize;
     private final AggregateStage.FailureListener onAnalysisFailure;
 
     /**
+     * @param aggregator the run's one aggregator; a sink that reports figures (the live
+     *     feed) may hold it too: when the sink is given a batch, the aggregator has counted it
      * @param symbolize the --native stage, or null
      * @param onAnalysisFailure told, on the pipeline thread, if the aggregator fails and is abandoned
      * @param sinks called in this order for every batch
      */
-    public RunPipeline(SymbolizeStage symbolize, AggregateStage.FailureListener onAnalysisFailure,
-                       List<StreamSink> sinks) {
+    public RunPipeline(Aggregator aggregator, SymbolizeStage symbolize,
+                       AggregateStage.FailureListener onAnalysisFailure, List<StreamSink> sinks) {
+        this.aggregator = Objects.requireNonNull(aggregator);
         this.symbolize = symbolize;
         this.onAnalysisFailure = Objects.requireNonNull(onAnalysisFailure);
         this.sinks = List.copyOf(sinks);

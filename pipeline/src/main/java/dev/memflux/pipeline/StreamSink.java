@@ -10,8 +10,9 @@ import dev.memflux.format.Trailer;
  */
 public interface StreamSink {
     /**
-     * The next batch, already symbolized and aggregated. The batch is valid only during
-     * this call: its slot in the ring is reused as soon as the call returns.
+     * The next batch, already symbolized and aggregated (the run's aggregator has counted
+     * it). The batch is valid only during this call: its slot in the ring is reused as soon
+     * as the call returns.
      */
     void accept(EventBatch batch);
 

@@ -44,7 +44,7 @@ class RunPipelineTest {
     private final List<String> failures = new ArrayList<>();
 
     private RunPipeline pipeline(StreamSink... sinks) {
-        return new RunPipeline(null, (cause, live) -> failures.add(cause.getClass().getSimpleName() + " with "
+        return new RunPipeline(new Aggregator(), null, (cause, live) -> failures.add(cause.getClass().getSimpleName() + " with "
                 + live + " live"), List.of(sinks));
     }
 
@@ -77,6 +77,26 @@ class RunPipelineTest {
         assertFalse(t.cutShort());
         assertFalse(t.totalsUnavailable());
         assertNull(file.aborted);
+    }
+
+    @Test
+    void aSinkHoldingTheAggregatorSeesEachBatchAlreadyCounted() {
+        Aggregator aggregator = new Aggregator();
+        List<Long> heapAtEachBatch = new ArrayList<>();
+        StreamSink feed = new StreamSink() {
+            @Override
+            public void accept(EventBatch batch) {
+                heapAtEachBatch.add(aggregator.heapBytes());
+            }
+
+            @Override
+            public void finish(Trailer trailer) {
+                heapAtEachBatch.add(trailer.peakBytes());
+            }
+        };
+        StepVerifier.create(new RunPipeline(aggregator, null, (cause, live) -> { }, List.of(feed)).run(program()))
+                .expectNext(aggregator).verifyComplete();
+        assertEquals(List.of(100L, 150L, 50L, 150L), heapAtEachBatch);
     }
 
     @Test

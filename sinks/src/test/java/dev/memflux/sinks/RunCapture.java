@@ -13,7 +13,7 @@ final class RunCapture {
     private RunCapture() {}
 
     static Aggregator write(CaptureFileSink file, Flux<EventBatch> batches) {
-        return new RunPipeline(null, (cause, live) -> {
+        return new RunPipeline(new Aggregator(), null, (cause, live) -> {
             throw new AssertionError("the analysis failed with " + live + " live allocations", cause);
         }, List.of(file)).run(batches).block();
     }
