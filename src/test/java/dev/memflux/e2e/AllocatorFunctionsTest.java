@@ -59,7 +59,7 @@ class AllocatorFunctionsTest {
         if (arenas > 0 && distribution.merge(MMAP.name(), -arenas, Long::sum) == 0) {
             distribution.remove(MMAP.name());
         }
-        return new Capture(out, CaptureAnalysis.of(out, false).totals(), distribution);
+        return new Capture(out, CaptureAnalysis.of(out).totals(), distribution);
     }
 
     /** MMAP allocations of pymalloc's arena size (1 MiB since 3.10, 256 KiB before). */

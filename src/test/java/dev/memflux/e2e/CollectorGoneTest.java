@@ -37,7 +37,7 @@ class CollectorGoneTest {
         Thread.sleep(100);
         assertTrue(Files.readString(marker).matches("done \\d+"), Files.readString(marker));
 
-        CaptureAnalysis analysis = CaptureAnalysis.of(capture, false);
+        CaptureAnalysis analysis = CaptureAnalysis.of(capture);
         // memflux died mid-run: the file ends without its trailer but reads, with the
         // allocations of the blocks written (one at least a second) before the kill.
         assertTrue(analysis.cutShort());
@@ -78,7 +78,7 @@ class CollectorGoneTest {
                 // it already ended
             }
         }
-        CaptureAnalysis analysis = CaptureAnalysis.of(capture, false);
+        CaptureAnalysis analysis = CaptureAnalysis.of(capture);
         assertTrue(analysis.cutShort(), "memflux was killed: the file has no trailer");
         Programs.Site site = Programs.site(analysis.totals(), "<module>", program.toString(),
                 Programs.lineOf(program, "buffer"));
@@ -92,7 +92,7 @@ class CollectorGoneTest {
             return null;
         }
         try {
-            Programs.Site site = Programs.site(CaptureAnalysis.of(capture, false).totals(), "<module>",
+            Programs.Site site = Programs.site(CaptureAnalysis.of(capture).totals(), "<module>",
                     program.toString(), line);
             return site.allocations() > 0 ? site : null;
         } catch (dev.memflux.format.CorruptCaptureException | java.io.IOException e) {

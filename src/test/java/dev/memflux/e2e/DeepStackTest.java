@@ -24,7 +24,7 @@ class DeepStackTest {
     void twentyThousandDeepRecursionGivesMainTheWholePeak(String python, String source) throws Exception {
         Path program = Memflux.program("deep_recursion.py");
         Path file = StackSources.capture(dir, python, source, program);
-        CaptureAnalysis analysis = CaptureAnalysis.of(file, true);
+        CaptureAnalysis analysis = CaptureAnalysis.of(file);
         StackSources.assertSource(source, analysis);
 
         LocationTotals.Row main = new SummaryReport(analysis, SummaryReport.SortKey.TOTAL, 100).rows().stream()

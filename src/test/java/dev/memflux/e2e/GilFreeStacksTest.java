@@ -20,7 +20,7 @@ class GilFreeStacksTest {
     Path dir;
 
     private Aggregator capture(String python, String source, Path program, String... args) throws Exception {
-        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program, args), false);
+        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program, args));
         StackSources.assertSource(source, analysis);
         return analysis.totals();
     }

@@ -24,7 +24,7 @@ class MappingsTest {
         System.arraycopy(args, 0, command, 7, args.length);
         Memflux.Result r = Memflux.run(dir, command);
         assertEquals(0, r.exitCode(), r.toString());
-        return CaptureAnalysis.of(out, true);
+        return CaptureAnalysis.of(out);
     }
 
     @ParameterizedTest
@@ -38,7 +38,7 @@ class MappingsTest {
             Aggregator totals = analysis.totals();
             assertEquals(liveAfter[unmaps], Programs.site(totals, "<module>", program.toString(), line).liveAtEnd(),
                     "after " + unmaps + " unmaps");
-            assertEquals(10 * MIB, Programs.bytesAt(totals, analysis.atPeak().snapshotBytes(), "<module>",
+            assertEquals(10 * MIB, Programs.bytesAt(totals, totals.peakBytesByNode(), "<module>",
                     program.toString(), line), "at the peak, after " + unmaps + " unmaps");
         }
     }
@@ -50,7 +50,7 @@ class MappingsTest {
         String file = program.toString();
         CaptureAnalysis analysis = capture(python, "mapping_resize.py");
         Aggregator totals = analysis.totals();
-        long[] atPeak = analysis.atPeak().snapshotBytes();
+        long[] atPeak = totals.peakBytesByNode();
         int map = Programs.lineOf(program, "map");
         int grow = Programs.lineOf(program, "grow");
         int shrink = Programs.lineOf(program, "shrink");

@@ -18,7 +18,7 @@ class NonAsciiNamesTest {
     Path dir;
 
     private Aggregator capture(String python, String source, Path program) throws Exception {
-        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program), false);
+        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program));
         StackSources.assertSource(source, analysis);
         return analysis.totals();
     }

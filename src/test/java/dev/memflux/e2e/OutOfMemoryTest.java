@@ -33,7 +33,7 @@ class OutOfMemoryTest {
                 + "capture file is complete, its totals will be computed by the report commands"), r.toString());
         assertFalse(r.stderr().contains("Exception") || r.stderr().contains("\tat "), r.toString());
 
-        CaptureAnalysis analysis = CaptureAnalysis.of(out, false);
+        CaptureAnalysis analysis = CaptureAnalysis.of(out);
         assertFalse(analysis.cutShort(), analysis.cutShortReason());
         assertTrue(analysis.trailer().totalsUnavailable());
         SiteKinds keep = SiteKinds.of(out, analysis.totals(), program, Programs.lineOf(program, "keep"));

@@ -36,7 +36,7 @@ class OwnProfilersTest {
     @MethodSource("dev.memflux.e2e.StackSources#both")
     void setprofileAndCProfileKeepExactStacksAndStillRun(String python, String source) throws Exception {
         Path program = Memflux.program("own_profilers.py");
-        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program), false);
+        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program));
         StackSources.assertSource(source, analysis);
         assertExactSites(analysis.totals(), program);
     }

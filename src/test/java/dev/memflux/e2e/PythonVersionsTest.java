@@ -49,7 +49,7 @@ class PythonVersionsTest {
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Path program = Memflux.program("small_stack.py");
         CaptureAnalysis analysis = CaptureAnalysis.of(
-                StackSources.capture(dir, python.get().toString(), source, program), false);
+                StackSources.capture(dir, python.get().toString(), source, program));
         StackSources.assertSource(source, analysis);
         Aggregator a = analysis.totals();
         int leaf = Programs.lineOf(program, "leaf");
@@ -74,7 +74,7 @@ class PythonVersionsTest {
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Path program = Memflux.program("own_profilers.py");
         CaptureAnalysis analysis = CaptureAnalysis.of(
-                StackSources.capture(dir, python.get().toString(), source, program), false);
+                StackSources.capture(dir, python.get().toString(), source, program));
         StackSources.assertSource(source, analysis);
         OwnProfilersTest.assertExactSites(analysis.totals(), program);
     }
@@ -85,13 +85,13 @@ class PythonVersionsTest {
         Optional<Path> python = pyenvPython(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Aggregator names = CaptureAnalysis.of(StackSources.capture(dir, python.get().toString(), source,
-                Memflux.program("unicode_names.py")), false).totals();
+                Memflux.program("unicode_names.py"))).totals();
         Path file = Memflux.program("unicode_names").resolve("😀").resolve("café.py");
         assertEquals(new Programs.Site(7, 0, 7L * 10_007, 7L * 10_007),
                 Programs.site(names, "𠮷野家", file.toString(), Programs.lineOf(file, "alloc")));
         Path threads = Memflux.program("gil_free_threads.py");
-        Aggregator a = CaptureAnalysis.of(StackSources.capture(dir, python.get().toString(), source, threads, "500"),
-                false).totals();
+        Aggregator a = CaptureAnalysis.of(
+                StackSources.capture(dir, python.get().toString(), source, threads, "500")).totals();
         assertEquals(new Programs.Site(4000, 4000, 4000L * 7777, 0),
                 Programs.site(a, "worker", threads.toString(), Programs.lineOf(threads, "worker")));
     }

@@ -37,7 +37,7 @@ class SignalsTest {
         assertTrue(stderr.contains("KeyboardInterrupt"), stderr);
         assertFalse(stderr.contains("memflux_bootstrap"), stderr);
 
-        CaptureAnalysis capture = CaptureAnalysis.of(out, false);
+        CaptureAnalysis capture = CaptureAnalysis.of(out);
         assertFalse(capture.cutShort(), "memflux should outlive the program and finish the file");
         Programs.Site held = Programs.site(capture.totals(), "<listcomp>", program.toString(),
                 Programs.lineOf(program, "held"));

@@ -36,7 +36,7 @@ class StackSourceTest {
         Memflux.Result r = Memflux.runWith(dir, null, source.equals("profile") ? Map.of("MEMFLUX_STACK_SOURCE", "profile")
                 : Map.of(), command.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
-        CaptureAnalysis analysis = CaptureAnalysis.of(out, false);
+        CaptureAnalysis analysis = CaptureAnalysis.of(out);
         // Both interpreters here are CPython 3.11, where the frame walk is the default.
         assertEquals(source.equals("walk"), analysis.header().has(RecordTag.FLAG_FRAME_WALK));
         return analysis.totals();

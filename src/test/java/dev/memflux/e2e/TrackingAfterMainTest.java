@@ -20,7 +20,7 @@ class TrackingAfterMainTest {
         Path program = Memflux.program("after_main.py");
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "late.bin", program.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("late.bin"), false);
+        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("late.bin"));
         assertFalse(capture.cutShort());
         Programs.Site thread = Programs.site(capture.totals(), "late_thread", program.toString(),
                 Programs.lineOf(program, "thread-late"));

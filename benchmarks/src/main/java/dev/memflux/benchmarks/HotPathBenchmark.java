@@ -70,7 +70,7 @@ public class HotPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(SyntheticStream.EVENTS)
     public void encode(Blackhole bh) {
-        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true, null);
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true);
         for (EventBatch b : STREAM.batches) {
             if (encoder.encode(b)) {
                 bh.consume(encoder.seal().storedLength);
@@ -85,7 +85,7 @@ public class HotPathBenchmark {
     public long decodeAggregateEncode(Blackhole bh) throws CorruptCaptureException {
         RecordDecoder decoder = new RecordDecoder().keepRaw(); // as the collector does
         Aggregator aggregator = new Aggregator();
-        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true, null);
+        Lz4BlockEncoder encoder = new Lz4BlockEncoder(true);
         byte[] wire = STREAM.wire;
         int at = 0;
         while (at < wire.length) {

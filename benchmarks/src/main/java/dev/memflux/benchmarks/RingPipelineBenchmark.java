@@ -39,7 +39,7 @@ public class RingPipelineBenchmark {
         Aggregator aggregator = new Aggregator();
         var done = new RingFlux(ring)
                 .transform(new AggregateStage(aggregator))
-                .transform(new Lz4BlockEncoder(true, null))
+                .transform(new Lz4BlockEncoder(true))
                 .then()
                 .toFuture();
         for (EventBatch b : STREAM.batches) {

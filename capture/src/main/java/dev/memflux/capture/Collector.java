@@ -96,7 +96,8 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Waits for the agent to connect and say HELLO.
+     * Waits for the agent to connect and say HELLO. {@code run} calls it on the main thread
+     * before it builds the pipeline, so the header is a value by then; {@link #pump} follows.
      *
      * @param programAlive polled while waiting; when it turns false the program ended
      *     before tracking started (a missing script, say) and this returns null
@@ -135,34 +136,14 @@ public final class Collector implements AutoCloseable {
         return decoder.hello();
     }
 
-    /**
-     * The whole of the collector thread's work: wait for the agent's HELLO, then pump its
-     * stream into the ring. If the program ends before tracking starts, the ring gets an
-     * empty end of stream and {@link #hello()} stays null.
-     */
-    public void collect(EventRing ring, BooleanSupplier programAlive) {
-        try {
-            if (awaitHello(programAlive) != null) {
-                pump(ring, programAlive);
-                return;
-            }
-            long sequence = ring.claim();
-            ring.get(sequence).endOfStream = true;
-            ring.publish(sequence);
-        } catch (IOException | CorruptCaptureException e) {
-            long sequence = ring.claim();
-            ring.get(sequence).error = e;
-            ring.publish(sequence);
-        }
-    }
-
     /** The agent's HELLO, once it arrived; null before, or if the program never started tracking. */
     public CaptureHeader hello() {
         return decoder.hello();
     }
 
     /**
-     * Reads the agent's stream to its end, publishing batches on the ring; the last
+     * After {@link #awaitHello} returned the HELLO: reads the agent's stream to its end,
+     * publishing batches on the ring; the last
      * batch published has {@code endOfStream} set, or {@code error} when the stream broke.
      * Whatever one read brings is published at once, so a slow program's events are not
      * held back waiting for a full batch. At the first pause in the stream a second or more

@@ -25,7 +25,7 @@ final class CaptureFileArgument {
     }
 
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
-    static CaptureAnalysis analyze(Path file, boolean atPeak, PrintWriter err) {
+    static CaptureAnalysis analyze(Path file, PrintWriter err) {
         if (!Files.exists(file)) {
             err.println("memflux: no such file: " + file);
             return null;
@@ -36,7 +36,7 @@ final class CaptureFileArgument {
         }
         quietReactor();
         try {
-            return CaptureAnalysis.of(file, atPeak);
+            return CaptureAnalysis.of(file);
         } catch (CorruptCaptureException e) {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {

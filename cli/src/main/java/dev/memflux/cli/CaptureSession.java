@@ -4,21 +4,25 @@ import dev.memflux.capture.Collector;
 import dev.memflux.capture.EventRing;
 import dev.memflux.capture.PythonLauncher;
 import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.pipeline.RingFlux;
+import dev.memflux.pipeline.RunPipeline;
 import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.pipeline.symbolize.Symbolizers;
-import dev.memflux.sinks.CapturePipeline;
+import dev.memflux.sinks.CaptureFileSink;
 import dev.memflux.sinks.report.Units;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * The running half of a capture: the ring, the pipeline into the file, the collector
- * thread, and what is said at the end. Runs on the main thread, which waits for the
- * program; the stages run on the pipeline thread, the socket is read on the collector's.
+ * The running half of a capture: waits for the agent's HELLO, builds the ring and the
+ * {@link RunPipeline} into the file, starts the collector thread, and says what happened
+ * at the end. Runs on the main thread, which waits for the program; the stages run on the
+ * pipeline thread, the socket is read on the collector's.
  */
 final class CaptureSession {
     private final PrintWriter err;
@@ -37,31 +41,15 @@ final class CaptureSession {
 
     /** Captures until the program ends; returns its exit code. */
     int follow(Collector collector, Process process, String python) throws Exception {
-        EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-        CapturePipeline pipeline = new CapturePipeline(out, () -> header(collector.hello()), compress)
-                .warnWith(line -> {
-                    err.println(line);
-                    err.flush();
-                });
-        SymbolizeStage symbolize = null;
-        if (nativeTraces) {
-            symbolize = new SymbolizeStage(Symbolizers.best(warning -> {
-                if (!quiet) {
-                    err.println("memflux: " + warning);
-                }
-            }));
-            pipeline.symbolizeWith(symbolize);
+        CaptureHeader hello;
+        try {
+            hello = collector.awaitHello(process::isAlive);
+        } catch (IOException | CorruptCaptureException e) {
+            process.waitFor(); // the program is not cut off for a broken stream: it runs to its end
+            throw e;
         }
-        var result = pipeline.run(new RingFlux(ring)).toFuture();
-        Thread pump = new Thread(() -> collector.collect(ring, process::isAlive), "memflux-collector");
-        pump.setDaemon(true);
-        pump.start();
-        int exitCode = process.waitFor();
-        Aggregator totals = result.get();
-        if (symbolize != null) {
-            symbolize.close();
-        }
-        if (collector.hello() == null) {
+        if (hello == null) {
+            int exitCode = process.waitFor();
             if (!Files.exists(PythonLauncher.startedMarker(collector.socketPath()))) {
                 err.println("memflux: " + python + " exited without starting the memflux agent: "
                         + "is it a CPython 3.8+ interpreter?");
@@ -70,8 +58,24 @@ final class CaptureSession {
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }
-        if (pipeline.fileFailure() != null) {
-            err.println("memflux: " + pipeline.fileFailure());
+        EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
+        CaptureFileSink file = new CaptureFileSink(out, header(hello), compress);
+        SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
+            if (!quiet) {
+                err.println("memflux: " + warning);
+            }
+        })) : null;
+        var result = new RunPipeline(new Aggregator(), symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        Thread pump = new Thread(() -> collector.pump(ring, process::isAlive), "memflux-collector");
+        pump.setDaemon(true);
+        pump.start();
+        int exitCode = process.waitFor();
+        Aggregator totals = result.get();
+        if (symbolize != null) {
+            symbolize.close();
+        }
+        if (file.failure() != null) {
+            err.println("memflux: " + file.failure());
             err.flush();
         }
         if (!quiet) {
@@ -82,15 +86,21 @@ final class CaptureSession {
                         Units.count(symbolize.misses()), symbolize.symbolizerName(), Units.count(lookups),
                         lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
             }
-            report(totals, pipeline.fileBytes(), collector, exitCode);
+            report(totals, file.bytesWritten(), collector, exitCode);
         }
         return exitCode;
     }
 
+    /** On the pipeline thread, once: the totals are lost, the file goes on. */
+    private void analysisFailed(Throwable cause, long liveAllocations) {
+        String what = cause instanceof OutOfMemoryError ? "out of memory while analysing"
+                : "the analysis failed (" + cause + ")";
+        err.println("memflux: " + what + " (" + Units.count(liveAllocations) + " live allocations); the capture "
+                + "file is complete, its totals will be computed by the report commands");
+        err.flush();
+    }
+
     private CaptureHeader header(CaptureHeader hello) {
-        if (hello == null) {
-            return null;
-        }
         int flags = hello.flags() | (compress ? RecordTag.FLAG_COMPRESSED : 0);
         return new CaptureHeader(hello.pid(), hello.ppid(), hello.startMillis(), flags, hello.pythonVersion(),
                 hello.commandLine(), Version.VERSION);

@@ -37,7 +37,7 @@ final class StatsCommand implements Callable<Integer> {
         if (top < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, not " + top);
         }
-        CaptureAnalysis analysis = CaptureFileArgument.analyze(file, false, spec.commandLine().getErr());
+        CaptureAnalysis analysis = CaptureFileArgument.analyze(file, spec.commandLine().getErr());
         if (analysis == null) {
             return ExitCodes.INPUT;
         }

@@ -45,7 +45,7 @@ final class SummaryCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, not " + limit);
         }
-        CaptureAnalysis analysis = CaptureFileArgument.analyze(file, true, spec.commandLine().getErr());
+        CaptureAnalysis analysis = CaptureFileArgument.analyze(file, spec.commandLine().getErr());
         if (analysis == null) {
             return ExitCodes.INPUT;
         }

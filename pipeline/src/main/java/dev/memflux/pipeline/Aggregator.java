@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  * A munmap releases exactly the tracked bytes its range covers; a mapping it splits
  * lives on as its pieces, each counted as a live allocation, and counts as freed when
  * its last byte is unmapped.
- * To know what was allocated where at the peak, a report runs the stream twice: the
- * first pass finds the peak's event number ({@link #peakEvent()}), the second, built
- * with {@link #snapshotAt(long)}, stops the clock there and keeps per-node live bytes.
+ * What was allocated where at the peak comes from the same single pass: every change to
+ * the live set (an allocation, a free, each mapping piece a munmap cuts) updates its
+ * node's figures in a {@link LiveByStack}, which copies the nodes changed since the last
+ * peak whenever the heap passes it. A stream read once (the run's) has them too.
  *
  * <p>Runs on the pipeline thread; not thread-safe. Nothing on the per-event path allocates
  * (the per-node arrays grow by doubling, as NODE records arrive).
@@ -28,6 +29,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     private final LiveAllocations live = new LiveAllocations(1 << 16);
     private final LiveMappings mappings = new LiveMappings();
     private final LiveMappings.Released unmapped = this::unmapped;
+    private LiveByStack byStack = new LiveByStack(1024);
     private final long[] allocationsByKind = new long[AllocatorKind.COUNT];
     private final long[] bytesByKind = new long[AllocatorKind.COUNT];
     /** Bucket b counts sizes in [2^(b-1), 2^b); bucket 0 counts size 0. */
@@ -56,16 +58,6 @@ public final class Aggregator implements Consumer<EventBatch> {
     private boolean ended;
     private boolean abandoned;
     private String execPath;
-
-    private long snapshotAt = -1;
-    private long[] snapshotBytes;
-    private long[] snapshotCount;
-
-    /** Keeps per-node live bytes as they are right after heap event number {@code event}. */
-    public Aggregator snapshotAt(long event) {
-        this.snapshotAt = event;
-        return this;
-    }
 
     @Override
     public void accept(EventBatch batch) {
@@ -107,8 +99,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         abandoned = true;
         live.clear();
         mappings.clear();
-        snapshotBytes = null;
-        snapshotCount = null;
+        byStack = new LiveByStack(16);
     }
 
     /** False once {@link #abandon()}ed: the totals are not to be used. */
@@ -136,15 +127,19 @@ public final class Aggregator implements Consumer<EventBatch> {
             heapBytes += size;
         } else {
             long replaced = live.put(address, size, node);
-            heapBytes += replaced < 0 ? size : size - replaced;
+            if (replaced < 0) {
+                heapBytes += size;
+            } else {
+                heapBytes += size - replaced;
+                byStack.change(live.removedNode(), -replaced, -1);
+            }
         }
+        byStack.change(node, size, 1);
         if (heapBytes > peakBytes) {
             peakBytes = heapBytes;
             peakMillis = clockMillis;
             peakEvent = heapEvents;
-        }
-        if (heapEvents == snapshotAt) {
-            takeSnapshot();
+            byStack.peakReached();
         }
     }
 
@@ -167,12 +162,11 @@ public final class Aggregator implements Consumer<EventBatch> {
         if (size < 0) {
             unmatchedFrees++; // allocated before tracking started
         } else {
+            int node = live.removedNode();
             frees++;
-            nodeFrees[live.removedNode()]++;
+            nodeFrees[node]++;
             heapBytes -= size;
-        }
-        if (heapEvents == snapshotAt) {
-            takeSnapshot();
+            byStack.change(node, -size, -1);
         }
     }
 
@@ -183,17 +177,18 @@ public final class Aggregator implements Consumer<EventBatch> {
             unmatchedFrees++; // mapped before tracking started, or not mapped at all
         }
         heapBytes -= released;
-        if (heapEvents == snapshotAt) {
-            takeSnapshot();
-        }
     }
 
-    /** A mapping lost bytes to a munmap; one that lost its last byte counts as freed. */
-    private void unmapped(int node, long bytes, boolean whole) {
-        if (whole) {
+    /**
+     * A mapping lost bytes to a munmap; one that lost its last byte counts as freed. Each
+     * piece counts as a live allocation, so a split adds one.
+     */
+    private void unmapped(int node, long bytes, int pieces) {
+        if (pieces < 0) {
             frees++;
             nodeFrees[node]++;
         }
+        byStack.change(node, -bytes, pieces);
     }
 
     private void other(EventBatch batch, int i, byte tag) {
@@ -219,36 +214,54 @@ public final class Aggregator implements Consumer<EventBatch> {
         nodeNative = Arrays.copyOf(nodeNative, size);
     }
 
-    private void takeSnapshot() {
-        int size = Math.max(stacks.nodeCount(), nodeAllocations.length);
-        long[] bytes = new long[size];
-        long[] counts = new long[size];
-        LiveAllocations.Visitor visitor = (address, sz, node) -> {
-            bytes[node] += sz;
-            counts[node]++;
-        };
-        live.forEach(visitor);
-        mappings.forEach(visitor);
-        snapshotBytes = bytes;
-        snapshotCount = counts;
-    }
-
     /** Per-node bytes live right now (at the end of the stream: what tracking left allocated). */
     public long[] liveBytesByNode() {
-        long[] bytes = new long[Math.max(stacks.nodeCount(), nodeAllocations.length)];
-        LiveAllocations.Visitor visitor = (address, sz, node) -> bytes[node] += sz;
-        live.forEach(visitor);
-        mappings.forEach(visitor);
+        long[] bytes = new long[nodeLimit()];
+        for (int node = 0; node < bytes.length; node++) {
+            bytes[node] = byStack.liveBytes(node);
+        }
         return bytes;
     }
 
-    /** Per-node live allocation counts right now. */
+    /** Per-node live allocation counts right now (each mapping piece counts as one). */
     public long[] liveCountByNode() {
-        long[] counts = new long[Math.max(stacks.nodeCount(), nodeAllocations.length)];
-        LiveAllocations.Visitor visitor = (address, sz, node) -> counts[node]++;
-        live.forEach(visitor);
-        mappings.forEach(visitor);
+        long[] counts = new long[nodeLimit()];
+        for (int node = 0; node < counts.length; node++) {
+            counts[node] = byStack.liveCount(node);
+        }
         return counts;
+    }
+
+    /** Per-node bytes live when the heap reached its peak (all zero if nothing was allocated). */
+    public long[] peakBytesByNode() {
+        long[] bytes = new long[nodeLimit()];
+        for (int node = 0; node < bytes.length; node++) {
+            bytes[node] = byStack.peakBytes(node);
+        }
+        return bytes;
+    }
+
+    /** Per-node live allocation counts when the heap reached its peak. */
+    public long[] peakCountByNode() {
+        long[] counts = new long[nodeLimit()];
+        for (int node = 0; node < counts.length; node++) {
+            counts[node] = byStack.peakCount(node);
+        }
+        return counts;
+    }
+
+    /** Bytes live at {@code node} now; no copy, for a feed that samples a few nodes. */
+    public long nodeLiveBytes(int node) {
+        return byStack.liveBytes(node);
+    }
+
+    /** Bytes live at {@code node} when the heap reached its peak. */
+    public long nodePeakBytes(int node) {
+        return byStack.peakBytes(node);
+    }
+
+    private int nodeLimit() {
+        return Math.max(stacks.nodeCount(), Math.max(nodeAllocations.length, byStack.nodeLimit()));
     }
 
     public StackTable stacks() {
@@ -300,7 +313,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         return peakMillis;
     }
 
-    /** The number of the heap event that reached the peak (for a second pass). */
+    /** The number of the heap event (allocation, free or munmap) that reached the peak. */
     public long peakEvent() {
         return peakEvent;
     }
@@ -365,14 +378,5 @@ public final class Aggregator implements Consumer<EventBatch> {
     /** Frees (and munmaps) of allocations made at each node. */
     public long nodeFrees(int node) {
         return node < nodeFrees.length ? nodeFrees[node] : 0;
-    }
-
-    /** Per-node live bytes at the snapshot event, or null if it was never reached. */
-    public long[] snapshotBytes() {
-        return snapshotBytes;
-    }
-
-    public long[] snapshotCount() {
-        return snapshotCount;
     }
 }

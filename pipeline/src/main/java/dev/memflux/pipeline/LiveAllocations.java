@@ -63,7 +63,8 @@ public final class LiveAllocations {
 
     /**
      * Records an allocation. If the address was already live (its free was never seen),
-     * the old entry is replaced and its size returned; otherwise returns -1.
+     * the old entry is replaced and its size returned ({@link #removedNode()} is its
+     * node); otherwise returns -1.
      */
     public long put(long address, long size, int node) {
         long hash = address * GOLDEN;
@@ -89,6 +90,7 @@ public final class LiveAllocations {
             if (key == address) {
                 long previous = values[segment][slot];
                 long old = sizeOf(address, previous);
+                removedNode = (int) (previous >>> 32);
                 values[segment][slot] = value;
                 if (huge) {
                     hugeSizes.put(address, size);
@@ -130,7 +132,7 @@ public final class LiveAllocations {
         }
     }
 
-    /** The stack node of the allocation the last successful {@link #remove} forgot. */
+    /** The stack node of the allocation the last successful {@link #remove} (or replacing {@link #put}) forgot. */
     public int removedNode() {
         return removedNode;
     }

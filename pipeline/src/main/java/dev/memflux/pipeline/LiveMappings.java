@@ -15,8 +15,12 @@ import java.util.Arrays;
 final class LiveMappings {
     /** Told of every mapping a release touched. */
     interface Released {
-        /** {@code bytes} of a mapping made at {@code node} were released; {@code whole}: nothing is left of it. */
-        void released(int node, long bytes, boolean whole);
+        /**
+         * {@code bytes} of a mapping made at {@code node} were released; {@code pieces} is how
+         * the number of live pieces changed: -1 nothing is left of it, 0 it was cut at one
+         * end, +1 it was split in two.
+         */
+        void released(int node, long bytes, int pieces);
     }
 
     private long[] starts = new long[64];
@@ -53,19 +57,19 @@ final class LiveMappings {
             if (keepsHead && keepsTail) {
                 ends[i] = start;
                 insert(i + 1, end, e, node);
-                listener.released(node, cut, false);
+                listener.released(node, cut, 1);
                 break;
             } else if (keepsHead) {
                 ends[i] = start;
-                listener.released(node, cut, false);
+                listener.released(node, cut, 0);
                 i++;
             } else if (keepsTail) {
                 starts[i] = end;
-                listener.released(node, cut, false);
+                listener.released(node, cut, 0);
                 break;
             } else {
                 remove(i);
-                listener.released(node, cut, true);
+                listener.released(node, cut, -1);
             }
         }
         return released;

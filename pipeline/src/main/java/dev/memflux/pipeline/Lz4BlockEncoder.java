@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
 /**
  * Encodes batches into the record language and cuts the stream into independent blocks
  * of whole records, each lz4-compressed on its own (or stored raw), so that a file cut
- * short by a crash still reads up to its last whole block. When the batches end, the
- * last block gets the TRAILER from {@code trailer}.
+ * short by a crash still reads up to its last whole block. The last block gets the
+ * TRAILER: {@link #finish(Trailer)} is handed it (the run's file sink); as a Flux stage,
+ * it is taken from {@code trailer} when the batches end.
  *
  * <p>Runs on the thread delivering batches (the pipeline thread); never blocks.
  */
@@ -43,6 +44,12 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     /** The next block's number: the reader checks that blocks come 0, 1, 2... with none missing or repeated. */
     private int sequence;
 
+    /** An encoder driven by hand: {@link #encode}, {@link #seal}, {@link #finish(Trailer)}. */
+    public Lz4BlockEncoder(boolean compress) {
+        this(compress, null);
+    }
+
+    /** @param trailer the TRAILER of the last block, when used as a Flux stage; null: none */
     public Lz4BlockEncoder(boolean compress, Supplier<Trailer> trailer) {
         this.compress = compress;
         this.trailer = trailer;
@@ -77,10 +84,15 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
                 || (batch.tick && encoder.length() > 0);
     }
 
-    /** The last block: whatever is pending plus the trailer. */
+    /** The last block: whatever is pending plus the trailer from the supplier given. */
     public EncodedBlock finish() {
-        if (trailer != null) {
-            encoder.encodeTrailer(trailer.get());
+        return finish(trailer != null ? trailer.get() : null);
+    }
+
+    /** The last block: whatever is pending plus {@code last} (none if null). */
+    public EncodedBlock finish(Trailer last) {
+        if (last != null) {
+            encoder.encodeTrailer(last);
         }
         return seal();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.format.AllocatorKind;
+import dev.memflux.format.EventBatch;
 import org.junit.jupiter.api.Test;
 
 class AggregatorTest {
@@ -36,15 +37,111 @@ class AggregatorTest {
     }
 
     @Test
-    void aSecondPassSnapshotsWhatWasLiveAtThePeak() {
-        Aggregator first = new Aggregator();
-        first.accept(peakThenSmaller().build());
-        Aggregator second = new Aggregator().snapshotAt(first.peakEvent());
-        second.accept(peakThenSmaller().build());
-        assertEquals(100, second.snapshotBytes()[1]);
-        assertEquals(0, second.snapshotBytes()[2]);
-        assertEquals(2, second.snapshotCount()[1]);
-        assertEquals(30, second.liveBytesByNode()[2]);
+    void onePassKnowsWhatWasLiveAtThePeak() {
+        Aggregator a = new Aggregator();
+        a.accept(peakThenSmaller().build());
+        assertEquals(100, a.peakBytesByNode()[1]);
+        assertEquals(0, a.peakBytesByNode()[2]);
+        assertEquals(2, a.peakCountByNode()[1]);
+        assertEquals(0, a.liveBytesByNode()[1]);
+        assertEquals(30, a.liveBytesByNode()[2]);
+        assertEquals(1, a.liveCountByNode()[2]);
+    }
+
+    @Test
+    void thePeakSplitAcrossBatchesIsTheLastHighWaterMark() {
+        Aggregator a = new Aggregator();
+        // node 1 peaks at 100 first; node 2's 150 then makes a higher peak while node 1 holds 40.
+        a.accept(new Batches().frame("f", "p.py").node(0, 1, 1).node(0, 2, 2)
+                .malloc(0x1000, 60, 1).malloc(0x2000, 40, 1).build());
+        a.accept(new Batches().free(0x1000).malloc(0x3000, 150, 2).free(0x3000).malloc(0x4000, 10, 2).build());
+        assertEquals(190, a.peakBytes());
+        assertEquals(40, a.peakBytesByNode()[1]);
+        assertEquals(1, a.peakCountByNode()[1]);
+        assertEquals(150, a.peakBytesByNode()[2]);
+        assertEquals(10, a.nodeLiveBytes(2));
+        assertEquals(150, a.nodePeakBytes(2));
+    }
+
+    @Test
+    void anAllocationAtALiveAddressTakesItFromTheOldNode() {
+        Aggregator a = new Aggregator();
+        // Its free was never seen (freed before tracking stopped the agent's hooks, say).
+        a.accept(new Batches().frame("f", "p.py").node(0, 1, 1).node(0, 2, 2)
+                .malloc(0x1000, 60, 1).malloc(0x1000, 20, 2).build());
+        assertEquals(0, a.liveBytesByNode()[1]);
+        assertEquals(0, a.liveCountByNode()[1]);
+        assertEquals(20, a.liveBytesByNode()[2]);
+        assertEquals(60, a.peakBytesByNode()[1]);
+    }
+
+    @Test
+    void mappingPiecesAtThePeakKeepTheirStack() {
+        long mib = 1 << 20;
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().frame("f", "p.py").node(0, 1, 7).node(0, 2, 8)
+                .mmap(0x7000_0000L, 10 * mib, 1).munmap(0x7000_0000L + 3 * mib, 4 * mib)
+                .mmap(0x1000_0000L, 5 * mib, 2).munmap(0x7000_0000L, 3 * mib).build());
+        assertEquals(11 * mib, a.peakBytes());
+        assertEquals(6 * mib, a.peakBytesByNode()[1]);
+        assertEquals(2, a.peakCountByNode()[1]);
+        assertEquals(5 * mib, a.peakBytesByNode()[2]);
+        assertEquals(3 * mib, a.liveBytesByNode()[1]);
+        assertEquals(1, a.liveCountByNode()[1]);
+    }
+
+    /** Each batch sets a new peak: 64 blocks at 4 nodes, a mapping split and unmapped, all freed. */
+    private static EventBatch growing(int k) {
+        Batches b = new Batches();
+        for (int i = 0; i < 64; i++) {
+            b.malloc(0x10_0000L + 0x1_0000L * i, 100L * (k + 1), 1 + i % 4);
+        }
+        b.mmap(0x7000_0000L, 4096L * (k + 3), 5).munmap(0x7000_0000L + 4096, 4096);
+        for (int i = 0; i < 64; i++) {
+            b.free(0x10_0000L + 0x1_0000L * i);
+        }
+        return b.munmap(0x7000_0000L, 4096L * (k + 3)).build();
+    }
+
+    @Test
+    void aggregatingAndTrackingThePeakAllocateNothingPerEvent() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Batches nodes = new Batches().frame("f", "p.py");
+        for (int node = 1; node <= 5; node++) {
+            nodes.node(0, 1, node);
+        }
+        Aggregator a = new Aggregator();
+        a.accept(nodes.build());
+        a.accept(growing(0)); // the first of each kind of event loads and links what it needs
+        EventBatch[] batches = new EventBatch[50];
+        for (int k = 1; k < batches.length; k++) {
+            batches[k] = growing(k);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int k = 1; k < batches.length; k++) {
+            a.accept(batches[k]);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated over 49 batches of " + batches[1].count + " events");
+        // The last batch's peak: right after its mmap, before the split.
+        assertEquals(64 * 100L * 50 + 4096L * 52, a.peakBytes());
+        assertEquals(16 * 100L * 50, a.peakBytesByNode()[1]);
+        assertEquals(4096L * 52, a.peakBytesByNode()[5]);
+        assertEquals(1, a.peakCountByNode()[5]);
+        assertEquals(0, a.liveCountByNode()[5]);
+    }
+
+    @Test
+    void anAbandonedAggregatorForgetsThePerNodeFigures() {
+        Aggregator a = new Aggregator();
+        a.accept(peakThenSmaller().build());
+        a.abandon();
+        a.accept(new Batches().malloc(0x5000, 8, 2).end().build());
+        assertFalse(a.available());
+        assertEquals(0, a.liveBytesByNode()[2]);
+        assertEquals(0, a.peakBytesByNode()[1]);
+        assertTrue(a.ended());
     }
 
     @Test

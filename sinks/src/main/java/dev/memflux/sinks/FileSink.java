@@ -10,47 +10,38 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Writes the capture file: the header, then each block as it comes. Each block is handed
  * to the OS as soon as it is written, so if memflux is killed the file still holds every
- * whole block written before. The file is created with the first block, when the header
- * is known (the agent's HELLO precedes every record); a capture that never started
- * leaves no file.
+ * whole block written before. The file is created with the first block; the header (the
+ * agent's HELLO, which the run waits for before it builds the pipeline) is its first bytes.
  *
  * <p>Runs on the pipeline thread and blocks on the disk.
  */
 public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
     private final Path path;
-    private final Supplier<CaptureHeader> header;
+    private final CaptureHeader header;
     private final ByteBuffer frame = ByteBuffer.allocate(CaptureFileFormat.BLOCK_FRAME_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private OutputStream out;
-    private boolean noCapture;
     private long bytesWritten;
     /** Why writing stopped (the disk filled up, say), or null while all is well. */
     private String failure;
 
-    /** @param header the file's header; null from it means no capture happened */
-    public FileSink(Path path, Supplier<CaptureHeader> header) {
+    public FileSink(Path path, CaptureHeader header) {
         this.path = path;
-        this.header = header;
+        this.header = Objects.requireNonNull(header);
     }
 
-    private boolean open() throws IOException {
-        if (out == null && !noCapture) {
-            CaptureHeader h = header.get();
-            if (h == null) {
-                noCapture = true;
-                return false;
-            }
+    private void open() throws IOException {
+        if (out == null) {
             out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
-            byte[] head = CaptureFileFormat.encodeHeader(h);
+            byte[] head = CaptureFileFormat.encodeHeader(header);
             out.write(head);
             bytesWritten = head.length;
         }
-        return out != null;
     }
 
     /**
@@ -64,9 +55,7 @@ public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
             return;
         }
         try {
-            if (!open()) {
-                return;
-            }
+            open();
             frame.clear();
             frame.putInt(block.sequence).putInt(block.rawLength).putInt(block.storedLength).putInt(block.checksum);
             out.write(frame.array(), 0, CaptureFileFormat.BLOCK_FRAME_BYTES);
@@ -99,8 +88,9 @@ public final class FileSink implements Consumer<EncodedBlock>, AutoCloseable {
         return failure;
     }
 
+    /** Closes the file; a failure to flush its last bytes is kept for {@link #failure()}. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (out != null) {
             try {
                 out.close();

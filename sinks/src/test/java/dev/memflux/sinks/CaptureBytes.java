@@ -59,7 +59,7 @@ final class CaptureBytes {
             b.addTime(1000);
             return b;
         });
-        new CapturePipeline(file, () -> h, compress).run(program).block();
+        RunCapture.write(file, h, compress, program);
         return java.nio.file.Files.readAllBytes(file);
     }
 

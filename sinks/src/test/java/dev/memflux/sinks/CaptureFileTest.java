@@ -55,7 +55,7 @@ class CaptureFileTest {
     private Path write(String name, boolean compress, boolean withEnd) throws Exception {
         Path file = dir.resolve(name);
         CaptureHeader header = compress ? HEADER : HEADER.withFlags(0);
-        Aggregator totals = new CapturePipeline(file, () -> header, compress).run(program(withEnd)).block();
+        Aggregator totals = RunCapture.write(file, header, compress, program(withEnd));
         assertNotNull(totals);
         return file;
     }
@@ -64,7 +64,7 @@ class CaptureFileTest {
     void whatIsWrittenReadsBackWithTheSameNumbers() throws Exception {
         for (boolean compress : new boolean[] {true, false}) {
             Path file = write("c" + compress + ".bin", compress, true);
-            CaptureAnalysis a = CaptureAnalysis.of(file, true);
+            CaptureAnalysis a = CaptureAnalysis.of(file);
             assertEquals(199L * 2048 + 1, a.totals().allocations());
             assertEquals(199L * 2048, a.totals().frees());
             assertEquals(6000, a.totals().peakBytes());
@@ -74,13 +74,13 @@ class CaptureFileTest {
             assertEquals(a.totals().allocations(), a.trailer().allocations());
             assertEquals(a.totals().peakBytes(), a.trailer().peakBytes());
             assertEquals(HEADER.pid(), a.header().pid());
-            assertEquals(6000, a.atPeak().snapshotBytes()[1]);
+            assertEquals(6000, a.totals().peakBytesByNode()[1]);
         }
     }
 
     @Test
     void aStreamWithoutEndIsMarkedCutShortInTheTrailer() throws Exception {
-        CaptureAnalysis a = CaptureAnalysis.of(write("noend.bin", true, false), false);
+        CaptureAnalysis a = CaptureAnalysis.of(write("noend.bin", true, false));
         assertTrue(a.cutShort());
         assertTrue(a.trailer().cutShort());
     }
@@ -94,7 +94,7 @@ class CaptureFileTest {
         try (RandomAccessFile raf = new RandomAccessFile(cut.toFile(), "rw")) {
             raf.setLength(size / 2);
         }
-        CaptureAnalysis a = CaptureAnalysis.of(cut, false);
+        CaptureAnalysis a = CaptureAnalysis.of(cut);
         assertTrue(a.cutShort());
         assertTrue(a.cutShortReason().startsWith("the file ends inside"), a.cutShortReason());
         long allocations = a.totals().allocations();
@@ -112,35 +112,28 @@ class CaptureFileTest {
             raf.seek(Files.size(file) / 2);
             raf.write(b ^ 0x55);
         }
-        var e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file, false));
+        var e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
         assertTrue(e.getMessage().contains("at byte"), e.getMessage());
-    }
-
-    @Test
-    void aCaptureThatNeverStartedLeavesNoFile() throws Exception {
-        Path file = dir.resolve("never.bin");
-        new CapturePipeline(file, () -> null, true).run(Flux.empty()).block();
-        assertFalse(Files.exists(file));
     }
 
     @Test
     void aFileThatCannotBeWrittenStopsTheFileNotTheCapture() throws Exception {
         Files.writeString(dir.resolve("plain"), "a file, not a directory");
         Path file = dir.resolve("plain").resolve("out.bin");
-        CapturePipeline pipeline = new CapturePipeline(file, () -> HEADER, true);
-        Aggregator totals = pipeline.run(program(true)).block();
+        CaptureFileSink sink = new CaptureFileSink(file, HEADER, true);
+        Aggregator totals = RunCapture.write(sink, program(true));
         assertEquals(199L * 2048 + 1, totals.allocations(), "the capture went on to the end");
         assertEquals("cannot write " + file + " (Not a directory): the capture is cut short at 0.0 MiB",
-                pipeline.fileFailure());
+                sink.failure());
     }
 
         @Test
     void aForeignFileIsNotACapture() throws Exception {
         Path file = dir.resolve("foreign.bin");
         Files.writeString(file, "#!/usr/bin/env python3\nprint('hello')\n");
-        var e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file, false));
+        var e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
         assertEquals("not a memflux capture file (bad magic)", e.getMessage());
         Files.write(file, new byte[0]);
-        assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file, false));
+        assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
     }
 }

@@ -101,7 +101,7 @@ class CaptureFuzzTest {
             b.addTime(1000);
             return b;
         });
-        new CapturePipeline(file, () -> h, compress).run(program).block();
+        RunCapture.write(file, h, compress, program);
         return Files.readAllBytes(file);
     }
 
@@ -110,7 +110,7 @@ class CaptureFuzzTest {
 
     private Outcome read(Path file) throws Exception {
         try {
-            CaptureAnalysis a = CaptureAnalysis.of(file, true);
+            CaptureAnalysis a = CaptureAnalysis.of(file);
             String stats = new StatsReport(a, 5).text();
             String json = new StatsReport(a, 5).json();
             String summary = new SummaryReport(a, SummaryReport.SortKey.TOTAL, 20).text();

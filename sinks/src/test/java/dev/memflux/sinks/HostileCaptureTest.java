@@ -31,7 +31,7 @@ class HostileCaptureTest {
 
     private String refused(String name, byte[] bytes) throws Exception {
         Path file = save(name, bytes);
-        CorruptCaptureException e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file, true));
+        CorruptCaptureException e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
         assertTrue(e.getMessage().contains("byte "), "no offset in: " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
@@ -107,7 +107,7 @@ class HostileCaptureTest {
             byte[] good = CaptureBytes.smallCapture(dir, 4, compress);
             int n = CaptureBytes.blocks(good).size();
             assertEquals(6, n);
-            CaptureAnalysis a = CaptureAnalysis.of(save("good.bin", good), true);
+            CaptureAnalysis a = CaptureAnalysis.of(save("good.bin", good));
             assertEquals(404, a.totals().allocations());
             assertFalse(a.cutShort());
             int second = CaptureBytes.blocks(good).get(1).offset();
@@ -137,7 +137,7 @@ class HostileCaptureTest {
             raw.add(rawOf(v2, b));
         }
         byte[] v1 = CaptureBytes.file(1, true, raw);
-        CaptureAnalysis a = CaptureAnalysis.of(save("v1.bin", v1), true);
+        CaptureAnalysis a = CaptureAnalysis.of(save("v1.bin", v1));
         assertEquals(1, a.formatVersion());
         assertEquals(404, a.totals().allocations());
         assertEquals(400, a.totals().frees());
@@ -184,7 +184,7 @@ class HostileCaptureTest {
         }
         byte[] raw = Arrays.copyOf(e.buffer(), e.length());
         Path file = save("deep.bin", CaptureBytes.file(2, true, List.of(raw)));
-        CaptureAnalysis a = CaptureAnalysis.of(file, true);
+        CaptureAnalysis a = CaptureAnalysis.of(file);
         assertTrue(a.cutShort(), "no trailer was written");
         assertEquals(depth, a.totals().allocations());
         var summary = new dev.memflux.sinks.report.SummaryReport(a, dev.memflux.sinks.report.SummaryReport.SortKey.TOTAL,

@@ -11,30 +11,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * A capture file run through the aggregation engine: once for the totals, and, when a
- * report wants to know what was allocated where at the peak, a second time stopping at
- * the peak's event. Reads on the calling thread.
+ * A capture file run once through the aggregation engine, which keeps the totals and what
+ * was live where at the peak in the same pass. Reads on the calling thread.
  *
- * @param atPeak the second pass, or null when not asked for
  * @param formatVersion the file format version the capture was written in
  */
-public record CaptureAnalysis(Path file, CaptureHeader header, Aggregator totals, Aggregator atPeak,
+public record CaptureAnalysis(Path file, CaptureHeader header, Aggregator totals,
                               Trailer trailer, boolean cutShort, String cutShortReason, int formatVersion) {
 
-    public static CaptureAnalysis of(Path file, boolean wantPeak) throws IOException, CorruptCaptureException {
+    public static CaptureAnalysis of(Path file) throws IOException, CorruptCaptureException {
         Aggregator totals = new Aggregator();
-        Pass first = run(file, totals);
+        Pass pass = run(file, totals);
         // A trailer whose totals were unavailable (memflux ran out of heap) has nothing to check.
-        if (first.trailer != null && !first.trailer.totalsUnavailable()) {
-            crossCheck(first.trailer, totals, first.trailerOffset);
+        if (pass.trailer != null && !pass.trailer.totalsUnavailable()) {
+            crossCheck(pass.trailer, totals, pass.trailerOffset);
         }
-        Aggregator peak = null;
-        if (wantPeak) {
-            peak = new Aggregator().snapshotAt(totals.peakEvent());
-            run(file, peak);
-        }
-        return new CaptureAnalysis(file, first.header, totals, peak, first.trailer, first.cutShort, first.reason,
-                first.version);
+        return new CaptureAnalysis(file, pass.header, totals, pass.trailer, pass.cutShort, pass.reason, pass.version);
     }
 
     /**

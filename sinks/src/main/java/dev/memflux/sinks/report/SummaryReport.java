@@ -29,17 +29,15 @@ public final class SummaryReport {
 
     public SummaryReport(CaptureAnalysis analysis, SortKey sort, int limit) {
         this.analysis = analysis;
-        Aggregator atPeak = analysis.atPeak();
         Aggregator totals = analysis.totals();
         int nodes = totals.stacks().nodeCount();
-        long[] bytes = atPeak.snapshotBytes() != null ? atPeak.snapshotBytes() : new long[nodes];
+        long[] bytes = totals.peakBytesByNode();
         // Counts: allocations made at each location over the whole run.
-        long[] counts = new long[Math.max(nodes, bytes.length)];
+        long[] counts = new long[bytes.length];
         for (int node = 0; node < nodes; node++) {
             counts[node] = totals.nodeAllocations(node);
         }
-        long[] paddedBytes = java.util.Arrays.copyOf(bytes, counts.length);
-        LocationTotals folded = LocationTotals.of(totals.stacks(), paddedBytes, counts);
+        LocationTotals folded = LocationTotals.of(totals.stacks(), bytes, counts);
         rows = folded.sorted(sort.order(), limit);
         peak = totals.peakBytes();
     }
