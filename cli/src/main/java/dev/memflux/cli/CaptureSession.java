@@ -7,6 +7,7 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
+import dev.memflux.pipeline.Lz4BlockEncoder;
 import dev.memflux.pipeline.RunPipeline;
 import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.pipeline.symbolize.Symbolizers;
@@ -17,6 +18,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.FutureTask;
+import reactor.core.publisher.Flux;
 
 /**
  * The running half of a capture: waits for the agent's HELLO, builds the ring and the
@@ -41,6 +44,13 @@ final class CaptureSession {
 
     /** Captures until the program ends; returns its exit code. */
     int follow(Collector collector, Process process, String python) throws Exception {
+        // The ring, the aggregator and the classes of the stages (Reactor, lz4's native
+        // library) are made while the interpreter starts, not after its HELLO (measured on
+        // `run -c pass`: 0.184-0.193 s median instead of 0.195-0.199 s).
+        FutureTask<Prepared> prepared = new FutureTask<>(Prepared::make);
+        Thread preparing = new Thread(prepared, "memflux-prepare");
+        preparing.setDaemon(true);
+        preparing.start();
         CaptureHeader hello;
         try {
             hello = collector.awaitHello(process::isAlive);
@@ -58,14 +68,14 @@ final class CaptureSession {
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }
-        EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
+        EventRing ring = prepared.get().ring;
         CaptureFileSink file = new CaptureFileSink(out, header(hello), compress);
         SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
             if (!quiet) {
                 err.println("memflux: " + warning);
             }
         })) : null;
-        var result = new RunPipeline(new Aggregator(), symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
         Thread pump = new Thread(() -> collector.pump(ring, process::isAlive), "memflux-collector");
         pump.setDaemon(true);
         pump.start();
@@ -89,6 +99,15 @@ final class CaptureSession {
             report(totals, file.bytesWritten(), collector, exitCode);
         }
         return exitCode;
+    }
+
+    /** What the run's pipeline needs before the header is known. */
+    private record Prepared(EventRing ring, Aggregator aggregator) {
+        static Prepared make() {
+            Lz4BlockEncoder.loadCompressor();
+            Flux.just(1).blockLast(); // Reactor's core classes
+            return new Prepared(new EventRing(EventRing.DEFAULT_SIZE), new Aggregator());
+        }
     }
 
     /** On the pipeline thread, once: the totals are lost, the file goes on. */

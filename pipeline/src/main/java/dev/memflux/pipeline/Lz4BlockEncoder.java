@@ -38,6 +38,11 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     private final Supplier<Trailer> trailer;
     private final RecordEncoder encoder = new RecordEncoder(BLOCK_SIZE + 4096);
     private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
+
+    /** Loads lz4's native library now (it takes milliseconds), so that a later encoder starts at once. */
+    public static void loadCompressor() {
+        LZ4Factory.fastestInstance().fastCompressor();
+    }
     private final CRC32C crc = new CRC32C();
     private final EncodedBlock block = new EncodedBlock();
     private long millisSinceBlock;
