@@ -99,8 +99,8 @@ class AgentCacheTest {
     void withNoHomeAtAllNothingIsWrittenInTheCurrentDirectory() throws Exception {
         Path work = Files.createDirectory(dir.resolve("work"));
         // A uid with no passwd entry: the JVM's user.home is "?" and HOME is unset.
-        ProcessBuilder builder = new ProcessBuilder("java", "-Duser.home=?", "-jar", Memflux.JAR.toString(), "run", "-q",
-                "-o", "h.bin", "-c", "x = bytearray(1000)").directory(work.toFile())
+        ProcessBuilder builder = Memflux.process(work, Memflux.command(List.of(), List.of("-Duser.home=?"), "run", "-q",
+                "-o", "h.bin", "-c", "x = bytearray(1000)"))
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         builder.environment().remove("HOME");
         builder.environment().remove("XDG_CACHE_HOME");

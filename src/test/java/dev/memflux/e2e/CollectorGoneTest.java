@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memflux.sinks.report.CaptureAnalysis;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,22 +21,14 @@ class CollectorGoneTest {
     void killedMemfluxLeavesTheProgramRunningAndAReadableFile() throws Exception {
         Path marker = dir.resolve("done.txt");
         Path capture = dir.resolve("gone.bin");
-        Process memflux = new ProcessBuilder(List.of("java", "-jar", Memflux.JAR.toString(), "run", "-q", "-o",
+        Process memflux = Memflux.process(dir, Memflux.command(List.of(), List.of(), "run", "-q", "-o",
                 capture.toString(), Memflux.program("outlives_memflux.py").toString(), marker.toString()))
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
-                .start();
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!Files.exists(capture) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        Await.until("memflux writes its first block", Duration.ofSeconds(20), () -> Files.exists(capture));
         memflux.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         // The program was memflux's child: it must still finish on its own.
-        while (!Files.exists(marker) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(Files.exists(marker), "the program did not finish after memflux was killed");
-        Thread.sleep(100);
-        assertTrue(Files.readString(marker).matches("done \\d+"), Files.readString(marker));
+        Await.until("the program finishes after memflux was killed", Duration.ofSeconds(20),
+                () -> Files.exists(marker) && Files.readString(marker).matches("done \\d+"));
 
         CaptureAnalysis analysis = CaptureAnalysis.of(capture);
         // memflux died mid-run: the file ends without its trailer but reads, with the
@@ -51,23 +44,15 @@ class CollectorGoneTest {
     void memfluxKilledWhileTheProgramIdlesLeavesItsLastAllocationOnDisk() throws Exception {
         Path program = Memflux.program("idle_after_alloc.py");
         Path capture = dir.resolve("idle.bin");
-        Process memflux = new ProcessBuilder(List.of("java", "-jar", Memflux.JAR.toString(), "run", "-q", "-o",
+        Process memflux = Memflux.process(dir, Memflux.command(List.of(), List.of(), "run", "-q", "-o",
                 capture.toString(), program.toString()))
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
                 .start();
         try {
             // The program allocates once and then sleeps: only the collector's tick can seal that block.
             int line = Programs.lineOf(program, "buffer");
-            long deadline = System.currentTimeMillis() + 60_000;
-            Programs.Site site = null;
-            while (System.currentTimeMillis() < deadline && memflux.isAlive()) {
-                site = sealedBuffer(capture, program, line);
-                if (site != null) {
-                    break;
-                }
-                Thread.sleep(50);
-            }
-            assertTrue(site != null, "no block with the buffer was written while the program idled");
+            Await.until("a sealed block holds the buffer while the program idles", Duration.ofSeconds(60),
+                    () -> sealedBuffer(capture, program, line) != null);
             memflux.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         } finally {
             memflux.destroyForcibly();

@@ -115,8 +115,8 @@ class DamagedCaptureTest {
         }
         Path file = dir.resolve("expands.bin");
         Files.write(file, out.toByteArray());
-        Process p = new ProcessBuilder("java", "-Xmx48m", "-XX:+UseSerialGC", "-jar", Memflux.JAR.toString(), "stats",
-                file.toString()).redirectOutput(dir.resolve("out.txt").toFile())
+        Process p = Memflux.process(dir, Memflux.command(java.util.List.of(), java.util.List.of("-Xmx48m"), "stats",
+                file.toString())).redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile()).start();
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "stats did not end");
         String err = Files.readString(dir.resolve("err.txt"));

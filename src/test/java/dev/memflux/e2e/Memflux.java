@@ -40,20 +40,47 @@ final class Memflux {
         return runWithJvm(workDir, List.of(), stdin, env, args);
     }
 
-    /** Runs memflux in a JVM given {@code jvmOptions} too (e.g. a small heap: "-Xmx24m"). */
-    static Result runWithJvm(Path workDir, List<String> jvmOptions, String stdin, java.util.Map<String, String> env,
-                             String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC"));
+    /**
+     * The command line of memflux as the tests run it: {@code wrapper} first (setsid, nohup,
+     * or nothing), then java with {@code jvmOptions}, the jar and memflux's arguments.
+     */
+    static List<String> command(List<String> wrapper, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of("java", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * Every memflux a test starts is made here: in {@code workDir}, with the test run's
+     * one agent cache (outside the source tree: some tests run in the programs' directory,
+     * as "python -m" needs). A test that drives a running memflux (signals, kills) starts
+     * it itself from this builder and bounds each wait.
+     */
+    static ProcessBuilder process(Path workDir, List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().put("XDG_CACHE_HOME", CACHE.toString());
+        return builder;
+    }
+
+    /** Runs memflux in a JVM given {@code jvmOptions} too (e.g. a small heap: "-Xmx24m"). */
+    static Result runWithJvm(Path workDir, List<String> jvmOptions, String stdin, java.util.Map<String, String> env,
+                             String... args) throws IOException, InterruptedException {
+        return runCommand(workDir, command(List.of(), jvmOptions, args), stdin, env);
+    }
+
+    /** Runs memflux under {@code wrapper} (e.g. nohup). */
+    static Result runWrapped(Path workDir, List<String> wrapper, String... args) throws IOException, InterruptedException {
+        return runCommand(workDir, command(wrapper, List.of(), args), null, java.util.Map.of());
+    }
+
+    private static Result runCommand(Path workDir, List<String> command, String stdin, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        // One agent cache for the whole test run, outside the source tree (some tests run
-        // in the programs' directory, as "python -m" needs).
-        builder.environment().put("XDG_CACHE_HOME", CACHE.toString());
+        ProcessBuilder builder = process(workDir, command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().putAll(env);
         Process p = builder.start();
         if (stdin != null) {

@@ -29,7 +29,7 @@ class SignalForwardingTest {
     @ParameterizedTest
     @MethodSource("signalsAndInterpreters")
     void theSignalSentToMemfluxIsTheOneTheProgramGets(String signal, String python) throws Exception {
-        Process memflux = new ProcessBuilder(List.of("java", "-jar", Memflux.JAR.toString(), "run", "-q", "--python",
+        Process memflux = Memflux.process(dir, Memflux.command(List.of(), List.of(), "run", "-q", "--python",
                 python, "-o", dir.resolve("s.bin").toString(), Memflux.program("reports_signal.py").toString()))
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(memflux.getInputStream()));

@@ -24,7 +24,7 @@ class SignalsTest {
         Path out = dir.resolve("ctrl-c.bin");
         Path program = Memflux.program("waits_for_ctrl_c.py");
         // setsid: memflux and its child get a process group of their own, as in a terminal.
-        Process memflux = new ProcessBuilder(List.of("setsid", "java", "-jar", Memflux.JAR.toString(), "run", "-q",
+        Process memflux = Memflux.process(dir, Memflux.command(List.of("setsid"), List.of(), "run", "-q",
                 "-o", out.toString(), program.toString()))
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(memflux.getInputStream()));

@@ -38,7 +38,7 @@ class StartsAsUnderPythonTest {
         Path program = Memflux.program("signal_state.py");
         Memflux.Result plain = PlainPython.run(dir, "nohup", python, program.toString());
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "s.bin", program.toString());
-        Memflux.Result underNohup = PlainPython.run(dir, "nohup", "java", "-jar", Memflux.JAR.toString(), "run", "-q",
+        Memflux.Result underNohup = Memflux.runWrapped(dir, java.util.List.of("nohup"), "run", "-q",
                 "--python", python, "-f", "-o", "s.bin", program.toString());
         assertEquals(0, underNohup.exitCode(), underNohup.toString());
         long sighup = 1;
