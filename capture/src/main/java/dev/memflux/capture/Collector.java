@@ -279,10 +279,6 @@ public final class Collector implements AutoCloseable {
         return decoder.ended();
     }
 
-    public long bytesRead() {
-        return bytesRead;
-    }
-
     @Override
     public void close() {
         try {

@@ -139,11 +139,6 @@ public final class EventBatch {
         return count == CAPACITY;
     }
 
-    /** Bytes of {@link #raw}: 0 for a batch built in code. */
-    public int rawLength() {
-        return rawLength;
-    }
-
     /** Appends {@code length} encoded bytes of the records just added (see {@link #raw}). */
     void appendRaw(byte[] bytes, int offset, int length) {
         if (rawLength + length > raw.length) {

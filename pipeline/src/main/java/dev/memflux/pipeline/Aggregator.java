@@ -43,7 +43,6 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long[] nativeBytes = new long[1024];
 
     private long records;
-    private long heapEvents;
     private long allocations;
     private long frees;
     private long unmatchedFrees;
@@ -51,7 +50,6 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long heapBytes;
     private long peakBytes;
     private long peakMillis;
-    private long peakEvent;
     private long clockMillis;
     private long rssBytes;
     private long peakRssBytes;
@@ -109,7 +107,6 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     private void allocate(byte tag, long address, long size, int node) {
         int kind = tag - RecordTag.ALLOC;
-        heapEvents++;
         allocations++;
         bytesAllocated += size;
         allocationsByKind[kind]++;
@@ -138,7 +135,6 @@ public final class Aggregator implements Consumer<EventBatch> {
         if (heapBytes > peakBytes) {
             peakBytes = heapBytes;
             peakMillis = clockMillis;
-            peakEvent = heapEvents;
             byStack.peakReached();
         }
     }
@@ -157,7 +153,6 @@ public final class Aggregator implements Consumer<EventBatch> {
     }
 
     private void release(long address) {
-        heapEvents++;
         long size = live.remove(address);
         if (size < 0) {
             unmatchedFrees++; // allocated before tracking started
@@ -171,7 +166,6 @@ public final class Aggregator implements Consumer<EventBatch> {
     }
 
     private void unmap(long address, long length) {
-        heapEvents++;
         long released = mappings.release(address, length, unmapped);
         if (released == 0) {
             unmatchedFrees++; // mapped before tracking started, or not mapped at all
@@ -272,10 +266,6 @@ public final class Aggregator implements Consumer<EventBatch> {
         return records;
     }
 
-    /** Allocation, free and munmap events seen. */
-    public long heapEvents() {
-        return heapEvents;
-    }
 
     public long allocations() {
         return allocations;
@@ -313,10 +303,6 @@ public final class Aggregator implements Consumer<EventBatch> {
         return peakMillis;
     }
 
-    /** The number of the heap event (allocation, free or munmap) that reached the peak. */
-    public long peakEvent() {
-        return peakEvent;
-    }
 
     public long clockMillis() {
         return clockMillis;

@@ -26,7 +26,6 @@ class AggregatorTest {
         a.accept(peakThenSmaller().end().build());
         assertEquals(100, a.peakBytes());
         assertEquals(5, a.peakMillis());
-        assertEquals(2, a.peakEvent());
         assertEquals(30, a.heapBytes());
         assertEquals(1, a.liveAllocations());
         assertEquals(3, a.allocations());
