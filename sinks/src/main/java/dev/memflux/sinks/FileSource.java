@@ -107,8 +107,7 @@ public final class FileSource implements BatchSource, AutoCloseable {
         if (pending) {
             return batch;
         }
-        // Bumps the generation, so the batch-lifetime check sees a file batch kept too long.
-        batch.recycle();
+        batch.clear();
         try {
             if (!fill()) {
                 batch.endOfStream = true;
