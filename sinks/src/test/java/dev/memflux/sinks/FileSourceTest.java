@@ -8,6 +8,7 @@ import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.EventBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,9 @@ class FileSourceTest {
     private static final long RECORDS = 2 + BLOCKS * 202L + 1;
     private static final int LAST = (int) (RECORDS - 2 * EventBatch.CAPACITY);
 
+    /** A bound on a wrong reader that never signals; a right one signals on the calling thread. */
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
     @TempDir
     Path dir;
 
@@ -44,7 +48,7 @@ class FileSourceTest {
             List<Thread> threads = new ArrayList<>();
             StepVerifier.create(source.batches().doOnNext(b -> threads.add(Thread.currentThread())).map(b -> b.count))
                     .expectNext(EventBatch.CAPACITY, EventBatch.CAPACITY, LAST)
-                    .verifyComplete();
+                    .expectComplete().verify(LIMIT);
             assertEquals(List.of(Thread.currentThread(), Thread.currentThread(), Thread.currentThread()), threads);
             assertEquals(RECORDS + 1, source.recordsRead());
             assertEquals(BLOCKS + 2, source.blocksRead()); // then END's block and the trailer's
@@ -78,11 +82,11 @@ class FileSourceTest {
             StepVerifier.create(source.batches().map(b -> b.count), 1)
                     .expectNext(EventBatch.CAPACITY)
                     .thenCancel()
-                    .verify();
+                    .verify(LIMIT);
             // The batch decoded ahead was never delivered, so it stays next: nothing is skipped.
             StepVerifier.create(source.batches().map(b -> b.count))
                     .expectNext(EventBatch.CAPACITY, LAST)
-                    .verifyComplete();
+                    .expectComplete().verify(LIMIT);
             assertEquals(RECORDS + 1, source.recordsRead());
             assertEquals(BLOCKS * 101L, source.trailer().allocations());
         }
@@ -106,7 +110,7 @@ class FileSourceTest {
                         assertTrue(e instanceof CorruptCaptureException, e.toString());
                         assertEquals("checksum mismatch in the block at byte " + bad.offset(), e.getMessage());
                     })
-                    .verify();
+                    .verify(LIMIT);
         }
     }
 
@@ -116,7 +120,7 @@ class FileSourceTest {
         Path file = dir.resolve("header-only.bin");
         Files.write(file, java.util.Arrays.copyOf(bytes, CaptureBytes.headerLength(bytes)));
         try (FileSource source = FileSource.open(file)) {
-            StepVerifier.create(source.batches(), 0).verifyComplete();
+            StepVerifier.create(source.batches(), 0).expectComplete().verify(LIMIT);
             assertTrue(source.cutShort());
             assertEquals(0, source.recordsRead());
         }
@@ -126,8 +130,8 @@ class FileSourceTest {
     void aSecondSubscriberIsRefused() throws Exception {
         try (FileSource source = FileSource.open(capture())) {
             var batches = source.batches();
-            StepVerifier.create(batches.map(b -> b.count), 1).expectNext(EventBatch.CAPACITY).thenCancel().verify();
-            StepVerifier.create(batches).expectError(IllegalStateException.class).verify();
+            StepVerifier.create(batches.map(b -> b.count), 1).expectNext(EventBatch.CAPACITY).thenCancel().verify(LIMIT);
+            StepVerifier.create(batches).expectError(IllegalStateException.class).verify(LIMIT);
         }
     }
 }
