@@ -30,11 +30,6 @@ public class BatchFlux extends Flux<EventBatch> {
         this.loop = loop;
     }
 
-    /** Pulled on a daemon thread of its own, named {@code threadName}, started at subscription. */
-    public static BatchFlux of(BatchSource source, String threadName) {
-        return new BatchFlux(source, () -> PullSubscription.ownThread(threadName));
-    }
-
     /**
      * Pulled on the thread that subscribes (and on any thread that requests while no pull
      * is running): for a source whose {@code next} never waits for another thread.
