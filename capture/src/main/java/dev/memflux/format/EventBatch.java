@@ -75,8 +75,8 @@ public final class EventBatch {
     /*
      * The debug check of batch lifetimes (pipeline's BatchLifetime): the ring bumps the
      * generation each time it hands the slot to the producer again, and the pipeline
-     * leases the batch for the length of one onNext. Plain batches (files, tests) are
-     * never leased and always live.
+     * leases the batch for the length of one onNext (a file's one batch too). Plain
+     * batches (tests) are never leased and always live.
      */
     private static final int NEVER_LEASED = -2;
     private static final int RELEASED = -1;

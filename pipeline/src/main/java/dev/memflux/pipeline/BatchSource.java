@@ -3,14 +3,15 @@ package dev.memflux.pipeline;
 import dev.memflux.format.EventBatch;
 
 /**
- * Batches pulled one at a time by a {@link PullSubscription} on the pipeline thread, as
- * demand allows: the shape shared by the run (the ring, {@link RingSource}) and, if it
- * moves to it, the file reader ({@code FileSource}: {@code next} decodes the next block
- * into its one reused batch and returns it with {@code endOfStream} or {@code error} set
- * at the end; {@code release} and {@code wake} have nothing to do, since reading a file
- * never waits for a producer).
+ * Batches pulled one at a time by a {@link PullSubscription} as demand allows, the one
+ * shape behind every {@link BatchFlux}: the run's ring ({@link RingSource}, pulled on
+ * the thread "memflux-pipeline") and the reports' capture file ({@code FileSource},
+ * pulled on the thread that subscribes: {@code next} decodes the next records into its
+ * one reused batch, with {@code endOfStream} or {@code error} set on the last;
+ * {@code release}, {@code wake} and {@code detach} have nothing to do, since reading a
+ * file never waits for a producer).
  *
- * <p>Every method but {@link #wake} runs on the pipeline thread.
+ * <p>Every method but {@link #wake} runs on the loop's thread.
  */
 public interface BatchSource {
     /**
@@ -28,6 +29,10 @@ public interface BatchSource {
     /** From any thread: makes a waiting {@link #next} throw, so a cancel is noticed at once. */
     void wake();
 
-    /** Nothing more will be taken: the producer must never block on this consumer again. */
-    void close();
+    /**
+     * Nothing more will be taken: the producer must never block on this consumer again.
+     * It frees nothing the producer's owner still holds (a file stays open until its
+     * reader is closed).
+     */
+    void detach();
 }

@@ -1,6 +1,7 @@
 package dev.memflux.pipeline;
 
 import dev.memflux.format.EventBatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,8 +14,10 @@ import reactor.core.publisher.Operators;
 
 /**
  * One subscriber's pull loop over a {@link BatchSource}: it takes exactly as many batches
- * as were requested, on its own daemon thread "memflux-pipeline", where every downstream
- * stage then runs. The thread sleeps in {@link BatchSource#next} until the producer
+ * as were requested, on the loop's thread, where every downstream stage then runs: its own
+ * daemon thread for the ring ("memflux-pipeline"), or the thread that subscribes and
+ * requests for a file (a trampoline: a {@code request} made inside {@code onNext} is
+ * served by the running loop, never by recursion). The thread sleeps in {@link BatchSource#next} until the producer
  * publishes; when the batch it gets has records and there is no demand, the loop ends
  * without taking it (the next {@code request} starts the loop again), so the producer
  * blocks on a full ring and nothing parks or spins here.
@@ -22,17 +25,13 @@ import reactor.core.publisher.Operators;
  * <p>A batch is valid only during {@code onNext}: its slot is released when
  * {@code onNext} returns. Batches without records that end the stream (or carry its
  * error) are handled without demand, so an empty stream completes at once. A cancel
- * wakes a waiting {@code next} and closes the source, so the producer never blocks on this
+ * wakes a waiting {@code next} and detaches the source, so the producer never blocks on this
  * subscriber again; whatever it publishes afterwards is dropped.
  */
 final class PullSubscription implements Subscription {
     private final BatchSource source;
     private final CoreSubscriber<? super EventBatch> actual;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
-        Thread t = new Thread(task, "memflux-pipeline");
-        t.setDaemon(true); // a stalled subscriber must not keep memflux alive
-        return t;
-    });
+    private final Executor thread;
     private final Runnable drainTask = this::drain;
 
     private volatile long requested;
@@ -47,9 +46,24 @@ final class PullSubscription implements Subscription {
     private static final AtomicIntegerFieldUpdater<PullSubscription> WIP =
             AtomicIntegerFieldUpdater.newUpdater(PullSubscription.class, "wip");
 
-    PullSubscription(BatchSource source, CoreSubscriber<? super EventBatch> actual) {
+    PullSubscription(BatchSource source, CoreSubscriber<? super EventBatch> actual, Executor thread) {
         this.source = source;
         this.actual = actual;
+        this.thread = thread;
+    }
+
+    /** A loop on its own daemon thread {@code name}, ended with the stream. */
+    static Executor ownThread(String name) {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true); // a stalled subscriber must not keep memflux alive
+            return t;
+        });
+    }
+
+    /** A loop on whichever thread subscribes or requests while it is not running. */
+    static Executor callersThread() {
+        return Runnable::run;
     }
 
     @Override
@@ -163,7 +177,9 @@ final class PullSubscription implements Subscription {
 
     private void stop() {
         done = true;
-        source.close();
-        thread.shutdown();
+        source.detach();
+        if (thread instanceof ExecutorService own) {
+            own.shutdown();
+        }
     }
 }

@@ -60,7 +60,7 @@ final class RingSource implements BatchSource {
     }
 
     @Override
-    public void close() {
+    public void detach() {
         // Without this consumer's sequence the ring gates nothing, so the collector runs on
         // to its end and exits instead of blocking on a full ring forever.
         ring.removeGatingSequence(released);

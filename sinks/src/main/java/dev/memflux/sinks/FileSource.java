@@ -8,6 +8,8 @@ import dev.memflux.format.FileHeader;
 import dev.memflux.format.RecordDecoder;
 import dev.memflux.format.RecordTag;
 import dev.memflux.format.Trailer;
+import dev.memflux.pipeline.BatchFlux;
+import dev.memflux.pipeline.BatchSource;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -23,15 +25,20 @@ import reactor.core.publisher.Flux;
 
 /**
  * Reads a capture file back as the same {@code Flux<EventBatch>} the capture produced,
- * so reports run the stream through the same stages. A file that ends early (the
- * program or memflux was killed) reads up to its last whole block and then says so in
- * {@link #cutShort()}; a corrupt one fails the flux with a {@link CorruptCaptureException}
- * naming the byte offset.
+ * through the same publisher as the run ({@link BatchFlux}), so reports run the stream
+ * through the same stages. A file that ends early (the program or memflux was killed)
+ * reads up to its last whole block and then says so in {@link #cutShort()}; a corrupt one
+ * fails the flux with a {@link CorruptCaptureException} naming the byte offset, after the
+ * batches read before it.
  *
- * <p>The flux is cold and single-use; it reads on the subscriber's thread. Batches are
- * reused: each is valid only during {@code onNext}.
+ * <p>The flux is single-use and demand-exact: it decodes at most one batch ahead of what
+ * was requested. It reads on the thread that subscribes (a report's main thread, which
+ * waits in {@code blockLast} anyway): nothing here waits for another thread, so a thread
+ * of its own would only add a hand-off, and an OutOfMemoryError of the aggregator then
+ * reaches the report's caller as it is thrown. Its one batch is reused: each is valid
+ * only during {@code onNext}.
  */
-public final class FileSource implements AutoCloseable {
+public final class FileSource implements BatchSource, AutoCloseable {
     private final Path path;
     private final DataInputStream in;
     private final CaptureHeader header;
@@ -41,6 +48,9 @@ public final class FileSource implements AutoCloseable {
     private final LZ4SafeDecompressor lz4 = LZ4Factory.fastestInstance().safeDecompressor();
     private final CRC32C crc = new CRC32C();
     private final byte[] frame;
+    private final EventBatch batch = new EventBatch();
+    /** The batch holds records {@link #next} decoded and not yet released. */
+    private boolean pending;
     private byte[] stored = new byte[0];
     private byte[] raw = new byte[0];
     private int rawPosition;
@@ -87,25 +97,46 @@ public final class FileSource implements AutoCloseable {
         return path;
     }
 
-    /** Every record of the file, in batches. */
+    /** Every record of the file, in batches; subscribe once. */
     public Flux<EventBatch> batches() {
-        EventBatch batch = new EventBatch();
-        return Flux.generate(sink -> {
-            try {
-                if (fill(batch)) {
-                    sink.next(batch);
-                } else {
-                    sink.complete();
-                }
-            } catch (IOException | CorruptCaptureException e) {
-                sink.error(e);
-            }
-        });
+        return BatchFlux.onSubscriberThread(this);
     }
 
-    /** Decodes the next records into {@code batch}; false when the file has no more. */
-    private boolean fill(EventBatch batch) throws IOException, CorruptCaptureException {
+    @Override
+    public EventBatch next() {
+        if (pending) {
+            return batch;
+        }
         batch.clear();
+        try {
+            if (!fill()) {
+                batch.endOfStream = true;
+            }
+        } catch (IOException | CorruptCaptureException | RuntimeException e) {
+            batch.clear();
+            batch.error = e;
+        }
+        pending = true;
+        return batch;
+    }
+
+    @Override
+    public void release() {
+        pending = false;
+    }
+
+    @Override
+    public void wake() {
+        // next never waits.
+    }
+
+    @Override
+    public void detach() {
+        // No producer to set free; the file stays open until close.
+    }
+
+    /** Decodes the next records into the batch; false when the file has no more. */
+    private boolean fill() throws IOException, CorruptCaptureException {
         while (!batch.isFull()) {
             if (rawPosition == rawLimit && !nextBlock()) {
                 break;
