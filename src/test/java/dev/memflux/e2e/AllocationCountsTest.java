@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
-import dev.memflux.sinks.report.LocationTotals;
-import dev.memflux.sinks.report.SummaryReport;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.LocationTotals;
+import dev.memflux.report.SummaryReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ class AllocationCountsTest {
         Path program = Memflux.program("exact_count.py");
         Path file = capture(python, "exact", program.toString(), "1234");
         int line = Programs.lineOf(program, "make");
-        Programs.Site site = Programs.site(CaptureAnalysis.of(file).totals(), "make", program.toString(), line);
+        Programs.Site site = Programs.site(FileAnalysis.of(file).totals(), "make", program.toString(), line);
         assertEquals(new Programs.Site(1234, 1234, 1234L * 10001, 0), site);
 
         // The same numbers as a script reading stats --json would see them.
@@ -60,7 +60,7 @@ class AllocationCountsTest {
     void fourThreadsLoseNoAllocation(String python) throws Exception {
         Path program = Memflux.program("four_threads.py");
         Path file = capture(python, "threads", program.toString(), "2500");
-        Programs.Site site = Programs.site(CaptureAnalysis.of(file).totals(), "worker", program.toString(),
+        Programs.Site site = Programs.site(FileAnalysis.of(file).totals(), "worker", program.toString(),
                 Programs.lineOf(program, "worker"));
         assertEquals(new Programs.Site(4 * 2500, 4 * 2500, 4L * 2500 * 10001, 0), site);
     }
@@ -70,7 +70,7 @@ class AllocationCountsTest {
     void peakIsAttributedToTheLineThatHeldItAndTheRestIsLeaked(String python) throws Exception {
         Path program = Memflux.program("peak_then_smaller.py");
         Path file = capture(python, "peak", program.toString());
-        CaptureAnalysis analysis = CaptureAnalysis.of(file);
+        FileAnalysis analysis = FileAnalysis.of(file);
         long big = 100L * 1_000_001;
         long small = 30L * 1_000_001;
         long peak = analysis.totals().peakBytes();

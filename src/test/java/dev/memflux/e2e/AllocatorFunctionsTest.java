@@ -15,7 +15,7 @@ import dev.memflux.format.AllocatorKind;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.sinks.FileSource;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -59,7 +59,7 @@ class AllocatorFunctionsTest {
         if (arenas > 0 && distribution.merge(MMAP.name(), -arenas, Long::sum) == 0) {
             distribution.remove(MMAP.name());
         }
-        return new Capture(out, CaptureAnalysis.of(out).totals(), distribution);
+        return new Capture(out, FileAnalysis.of(out).totals(), distribution);
     }
 
     /** MMAP allocations of pymalloc's arena size (1 MiB since 3.10, 256 KiB before). */

@@ -3,7 +3,7 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class CollectorGoneTest {
         Await.until("the program finishes after memflux was killed", Duration.ofSeconds(20),
                 () -> Files.exists(marker) && Files.readString(marker).matches("done \\d+"));
 
-        CaptureAnalysis analysis = CaptureAnalysis.of(capture);
+        FileAnalysis analysis = FileAnalysis.of(capture);
         // memflux died mid-run: the file ends without its trailer but reads, with the
         // allocations of the blocks written (one at least a second) before the kill.
         assertTrue(analysis.cutShort());
@@ -63,7 +63,7 @@ class CollectorGoneTest {
                 // it already ended
             }
         }
-        CaptureAnalysis analysis = CaptureAnalysis.of(capture);
+        FileAnalysis analysis = FileAnalysis.of(capture);
         assertTrue(analysis.cutShort(), "memflux was killed: the file has no trailer");
         Programs.Site site = Programs.site(analysis.totals(), "<module>", program.toString(),
                 Programs.lineOf(program, "buffer"));
@@ -77,7 +77,7 @@ class CollectorGoneTest {
             return null;
         }
         try {
-            Programs.Site site = Programs.site(CaptureAnalysis.of(capture).totals(), "<module>",
+            Programs.Site site = Programs.site(FileAnalysis.of(capture).totals(), "<module>",
                     program.toString(), line);
             return site.allocations() > 0 ? site : null;
         } catch (dev.memflux.format.CorruptCaptureException | java.io.IOException e) {

@@ -3,9 +3,9 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
-import dev.memflux.sinks.report.LocationTotals;
-import dev.memflux.sinks.report.SummaryReport;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.LocationTotals;
+import dev.memflux.report.SummaryReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +24,7 @@ class DeepStackTest {
     void twentyThousandDeepRecursionGivesMainTheWholePeak(String python, String source) throws Exception {
         Path program = Memflux.program("deep_recursion.py");
         Path file = StackSources.capture(dir, python, source, program);
-        CaptureAnalysis analysis = CaptureAnalysis.of(file);
+        FileAnalysis analysis = FileAnalysis.of(file);
         StackSources.assertSource(source, analysis);
 
         LocationTotals.Row main = new SummaryReport(analysis, SummaryReport.SortKey.TOTAL, 100).rows().stream()

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +32,7 @@ class DescriptorsTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains(expectedOutput), r.toString());
         assertFalse(r.stderr().contains("stream was lost") || r.stderr().contains("killed or crashed"), r.toString());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("out.bin"));
+        FileAnalysis capture = FileAnalysis.of(dir.resolve("out.bin"));
         assertFalse(capture.cutShort(), capture.cutShortReason());
         assertTrue(capture.totals().ended());
         Aggregator a = capture.totals();
@@ -75,7 +75,7 @@ class DescriptorsTest {
         assertTrue(r.stdout().contains("descriptors_untouched=True"), r.toString());
         assertTrue(r.stderr().contains("memflux: the agent's stream was lost before the program ended"), r.toString());
         assertFalse(r.stderr().contains("killed or crashed"), r.toString());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("out.bin"));
+        FileAnalysis capture = FileAnalysis.of(dir.resolve("out.bin"));
         assertTrue(capture.cutShort());
         assertFalse(capture.totals().ended());
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +53,7 @@ class DiskFullTest {
                 + ": the capture is cut short at [12]\\.\\d MiB"), r.toString());
         assertEquals(1, r.stderr().lines().filter(l -> l.startsWith("memflux: ")).count(), r.toString());
 
-        CaptureAnalysis a = CaptureAnalysis.of(capture);
+        FileAnalysis a = FileAnalysis.of(capture);
         assertTrue(a.cutShort());
         Programs.Site site = Programs.site(a.totals(), "<module>", program.toString(), Programs.lineOf(program, "churn"));
         assertTrue(site.allocations() > 10_000 && site.allocations() < 300_000, "read " + site.allocations());

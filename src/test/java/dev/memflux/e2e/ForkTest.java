@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +23,7 @@ class ForkTest {
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "fork.bin", program.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("child_status=3"), r.stdout());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("fork.bin"));
+        FileAnalysis capture = FileAnalysis.of(dir.resolve("fork.bin"));
         assertFalse(capture.cutShort());
         Aggregator a = capture.totals();
         assertEquals(5, Programs.site(a, "<listcomp>", program.toString(), Programs.lineOf(program, "parent")).allocations());

@@ -3,7 +3,7 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +20,7 @@ class GilFreeStacksTest {
     Path dir;
 
     private Aggregator capture(String python, String source, Path program, String... args) throws Exception {
-        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program, args));
+        FileAnalysis analysis = FileAnalysis.of(StackSources.capture(dir, python, source, program, args));
         StackSources.assertSource(source, analysis);
         return analysis.totals();
     }

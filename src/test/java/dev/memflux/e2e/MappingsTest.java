@@ -3,7 +3,7 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +16,7 @@ class MappingsTest {
     @TempDir
     Path dir;
 
-    private CaptureAnalysis capture(String python, String program, String... args) throws Exception {
+    private FileAnalysis capture(String python, String program, String... args) throws Exception {
         Path out = dir.resolve(program + String.join("-", args) + ".bin");
         String[] command = new String[7 + args.length];
         System.arraycopy(new String[] {"run", "-q", "--python", python, "-o", out.toString(),
@@ -24,7 +24,7 @@ class MappingsTest {
         System.arraycopy(args, 0, command, 7, args.length);
         Memflux.Result r = Memflux.run(dir, command);
         assertEquals(0, r.exitCode(), r.toString());
-        return CaptureAnalysis.of(out);
+        return FileAnalysis.of(out);
     }
 
     @ParameterizedTest
@@ -34,7 +34,7 @@ class MappingsTest {
         int line = Programs.lineOf(program, "map");
         long[] liveAfter = {10 * MIB, 6 * MIB, 3 * MIB, 0};
         for (int unmaps = 0; unmaps <= 3; unmaps++) {
-            CaptureAnalysis analysis = capture(python, "mapping_pieces.py", Integer.toString(unmaps));
+            FileAnalysis analysis = capture(python, "mapping_pieces.py", Integer.toString(unmaps));
             Aggregator totals = analysis.totals();
             assertEquals(liveAfter[unmaps], Programs.site(totals, "<module>", program.toString(), line).liveAtEnd(),
                     "after " + unmaps + " unmaps");
@@ -48,7 +48,7 @@ class MappingsTest {
     void aResizedMappingCountsItsNewSizeAtThePeakAndAtTheEnd(String python) throws Exception {
         Path program = Memflux.program("mapping_resize.py");
         String file = program.toString();
-        CaptureAnalysis analysis = capture(python, "mapping_resize.py");
+        FileAnalysis analysis = capture(python, "mapping_resize.py");
         Aggregator totals = analysis.totals();
         long[] atPeak = totals.peakBytesByNode();
         int map = Programs.lineOf(program, "map");

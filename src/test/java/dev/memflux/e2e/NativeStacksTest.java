@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
-import dev.memflux.sinks.report.HybridStack;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.HybridStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,7 +89,7 @@ class NativeStacksTest {
     void leafAllocIsCountedUnderMidAllocAndThePythonLineWithItsInlinedHelper() throws Exception {
         Path lib = buildLibrary();
         Path file = capture(Map.of(), "python3", "native_ctypes.py", "-", lib.toString());
-        Aggregator a = CaptureAnalysis.of(file).totals();
+        Aggregator a = FileAnalysis.of(file).totals();
         List<String> expected = List.of("grab leaf.c:" + cLine("malloc") + " inlined", "leaf_alloc leaf.c:" + cLine("grab"),
                 "mid_alloc leaf.c:" + cLine("leaf"));
         assertEquals(37, countUnder(a, expected)[0]);
@@ -135,7 +135,7 @@ class NativeStacksTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(1, r.stderr().lines().filter(l -> l.contains("libdw disabled")).count(), r.stderr());
         assertTrue(r.stderr().contains("with ELF symbol tables"), r.stderr());
-        Aggregator a = CaptureAnalysis.of(out).totals();
+        Aggregator a = FileAnalysis.of(out).totals();
         assertEquals(37, countUnder(a, List.of("leaf_alloc libleaf.so", "mid_alloc libleaf.so"))[0]);
     }
 
@@ -143,7 +143,7 @@ class NativeStacksTest {
     void pythonOnlyNumbersAreTheSameWithNative() throws Exception {
         Path program = Memflux.program("exact_count.py");
         Path file = capture(Map.of(), "python3", "exact_count.py", "-", "777");
-        Programs.Site site = Programs.site(CaptureAnalysis.of(file).totals(), "make", program.toString(),
+        Programs.Site site = Programs.site(FileAnalysis.of(file).totals(), "make", program.toString(),
                 Programs.lineOf(program, "make"));
         assertEquals(new Programs.Site(777, 777, 777L * 10001, 0), site);
     }
@@ -155,7 +155,7 @@ class NativeStacksTest {
         assumeTrue(probe.waitFor() == 0, "python3-numpy is not installed");
         Path program = Memflux.program("numpy_temporaries.py");
         Path file = capture(Map.of(), "/usr/bin/python3", "numpy_temporaries.py", "-");
-        CaptureAnalysis analysis = CaptureAnalysis.of(file);
+        FileAnalysis analysis = FileAnalysis.of(file);
         Aggregator a = analysis.totals();
         int line = Programs.lineOf(program, "expression");
         boolean found = false;

@@ -3,7 +3,7 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,7 +18,7 @@ class NonAsciiNamesTest {
     Path dir;
 
     private Aggregator capture(String python, String source, Path program) throws Exception {
-        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program));
+        FileAnalysis analysis = FileAnalysis.of(StackSources.capture(dir, python, source, program));
         StackSources.assertSource(source, analysis);
         return analysis.totals();
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.format.AllocatorKind;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ class OutOfMemoryTest {
                 + "capture file is complete, its totals will be computed by the report commands"), r.toString());
         assertFalse(r.stderr().contains("Exception") || r.stderr().contains("\tat "), r.toString());
 
-        CaptureAnalysis analysis = CaptureAnalysis.of(out);
+        FileAnalysis analysis = FileAnalysis.of(out);
         assertFalse(analysis.cutShort(), analysis.cutShortReason());
         assertTrue(analysis.trailer().totalsUnavailable());
         SiteKinds keep = SiteKinds.of(out, analysis.totals(), program, Programs.lineOf(program, "keep"));

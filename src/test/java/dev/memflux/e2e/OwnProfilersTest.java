@@ -3,7 +3,7 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +36,7 @@ class OwnProfilersTest {
     @MethodSource("dev.memflux.e2e.StackSources#both")
     void setprofileAndCProfileKeepExactStacksAndStillRun(String python, String source) throws Exception {
         Path program = Memflux.program("own_profilers.py");
-        CaptureAnalysis analysis = CaptureAnalysis.of(StackSources.capture(dir, python, source, program));
+        FileAnalysis analysis = FileAnalysis.of(StackSources.capture(dir, python, source, program));
         StackSources.assertSource(source, analysis);
         assertExactSites(analysis.totals(), program);
     }

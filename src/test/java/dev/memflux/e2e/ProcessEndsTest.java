@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.sinks.FileSource;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +36,7 @@ class ProcessEndsTest {
         Memflux.Result r = run(python, program);
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("spawn_errors=10"), r.toString());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("out.bin"));
+        FileAnalysis capture = FileAnalysis.of(dir.resolve("out.bin"));
         assertFalse(capture.cutShort(), capture.cutShortReason());
         assertTrue(capture.totals().ended());
         assertEquals(4, allocationsAt(capture.totals(), "<listcomp>", program, "before"));
@@ -65,7 +65,7 @@ class ProcessEndsTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("the program exec'd /bin/true; tracking ended there"), r.toString());
         assertFalse(r.stderr().contains("killed or crashed"), r.toString());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("out.bin"));
+        FileAnalysis capture = FileAnalysis.of(dir.resolve("out.bin"));
         assertFalse(capture.cutShort(), capture.cutShortReason());
         assertEquals("/bin/true", capture.totals().execedPath());
         Programs.Site made = Programs.site(capture.totals(), "make", program.toString(), Programs.lineOf(program, "make"));
@@ -81,7 +81,7 @@ class ProcessEndsTest {
         Memflux.Result r = Memflux.run(dir, "run", "--python", python, "-o", "out.bin", program.toString());
         assertEquals(3, r.exitCode(), r.toString());
         assertFalse(r.stderr().contains("killed or crashed"), r.toString());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("out.bin"));
+        FileAnalysis capture = FileAnalysis.of(dir.resolve("out.bin"));
         assertFalse(capture.cutShort(), capture.cutShortReason());
         assertTrue(capture.totals().ended());
         Programs.Site made = Programs.site(capture.totals(), "make", program.toString(), Programs.lineOf(program, "make"));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +41,7 @@ class ProgramBehaviourTest {
         assertTrue(r.stderr().startsWith("Traceback (most recent call last):"), r.stderr());
         assertTrue(r.stderr().contains("ValueError: boom from raises.py"), r.stderr());
         assertFalse(r.stderr().contains("memflux_bootstrap"), "memflux's frames leak into the traceback:\n" + r.stderr());
-        assertFalse(CaptureAnalysis.of(dir.resolve("e.bin")).cutShort());
+        assertFalse(FileAnalysis.of(dir.resolve("e.bin")).cutShort());
     }
 
     @ParameterizedTest
@@ -53,7 +53,7 @@ class ProgramBehaviourTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("argv=['" + program + "', 'A', '--opt']"), r.stdout());
         assertTrue(r.stdout().contains("name=__main__"), r.stdout());
-        Programs.Site site = Programs.site(CaptureAnalysis.of(dir.resolve("m.bin")).totals(), "<module>",
+        Programs.Site site = Programs.site(FileAnalysis.of(dir.resolve("m.bin")).totals(), "<module>",
                 program.toString(), Programs.lineOf(program, "module"));
         assertEquals(1, site.allocations());
         assertEquals(20001, site.bytes());
@@ -66,7 +66,7 @@ class ProgramBehaviourTest {
                 "import sys\nx = bytearray(50000)\nprint(sys.argv)", "one", "-v");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("['-c', 'one', '-v']", r.stdout().strip());
-        Programs.Site site = Programs.site(CaptureAnalysis.of(dir.resolve("c.bin")).totals(), "<module>",
+        Programs.Site site = Programs.site(FileAnalysis.of(dir.resolve("c.bin")).totals(), "<module>",
                 "<string>", 2);
         assertEquals(1, site.allocations());
         assertEquals(50001, site.bytes());
@@ -89,7 +89,7 @@ class ProgramBehaviourTest {
         Memflux.Result r = Memflux.run(dir, "run", "--python", python, "-o", "killed.bin", program.toString());
         assertEquals(128 + 9, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("ended before tracking stopped"), r.stderr());
-        CaptureAnalysis a = CaptureAnalysis.of(dir.resolve("killed.bin"));
+        FileAnalysis a = FileAnalysis.of(dir.resolve("killed.bin"));
         assertTrue(a.cutShort());
         Programs.Site site = Programs.site(a.totals(), "<listcomp>", program.toString(), Programs.lineOf(program, "before-kill"));
         assertEquals(50, site.allocations());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class PythonVersionsTest {
         Optional<Path> python = pyenvPython(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Path program = Memflux.program("small_stack.py");
-        CaptureAnalysis analysis = CaptureAnalysis.of(
+        FileAnalysis analysis = FileAnalysis.of(
                 StackSources.capture(dir, python.get().toString(), source, program));
         StackSources.assertSource(source, analysis);
         Aggregator a = analysis.totals();
@@ -73,7 +73,7 @@ class PythonVersionsTest {
         Optional<Path> python = pyenvPython(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Path program = Memflux.program("own_profilers.py");
-        CaptureAnalysis analysis = CaptureAnalysis.of(
+        FileAnalysis analysis = FileAnalysis.of(
                 StackSources.capture(dir, python.get().toString(), source, program));
         StackSources.assertSource(source, analysis);
         OwnProfilersTest.assertExactSites(analysis.totals(), program);
@@ -84,13 +84,13 @@ class PythonVersionsTest {
     void nonAsciiNamesAndGilFreeThreadsOnEveryInstalledVersion(String version, String source) throws Exception {
         Optional<Path> python = pyenvPython(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
-        Aggregator names = CaptureAnalysis.of(StackSources.capture(dir, python.get().toString(), source,
+        Aggregator names = FileAnalysis.of(StackSources.capture(dir, python.get().toString(), source,
                 Memflux.program("unicode_names.py"))).totals();
         Path file = Memflux.program("unicode_names").resolve("😀").resolve("café.py");
         assertEquals(new Programs.Site(7, 0, 7L * 10_007, 7L * 10_007),
                 Programs.site(names, "𠮷野家", file.toString(), Programs.lineOf(file, "alloc")));
         Path threads = Memflux.program("gil_free_threads.py");
-        Aggregator a = CaptureAnalysis.of(
+        Aggregator a = FileAnalysis.of(
                 StackSources.capture(dir, python.get().toString(), source, threads, "500")).totals();
         assertEquals(new Programs.Site(4000, 4000, 4000L * 7777, 0),
                 Programs.site(a, "worker", threads.toString(), Programs.lineOf(threads, "worker")));

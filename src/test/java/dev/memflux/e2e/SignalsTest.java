@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ class SignalsTest {
         assertTrue(stderr.contains("KeyboardInterrupt"), stderr);
         assertFalse(stderr.contains("memflux_bootstrap"), stderr);
 
-        CaptureAnalysis capture = CaptureAnalysis.of(out);
+        FileAnalysis capture = FileAnalysis.of(out);
         assertFalse(capture.cutShort(), "memflux should outlive the program and finish the file");
         Programs.Site held = Programs.site(capture.totals(), "<listcomp>", program.toString(),
                 Programs.lineOf(program, "held"));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.StackTable;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ class StackSourceTest {
         Memflux.Result r = Memflux.runWith(dir, null, source.equals("profile") ? Map.of("MEMFLUX_STACK_SOURCE", "profile")
                 : Map.of(), command.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
-        CaptureAnalysis analysis = CaptureAnalysis.of(out);
+        FileAnalysis analysis = FileAnalysis.of(out);
         // Both interpreters here are CPython 3.11, where the frame walk is the default.
         assertEquals(source.equals("walk"), analysis.header().has(RecordTag.FLAG_FRAME_WALK));
         return analysis.totals();

@@ -45,7 +45,7 @@ final class StackSources {
     }
 
     /** The header says which source made the capture. */
-    static void assertSource(String source, dev.memflux.sinks.report.CaptureAnalysis analysis) {
+    static void assertSource(String source, dev.memflux.report.FileAnalysis analysis) {
         assertEquals(source.equals("walk"), analysis.header().has(RecordTag.FLAG_FRAME_WALK), "stack source");
     }
 }

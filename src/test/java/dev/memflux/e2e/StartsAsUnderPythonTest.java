@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +89,7 @@ class StartsAsUnderPythonTest {
         assertEquals("reloaded argv=['one', '--two']", r.stdout().strip());
         assertEquals("", r.stderr());
         // The exec ends tracking as the program's end would: every record before it is kept.
-        assertFalse(CaptureAnalysis.of(dir.resolve("r.bin")).cutShort());
+        assertFalse(FileAnalysis.of(dir.resolve("r.bin")).cutShort());
     }
 
     @ParameterizedTest
@@ -98,7 +98,7 @@ class StartsAsUnderPythonTest {
         Path program = Memflux.program("exact_count.py");
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "n.bin", program.toString(), "3");
         assertEquals(0, r.exitCode(), r.toString());
-        assertEquals(python + " " + program + " 3", CaptureAnalysis.of(dir.resolve("n.bin")).header().commandLine());
+        assertEquals(python + " " + program + " 3", FileAnalysis.of(dir.resolve("n.bin")).header().commandLine());
         assertFalse(r.stdout().contains("memflux"), r.stdout());
     }
 

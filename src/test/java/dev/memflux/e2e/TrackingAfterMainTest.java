@@ -3,7 +3,7 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +20,7 @@ class TrackingAfterMainTest {
         Path program = Memflux.program("after_main.py");
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "late.bin", program.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        CaptureAnalysis capture = CaptureAnalysis.of(dir.resolve("late.bin"));
+        FileAnalysis capture = FileAnalysis.of(dir.resolve("late.bin"));
         assertFalse(capture.cutShort());
         Programs.Site thread = Programs.site(capture.totals(), "late_thread", program.toString(),
                 Programs.lineOf(program, "thread-late"));

@@ -128,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
         }
-        return new Capture(err, out, !noCompress, quiet, nativeTraces).run(python, mode, target, args);
+        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces).run(python, mode, target, args);
     }
 
     private void rejectUnavailable() {

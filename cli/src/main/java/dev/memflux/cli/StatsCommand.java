@@ -1,7 +1,7 @@
 package dev.memflux.cli;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
-import dev.memflux.sinks.report.StatsReport;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.StatsReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +37,7 @@ final class StatsCommand implements Callable<Integer> {
         if (top < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, not " + top);
         }
-        CaptureAnalysis analysis = CaptureFileArgument.analyze(file, spec.commandLine().getErr());
+        FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr());
         if (analysis == null) {
             return ExitCodes.INPUT;
         }

@@ -1,7 +1,7 @@
 package dev.memflux.cli;
 
-import dev.memflux.sinks.report.CaptureAnalysis;
-import dev.memflux.sinks.report.SummaryReport;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.SummaryReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +45,7 @@ final class SummaryCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, not " + limit);
         }
-        CaptureAnalysis analysis = CaptureFileArgument.analyze(file, spec.commandLine().getErr());
+        FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr());
         if (analysis == null) {
             return ExitCodes.INPUT;
         }

@@ -12,7 +12,7 @@ import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class CaptureFileTest {
     void whatIsWrittenReadsBackWithTheSameNumbers() throws Exception {
         for (boolean compress : new boolean[] {true, false}) {
             Path file = write("c" + compress + ".bin", compress, true);
-            CaptureAnalysis a = CaptureAnalysis.of(file);
+            FileAnalysis a = FileAnalysis.of(file);
             assertEquals(199L * 2048 + 1, a.totals().allocations());
             assertEquals(199L * 2048, a.totals().frees());
             assertEquals(6000, a.totals().peakBytes());
@@ -80,7 +80,7 @@ class CaptureFileTest {
 
     @Test
     void aStreamWithoutEndIsMarkedCutShortInTheTrailer() throws Exception {
-        CaptureAnalysis a = CaptureAnalysis.of(write("noend.bin", true, false));
+        FileAnalysis a = FileAnalysis.of(write("noend.bin", true, false));
         assertTrue(a.cutShort());
         assertTrue(a.trailer().cutShort());
     }
@@ -94,7 +94,7 @@ class CaptureFileTest {
         try (RandomAccessFile raf = new RandomAccessFile(cut.toFile(), "rw")) {
             raf.setLength(size / 2);
         }
-        CaptureAnalysis a = CaptureAnalysis.of(cut);
+        FileAnalysis a = FileAnalysis.of(cut);
         assertTrue(a.cutShort());
         assertTrue(a.cutShortReason().startsWith("the file ends inside"), a.cutShortReason());
         long allocations = a.totals().allocations();
@@ -112,7 +112,7 @@ class CaptureFileTest {
             raf.seek(Files.size(file) / 2);
             raf.write(b ^ 0x55);
         }
-        var e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
+        var e = assertThrows(CorruptCaptureException.class, () -> FileAnalysis.of(file));
         assertTrue(e.getMessage().contains("at byte"), e.getMessage());
     }
 
@@ -131,9 +131,9 @@ class CaptureFileTest {
     void aForeignFileIsNotACapture() throws Exception {
         Path file = dir.resolve("foreign.bin");
         Files.writeString(file, "#!/usr/bin/env python3\nprint('hello')\n");
-        var e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
+        var e = assertThrows(CorruptCaptureException.class, () -> FileAnalysis.of(file));
         assertEquals("not a memflux capture file (bad magic)", e.getMessage());
         Files.write(file, new byte[0]);
-        assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
+        assertThrows(CorruptCaptureException.class, () -> FileAnalysis.of(file));
     }
 }

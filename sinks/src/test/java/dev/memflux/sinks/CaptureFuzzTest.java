@@ -11,9 +11,9 @@ import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordEncoder;
 import dev.memflux.format.RecordTag;
-import dev.memflux.sinks.report.CaptureAnalysis;
-import dev.memflux.sinks.report.StatsReport;
-import dev.memflux.sinks.report.SummaryReport;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.StatsReport;
+import dev.memflux.report.SummaryReport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -110,7 +110,7 @@ class CaptureFuzzTest {
 
     private Outcome read(Path file) throws Exception {
         try {
-            CaptureAnalysis a = CaptureAnalysis.of(file);
+            FileAnalysis a = FileAnalysis.of(file);
             String stats = new StatsReport(a, 5).text();
             String json = new StatsReport(a, 5).json();
             String summary = new SummaryReport(a, SummaryReport.SortKey.TOTAL, 20).text();

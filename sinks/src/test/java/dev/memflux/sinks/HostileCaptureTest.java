@@ -10,7 +10,7 @@ import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordEncoder;
 import dev.memflux.format.RecordTag;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,7 +31,7 @@ class HostileCaptureTest {
 
     private String refused(String name, byte[] bytes) throws Exception {
         Path file = save(name, bytes);
-        CorruptCaptureException e = assertThrows(CorruptCaptureException.class, () -> CaptureAnalysis.of(file));
+        CorruptCaptureException e = assertThrows(CorruptCaptureException.class, () -> FileAnalysis.of(file));
         assertTrue(e.getMessage().contains("byte "), "no offset in: " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
@@ -107,7 +107,7 @@ class HostileCaptureTest {
             byte[] good = CaptureBytes.smallCapture(dir, 4, compress);
             int n = CaptureBytes.blocks(good).size();
             assertEquals(6, n);
-            CaptureAnalysis a = CaptureAnalysis.of(save("good.bin", good));
+            FileAnalysis a = FileAnalysis.of(save("good.bin", good));
             assertEquals(404, a.totals().allocations());
             assertFalse(a.cutShort());
             int second = CaptureBytes.blocks(good).get(1).offset();
@@ -137,7 +137,7 @@ class HostileCaptureTest {
             raw.add(rawOf(v2, b));
         }
         byte[] v1 = CaptureBytes.file(1, true, raw);
-        CaptureAnalysis a = CaptureAnalysis.of(save("v1.bin", v1));
+        FileAnalysis a = FileAnalysis.of(save("v1.bin", v1));
         assertEquals(1, a.formatVersion());
         assertEquals(404, a.totals().allocations());
         assertEquals(400, a.totals().frees());
@@ -184,10 +184,10 @@ class HostileCaptureTest {
         }
         byte[] raw = Arrays.copyOf(e.buffer(), e.length());
         Path file = save("deep.bin", CaptureBytes.file(2, true, List.of(raw)));
-        CaptureAnalysis a = CaptureAnalysis.of(file);
+        FileAnalysis a = FileAnalysis.of(file);
         assertTrue(a.cutShort(), "no trailer was written");
         assertEquals(depth, a.totals().allocations());
-        var summary = new dev.memflux.sinks.report.SummaryReport(a, dev.memflux.sinks.report.SummaryReport.SortKey.TOTAL,
+        var summary = new dev.memflux.report.SummaryReport(a, dev.memflux.report.SummaryReport.SortKey.TOTAL,
                 10);
         assertEquals(2, summary.rows().size());
         var f = summary.rows().get(0);
@@ -198,7 +198,7 @@ class HostileCaptureTest {
         assertEquals(10L * (depth - 1), g.totalBytes);
         assertEquals(10L * depth / 2, f.ownBytes);
         assertEquals(depth / 2, g.ownCount);
-        String stats = new dev.memflux.sinks.report.StatsReport(a, 5).text();
+        String stats = new dev.memflux.report.StatsReport(a, 5).text();
         assertTrue(stats.contains("Total allocations:          20,000"), stats);
     }
 

@@ -12,7 +12,7 @@ import dev.memflux.pipeline.RunPipeline;
 import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.pipeline.symbolize.Symbolizers;
 import dev.memflux.sinks.CaptureFileSink;
-import dev.memflux.sinks.report.Units;
+import dev.memflux.report.Units;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,14 +27,14 @@ import reactor.core.publisher.Flux;
  * at the end. Runs on the main thread, which waits for the program; the stages run on the
  * pipeline thread, the socket is read on the collector's.
  */
-final class CaptureSession {
+final class RunSession {
     private final PrintWriter err;
     private final Path out;
     private final boolean compress;
     private final boolean quiet;
     private final boolean nativeTraces;
 
-    CaptureSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
+    RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
         this.err = err;
         this.out = out;
         this.compress = compress;

@@ -1,4 +1,4 @@
-package dev.memflux.sinks.report;
+package dev.memflux.report;
 
 import dev.memflux.pipeline.StackTable;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.memflux.sinks.report;
+package dev.memflux.report;
 
 import dev.memflux.pipeline.Aggregator;
 import java.util.Comparator;
@@ -23,11 +23,11 @@ public final class SummaryReport {
         }
     }
 
-    private final CaptureAnalysis analysis;
+    private final FileAnalysis analysis;
     private final List<LocationTotals.Row> rows;
     private final long peak;
 
-    public SummaryReport(CaptureAnalysis analysis, SortKey sort, int limit) {
+    public SummaryReport(FileAnalysis analysis, SortKey sort, int limit) {
         this.analysis = analysis;
         Aggregator totals = analysis.totals();
         int nodes = totals.stacks().nodeCount();

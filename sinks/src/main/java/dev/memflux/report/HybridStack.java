@@ -1,4 +1,4 @@
-package dev.memflux.sinks.report;
+package dev.memflux.report;
 
 import dev.memflux.pipeline.StackTable;
 import dev.memflux.pipeline.symbolize.NativeFrame;

@@ -1,4 +1,4 @@
-package dev.memflux.sinks.report;
+package dev.memflux.report;
 
 import dev.memflux.format.AllocatorKind;
 import dev.memflux.format.RecordTag;
@@ -16,12 +16,12 @@ import java.util.Locale;
  * adds {@code leaked_memory} and a few metadata keys.
  */
 public final class StatsReport {
-    private final CaptureAnalysis analysis;
+    private final FileAnalysis analysis;
     private final int top;
     private final List<LocationTotals.Row> bySize;
     private final List<LocationTotals.Row> byCount;
 
-    public StatsReport(CaptureAnalysis analysis, int top) {
+    public StatsReport(FileAnalysis analysis, int top) {
         this.analysis = analysis;
         this.top = top;
         Aggregator a = analysis.totals();

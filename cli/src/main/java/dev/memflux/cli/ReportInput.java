@@ -1,18 +1,18 @@
 package dev.memflux.cli;
 
 import dev.memflux.format.CorruptCaptureException;
-import dev.memflux.sinks.report.CaptureAnalysis;
+import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Opens the capture file a report was given, turning every failure into one line. */
-final class CaptureFileArgument {
+final class ReportInput {
     /** Held so that the level set on it is not lost when the logger is collected. */
     private static final java.util.logging.Logger REACTOR = java.util.logging.Logger.getLogger("reactor");
 
-    private CaptureFileArgument() {}
+    private ReportInput() {}
 
     /**
      * Reactor logs a fatal error (an out-of-memory) with its stack trace before rethrowing
@@ -25,7 +25,7 @@ final class CaptureFileArgument {
     }
 
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
-    static CaptureAnalysis analyze(Path file, PrintWriter err) {
+    static FileAnalysis analyze(Path file, PrintWriter err) {
         if (!Files.exists(file)) {
             err.println("memflux: no such file: " + file);
             return null;
@@ -36,7 +36,7 @@ final class CaptureFileArgument {
         }
         quietReactor();
         try {
-            return CaptureAnalysis.of(file);
+            return FileAnalysis.of(file);
         } catch (CorruptCaptureException e) {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {

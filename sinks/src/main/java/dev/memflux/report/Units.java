@@ -1,4 +1,4 @@
-package dev.memflux.sinks.report;
+package dev.memflux.report;
 
 import java.time.Instant;
 import java.time.ZoneId;

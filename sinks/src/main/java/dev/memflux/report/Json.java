@@ -1,4 +1,4 @@
-package dev.memflux.sinks.report;
+package dev.memflux.report;
 
 /** A tiny JSON writer, enough for the reports (no dependency for forty lines). */
 final class Json {

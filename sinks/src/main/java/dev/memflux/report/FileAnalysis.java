@@ -1,4 +1,4 @@
-package dev.memflux.sinks.report;
+package dev.memflux.report;
 
 import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
@@ -16,17 +16,17 @@ import java.nio.file.Path;
  *
  * @param formatVersion the file format version the capture was written in
  */
-public record CaptureAnalysis(Path file, CaptureHeader header, Aggregator totals,
+public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
                               Trailer trailer, boolean cutShort, String cutShortReason, int formatVersion) {
 
-    public static CaptureAnalysis of(Path file) throws IOException, CorruptCaptureException {
+    public static FileAnalysis of(Path file) throws IOException, CorruptCaptureException {
         Aggregator totals = new Aggregator();
         Pass pass = run(file, totals);
         // A trailer whose totals were unavailable (memflux ran out of heap) has nothing to check.
         if (pass.trailer != null && !pass.trailer.totalsUnavailable()) {
             crossCheck(pass.trailer, totals, pass.trailerOffset);
         }
-        return new CaptureAnalysis(file, pass.header, totals, pass.trailer, pass.cutShort, pass.reason, pass.version);
+        return new FileAnalysis(file, pass.header, totals, pass.trailer, pass.cutShort, pass.reason, pass.version);
     }
 
     /**

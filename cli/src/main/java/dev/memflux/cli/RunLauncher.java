@@ -11,18 +11,18 @@ import java.util.List;
 
 /**
  * One {@code memflux run}: starts the program first, then hands over to a
- * {@link CaptureSession}. The program is launched before any pipeline class (Reactor, the
+ * {@link RunSession}. The program is launched before any pipeline class (Reactor, the
  * Disruptor, lz4) is even loaded, so the JVM's class loading overlaps the interpreter's
  * start instead of delaying it; this class must not mention those types.
  */
-final class Capture {
+final class RunLauncher {
     private final PrintWriter err;
     private final Path out;
     private final boolean compress;
     private final boolean quiet;
     private final boolean nativeTraces;
 
-    Capture(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
+    RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
         this.err = err;
         this.out = out;
         this.compress = compress;
@@ -43,7 +43,7 @@ final class Capture {
                 return ExitCodes.INPUT;
             }
             signals.forwardTo(process);
-            return new CaptureSession(err, out, compress, quiet, nativeTraces).follow(collector, process, python);
+            return new RunSession(err, out, compress, quiet, nativeTraces).follow(collector, process, python);
         }
     }
 }
