@@ -207,6 +207,16 @@ static void write_all(const uint8_t *data, size_t length) {
             if (errno == EINTR) {
                 continue;
             }
+            if (errno == EBADF || errno == ENOTSOCK) {
+                /* Closed (or replaced by a non-socket) behind the agent's back between the
+                 * check and the send: nothing was sent, the number is not ours to close. */
+                if (reconnect() == 0) {
+                    continue;
+                }
+                mfx_tracking = 0;
+                sock = -1;
+                return;
+            }
             /* The collector is gone: stop for good, let the program run on untouched. */
             mfx_tracking = 0;
             mfx_real_close(sock);
