@@ -29,12 +29,14 @@ class PythonAllocatorsTest {
 
     private final Path program = Memflux.program("small_objects.py");
 
-    private Path capture(String name, String python, Map<String, String> env, boolean traced) throws Exception {
+    private Path capture(String name, String python, Map<String, String> env, boolean traced, String... flags)
+            throws Exception {
         Path out = dir.resolve(name + ".bin");
         List<String> command = new ArrayList<>(List.of("run", "-q", "-f", "--python", python, "-o", out.toString()));
         if (traced) {
             command.add("--trace-python-allocators");
         }
+        command.addAll(List.of(flags));
         command.addAll(List.of(program.toString(), Integer.toString(N)));
         Memflux.Result r = Memflux.runWith(dir, null, env, command.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
@@ -108,5 +110,14 @@ class PythonAllocatorsTest {
         // Each object once: as a PYMALLOC event, not also as the malloc underneath it.
         assertTrue(a.allocationsBy(AllocatorKind.MALLOC) < N / 10, "malloc " + a.allocationsBy(AllocatorKind.MALLOC));
         assertTrue(made.allocations() <= pymalloc, made + " " + pymalloc);
+    }
+
+    /** With --native the PYMALLOC kinds travel as ALLOC_NATIVE records (tags 0x39 to 0x3B). */
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void nativeStacksToo(String python) throws Exception {
+        Path file = capture("native", python, Map.of(), true, "--native");
+        assertTrue(FileAnalysis.of(file).header().has(RecordTag.FLAG_NATIVE));
+        assertTraced(file);
     }
 }
