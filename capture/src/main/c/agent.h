@@ -5,7 +5,8 @@
  * nodes, pyframe.c names code objects, pystack.c / pywalk.c / pychain.c follow Python
  * frames, unwind.c native ones, stream.c encodes, buffers and writes, exec.c and
  * fdguard.c keep the stream whole across exec and the program's descriptor calls,
- * sigstate.c restores signal state, api.c is what the bootstrap calls. */
+ * sigstate.c restores signal state, pyalloc.c wraps Python's own allocators
+ * (--trace-python-allocators), api.c is what the bootstrap calls. */
 #ifndef MEMFLUX_AGENT_H
 #define MEMFLUX_AGENT_H
 
@@ -24,6 +25,8 @@
 
 #define MFX_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MFX_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* An event to record: tracking, and not the agent's own doing. */
+#define MFX_TRACKING() (MFX_UNLIKELY(mfx_tracking) && !mfx_guard)
 
 /* Everything below is the agent's own: no GOT hop to reach it from another file. */
 #pragma GCC visibility push(hidden)
@@ -32,6 +35,14 @@
 extern volatile int mfx_tracking;
 /* Set with --native: every allocation carries its native stack too. */
 extern int mfx_native;
+
+/* hooks.c: the slow half of a hook (guard entered, stream lock taken inside) */
+void mfx_record_alloc(int kind, void *ptr, size_t size);
+void mfx_record_free(void *ptr);
+
+/* pyalloc.c: --trace-python-allocators, wrappers around the MEM and OBJ domains */
+int mfx_pyalloc_install(void);   /* GIL held; 0, or -1 when this Python lacks the API */
+void mfx_pyalloc_uninstall(void); /* GIL held; puts the wrapped allocators back */
 
 /* stream.c */
 int mfx_stream_open(const char *socket_path, const char *command_line, unsigned flags, const char *python_version);

@@ -33,8 +33,17 @@ MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, 
     }
     int walking = mfx_stack_source_choose(force_profile);
     mfx_threads_init();
+    /* Before tracking starts, and with the GIL held: no pymalloc call is under way. */
+    if ((flags & MFX_FLAG_PYTHON_ALLOCATORS) && mfx_pyalloc_install() != 0) {
+        fprintf(stderr, "memflux: this Python cannot have its allocators traced (no PyMem_SetAllocator)\n");
+        mfx_leave(g);
+        return -1;
+    }
     int rc = mfx_stream_open(socket_path, command_line, (unsigned)flags | (walking ? MFX_FLAG_FRAME_WALK : 0),
                              mfx_python_version());
+    if (rc != 0) {
+        mfx_pyalloc_uninstall();
+    }
     if (rc == 0 && mfx_native) {
         mfx_modules_announce();
     }
@@ -65,5 +74,6 @@ MFX_EXPORT void memflux_stop(void) {
     }
     int g = mfx_enter();
     mfx_stream_close(0);
+    mfx_pyalloc_uninstall();
     mfx_leave(g);
 }

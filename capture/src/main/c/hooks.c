@@ -19,7 +19,7 @@
 #include "records.h"
 
 /* The slow half of every hook: take the lock, name the thread and stack, write. */
-static void record_alloc(int kind, void *ptr, size_t size) {
+void mfx_record_alloc(int kind, void *ptr, size_t size) {
     int g = mfx_enter();
     struct mfx_thread *t = mfx_thread_state();
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
@@ -33,7 +33,7 @@ static void record_alloc(int kind, void *ptr, size_t size) {
     mfx_leave(g);
 }
 
-static void record_free(void *ptr) {
+void mfx_record_free(void *ptr) {
     int g = mfx_enter();
     mfx_thread_state();
     mfx_lock();
@@ -44,7 +44,6 @@ static void record_free(void *ptr) {
     mfx_leave(g);
 }
 
-#define TRACKING() (MFX_UNLIKELY(mfx_tracking) && !mfx_guard)
 
 MFX_EXPORT void *malloc(size_t size) {
     if (MFX_UNLIKELY(!mfx_real.malloc)) {
@@ -54,8 +53,8 @@ MFX_EXPORT void *malloc(size_t size) {
         mfx_real_resolve();
     }
     void *p = mfx_real.malloc(size);
-    if (TRACKING() && p) {
-        record_alloc(MFX_KIND_MALLOC, p, size);
+    if (MFX_TRACKING() && p) {
+        mfx_record_alloc(MFX_KIND_MALLOC, p, size);
     }
     return p;
 }
@@ -72,8 +71,8 @@ MFX_EXPORT void *calloc(size_t n, size_t size) {
         mfx_real_resolve();
     }
     void *p = mfx_real.calloc(n, size);
-    if (TRACKING() && p) {
-        record_alloc(MFX_KIND_CALLOC, p, n * size);
+    if (MFX_TRACKING() && p) {
+        mfx_record_alloc(MFX_KIND_CALLOC, p, n * size);
     }
     return p;
 }
@@ -83,8 +82,8 @@ MFX_EXPORT void free(void *ptr) {
         return;
     }
     MFX_ENSURE(free);
-    if (TRACKING()) {
-        record_free(ptr);
+    if (MFX_TRACKING()) {
+        mfx_record_free(ptr);
     }
     mfx_real.free(ptr);
 }
@@ -99,7 +98,7 @@ MFX_EXPORT void *realloc(void *ptr, size_t size) {
         return p;
     }
     MFX_ENSURE(realloc);
-    if (!TRACKING()) {
+    if (!MFX_TRACKING()) {
         return mfx_real.realloc(ptr, size);
     }
     int g = mfx_enter();
@@ -125,8 +124,8 @@ MFX_EXPORT void *realloc(void *ptr, size_t size) {
 MFX_EXPORT int posix_memalign(void **out, size_t alignment, size_t size) {
     MFX_ENSURE(posix_memalign);
     int rc = mfx_real.posix_memalign(out, alignment, size);
-    if (TRACKING() && rc == 0) {
-        record_alloc(MFX_KIND_POSIX_MEMALIGN, *out, size);
+    if (MFX_TRACKING() && rc == 0) {
+        mfx_record_alloc(MFX_KIND_POSIX_MEMALIGN, *out, size);
     }
     return rc;
 }
@@ -134,8 +133,8 @@ MFX_EXPORT int posix_memalign(void **out, size_t alignment, size_t size) {
 MFX_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
     MFX_ENSURE(aligned_alloc);
     void *p = mfx_real.aligned_alloc(alignment, size);
-    if (TRACKING() && p) {
-        record_alloc(MFX_KIND_ALIGNED_ALLOC, p, size);
+    if (MFX_TRACKING() && p) {
+        mfx_record_alloc(MFX_KIND_ALIGNED_ALLOC, p, size);
     }
     return p;
 }
@@ -143,8 +142,8 @@ MFX_EXPORT void *aligned_alloc(size_t alignment, size_t size) {
 MFX_EXPORT void *memalign(size_t alignment, size_t size) {
     MFX_ENSURE(memalign);
     void *p = mfx_real.memalign(alignment, size);
-    if (TRACKING() && p) {
-        record_alloc(MFX_KIND_MEMALIGN, p, size);
+    if (MFX_TRACKING() && p) {
+        mfx_record_alloc(MFX_KIND_MEMALIGN, p, size);
     }
     return p;
 }
@@ -152,8 +151,8 @@ MFX_EXPORT void *memalign(size_t alignment, size_t size) {
 MFX_EXPORT void *valloc(size_t size) {
     MFX_ENSURE(valloc);
     void *p = mfx_real.valloc(size);
-    if (TRACKING() && p) {
-        record_alloc(MFX_KIND_VALLOC, p, size);
+    if (MFX_TRACKING() && p) {
+        mfx_record_alloc(MFX_KIND_VALLOC, p, size);
     }
     return p;
 }
@@ -161,8 +160,8 @@ MFX_EXPORT void *valloc(size_t size) {
 MFX_EXPORT void *pvalloc(size_t size) {
     MFX_ENSURE(pvalloc);
     void *p = mfx_real.pvalloc(size);
-    if (TRACKING() && p) {
-        record_alloc(MFX_KIND_PVALLOC, p, size);
+    if (MFX_TRACKING() && p) {
+        mfx_record_alloc(MFX_KIND_PVALLOC, p, size);
     }
     return p;
 }
@@ -170,8 +169,8 @@ MFX_EXPORT void *pvalloc(size_t size) {
 MFX_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
     MFX_ENSURE(mmap);
     void *p = mfx_real.mmap(addr, length, prot, flags, fd, offset);
-    if (TRACKING() && p != MAP_FAILED) {
-        record_alloc(MFX_KIND_MMAP, p, length);
+    if (MFX_TRACKING() && p != MAP_FAILED) {
+        mfx_record_alloc(MFX_KIND_MMAP, p, length);
     }
     return p;
 }
@@ -179,8 +178,8 @@ MFX_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, of
 MFX_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd, off_t offset) {
     MFX_ENSURE(mmap64);
     void *p = mfx_real.mmap64(addr, length, prot, flags, fd, offset);
-    if (TRACKING() && p != MAP_FAILED) {
-        record_alloc(MFX_KIND_MMAP, p, length);
+    if (MFX_TRACKING() && p != MAP_FAILED) {
+        mfx_record_alloc(MFX_KIND_MMAP, p, length);
     }
     return p;
 }
@@ -194,7 +193,7 @@ static size_t whole_pages(size_t length) {
 
 MFX_EXPORT int munmap(void *addr, size_t length) {
     MFX_ENSURE(munmap);
-    if (TRACKING()) {
+    if (MFX_TRACKING()) {
         int g = mfx_enter();
         mfx_thread_state();
         mfx_lock();
@@ -225,7 +224,7 @@ MFX_EXPORT void *mremap(void *old_address, size_t old_size, size_t new_size, int
         va_end(args);
     }
     MFX_ENSURE(mremap);
-    if (!TRACKING()) {
+    if (!MFX_TRACKING()) {
         return mfx_real.mremap(old_address, old_size, new_size, flags, new_address);
     }
     int g = mfx_enter();

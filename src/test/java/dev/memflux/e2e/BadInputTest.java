@@ -50,7 +50,7 @@ class BadInputTest {
 
     @Test
     void flagsOfLaterVersionsAreNotSilentlyAccepted() throws Exception {
-        for (String flag : new String[] {"--live", "--follow-fork", "--aggregate", "--trace-python-allocators"}) {
+        for (String flag : new String[] {"--live", "--follow-fork", "--aggregate"}) {
             oneClearLine(Memflux.run(dir, "run", flag, "x.py"), 2, flag + " is not available");
         }
     }

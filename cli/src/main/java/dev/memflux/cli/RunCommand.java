@@ -67,7 +67,9 @@ final class RunCommand implements Callable<Integer> {
     boolean nativeTraces;
 
     @Option(names = "--trace-python-allocators",
-            description = "Record every pymalloc allocation. Not available in this version yet.")
+            description = "Record every allocation and free through Python's object and memory allocators "
+                    + "(pymalloc) as its own event, so small objects appear one by one (PYMALLOC_* in the allocator "
+                    + "distribution) instead of hidden in pymalloc's arenas. Slower, and larger captures.")
     boolean tracePythonAllocators;
 
     @Option(names = "--live", description = "Show a live terminal view. Not available in this version yet.")
@@ -128,12 +130,11 @@ final class RunCommand implements Callable<Integer> {
             err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
         }
-        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces).run(python, mode, target, args);
+        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators).run(python, mode, target, args);
     }
 
     private void rejectUnavailable() {
-        String flag = tracePythonAllocators ? "--trace-python-allocators"
-                : live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
+        String flag = live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
                 : followFork ? "--follow-fork" : aggregate ? "--aggregate" : null;
         if (flag != null) {
             throw usage(flag + " is not available in this version of memflux yet");

@@ -21,13 +21,16 @@ final class RunLauncher {
     private final boolean compress;
     private final boolean quiet;
     private final boolean nativeTraces;
+    private final boolean tracePythonAllocators;
 
-    RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
+    RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces,
+            boolean tracePythonAllocators) {
         this.err = err;
         this.out = out;
         this.compress = compress;
         this.quiet = quiet;
         this.nativeTraces = nativeTraces;
+        this.tracePythonAllocators = tracePythonAllocators;
     }
 
     int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
@@ -37,7 +40,8 @@ final class RunLauncher {
             Process process;
             try {
                 process = new PythonLauncher(python, agent, Signals.startState()).start(mode, target, args, collector.socketPath(),
-                        nativeTraces ? RecordTag.FLAG_NATIVE : 0);
+                        (nativeTraces ? RecordTag.FLAG_NATIVE : 0)
+                                | (tracePythonAllocators ? RecordTag.FLAG_PYTHON_ALLOCATORS : 0));
             } catch (IOException e) {
                 err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
                 return ExitCodes.INPUT;
