@@ -100,6 +100,11 @@ void mfx_walk_code_names(void *code, char *function, size_t function_size, char 
                          long *first_line);
 void mfx_walk_code_identity(void *code, void **name, void **file, int *first_line);
 void mfx_walk_forget_thread(void);
+void mfx_walk_forget_seen(void);                                    /* a forked child: cached nodes are void */
+
+/* A forked child's new stream defines no FRAME or NODE yet: forget every id given out. */
+void mfx_frames_forget_ids(void);
+void mfx_nodes_forget_ids(void);
 
 #pragma GCC visibility pop
 

@@ -11,6 +11,8 @@
  *
  * Frame ids come from pyframe.c; the choice between this and the frame walk (pywalk.c)
  * is made once, by mfx_stack_source_choose. */
+#include <string.h>
+
 #include "agent.h"
 
 #define PY_TRACE_CALL 0
@@ -27,6 +29,13 @@ static struct mfx_trie nodes = {.first_capacity = 4096, .emit = emit_node};
 uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line) {
     uint32_t node = mfx_trie_id(&nodes, parent, (uint64_t)frame_id << 32 | (uint32_t)line);
     return node ? node : parent;
+}
+
+void mfx_nodes_forget_ids(void) {
+    if (nodes.slots) {
+        memset(nodes.slots, 0, ((size_t)nodes.mask + 1) * sizeof *nodes.slots);
+    }
+    nodes.count = 0;
 }
 
 /* Frame walk (pywalk.c) where the interpreter's layout is known and no profile function

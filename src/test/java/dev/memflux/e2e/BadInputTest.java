@@ -50,9 +50,15 @@ class BadInputTest {
 
     @Test
     void flagsOfLaterVersionsAreNotSilentlyAccepted() throws Exception {
-        for (String flag : new String[] {"--live", "--follow-fork", "--aggregate"}) {
+        for (String flag : new String[] {"--live", "--aggregate"}) {
             oneClearLine(Memflux.run(dir, "run", flag, "x.py"), 2, flag + " is not available");
         }
+    }
+
+    @Test
+    void followForkWithLive() throws Exception {
+        oneClearLine(Memflux.run(dir, "run", "--follow-fork", "--live", "x.py"), 2,
+                "--follow-fork cannot be used with --live or --live-remote");
     }
 
     @Test

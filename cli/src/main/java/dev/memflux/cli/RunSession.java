@@ -33,8 +33,10 @@ final class RunSession {
     private final boolean compress;
     private final boolean quiet;
     private final boolean nativeTraces;
+    private final boolean followFork;
 
-    RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
+    RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces, boolean followFork) {
+        this.followFork = followFork;
         this.err = err;
         this.out = out;
         this.compress = compress;
@@ -76,6 +78,10 @@ final class RunSession {
             }
         })) : null;
         var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        ForkedCaptures forks = followFork ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed) : null;
+        if (forks != null) {
+            collector.followForks(forks::start);
+        }
         Thread pump = new Thread(() -> collector.pump(ring, process::isAlive), "memflux-collector");
         pump.setDaemon(true);
         pump.start();
@@ -97,6 +103,9 @@ final class RunSession {
                         lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
             }
             report(totals, file.bytesWritten(), collector, exitCode);
+        }
+        if (forks != null) {
+            forks.finish(quiet);
         }
         return exitCode;
     }
