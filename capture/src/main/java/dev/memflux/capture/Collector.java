@@ -68,6 +68,9 @@ public final class Collector implements AutoCloseable {
     private final BlockingQueue<Continuation> continuations = new LinkedBlockingQueue<>();
     private volatile Map<Long, Collector> streams;
     private volatile boolean closed;
+    /** Rounds in which the accepting thread found no connection waiting; guarded by itself. */
+    private final long[] idleRounds = {0};
+    private volatile Selector acceptSelector;
 
     private record Continuation(SocketChannel channel, long pid, long offset) {}
 
@@ -189,16 +192,43 @@ public final class Collector implements AutoCloseable {
         try (Selector selector = Selector.open()) {
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
+            acceptSelector = selector;
             while (!closed) {
-                selector.select(100);
-                selector.selectedKeys().clear();
                 SocketChannel next = server.accept();
                 if (next != null) {
                     takeConnection(next, onChild);
+                    continue;
                 }
+                synchronized (idleRounds) {
+                    idleRounds[0]++;
+                    idleRounds.notifyAll();
+                }
+                selector.select(100);
+                selector.selectedKeys().clear();
             }
         } catch (IOException | RuntimeException e) {
             // the socket closed at the end of the run
+        }
+    }
+
+    /**
+     * Returns once every child that connected before this call was handed to
+     * {@link #followForks}'s {@code onChild} (a child connects before its fork() returns,
+     * so a program that waited for its children has them all in by its end), or at the
+     * deadline ({@link System#nanoTime}).
+     */
+    public void settleForks(long deadlineNanos) throws InterruptedException {
+        synchronized (idleRounds) {
+            // The round under way may have looked before the call: wait for the next one to end.
+            long target = idleRounds[0] + 2;
+            Selector selector = acceptSelector;
+            if (selector != null) {
+                selector.wakeup();
+            }
+            long left;
+            while (idleRounds[0] < target && (left = deadlineNanos - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(idleRounds, left);
+            }
         }
     }
 

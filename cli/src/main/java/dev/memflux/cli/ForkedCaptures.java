@@ -79,8 +79,9 @@ final class ForkedCaptures {
      * After the main program ended: waits for each child's stream to end, at most
      * {@link #WAIT_NANOS} in all (children forked meanwhile included), and says what was written.
      */
-    void finish(boolean quiet) throws InterruptedException {
+    void finish(Collector parent, boolean quiet) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT_NANOS;
+        parent.settleForks(deadline);
         List<Child> done = new ArrayList<>();
         List<Long> givenUp = new ArrayList<>();
         while (true) {

@@ -105,7 +105,7 @@ final class RunSession {
             report(totals, file.bytesWritten(), collector, exitCode);
         }
         if (forks != null) {
-            forks.finish(quiet);
+            forks.finish(collector, quiet);
         }
         return exitCode;
     }
