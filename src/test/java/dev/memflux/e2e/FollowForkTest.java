@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -65,6 +66,19 @@ class FollowForkTest {
         }
         assertEquals(6, tasks);
         assertEquals(6 * 1_000_003L, bytes);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void withTheProfileFunctionChildrenAreLeftUntrackedAndSaidSo(String python) throws Exception {
+        Path program = Memflux.program("follow_forks.py");
+        Memflux.Result r = Memflux.runWith(dir, null, Map.of("MEMFLUX_STACK_SOURCE", "profile"), "run", "-q",
+                "--follow-fork", "--python", python, "-o", "fork.bin", program.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("status=4") && r.stdout().contains("status=5"), r.toString());
+        assertTrue(r.stderr().contains("--follow-fork needs the frame-walk stack source"), r.toString());
+        assertEquals(List.of("fork.bin"), captures(), r.toString());
+        expectOnly(dir.resolve("fork.bin"), program, "parent", 3_000_017);
     }
 
     private void expectOnly(Path file, Path program, String site, long size) throws Exception {

@@ -70,6 +70,13 @@ final class RunSession {
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }
+        if (followFork && !hello.has(RecordTag.FLAG_FRAME_WALK)) {
+            // The profile function's shadow stacks hold the parent's frame ids: the agent
+            // cannot give a child a stream of its own there, and leaves it untracked.
+            err.println("memflux: --follow-fork needs the frame-walk stack source (CPython 3.11); "
+                    + "forked children of this program are not tracked");
+            err.flush();
+        }
         EventRing ring = prepared.get().ring;
         CaptureFileSink file = new CaptureFileSink(out, header(hello), compress);
         SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
