@@ -102,9 +102,10 @@ void mfx_walk_code_identity(void *code, void **name, void **file, int *first_lin
 void mfx_walk_forget_thread(void);
 void mfx_walk_forget_seen(void);                                    /* a forked child: cached nodes are void */
 
-/* A forked child's new stream defines no FRAME or NODE yet: forget every id given out. */
+/* A forked child's new stream defines no FRAME or NODE yet: every id is given out anew.
+ * 0 (nothing changed) under the profile function, whose shadow stacks keep frame ids. */
+int mfx_stack_restart_ids(void);
 void mfx_frames_forget_ids(void);
-void mfx_nodes_forget_ids(void);
 
 #pragma GCC visibility pop
 

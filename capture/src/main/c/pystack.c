@@ -31,13 +31,6 @@ uint32_t mfx_intern(uint32_t parent, uint32_t frame_id, int32_t line) {
     return node ? node : parent;
 }
 
-void mfx_nodes_forget_ids(void) {
-    if (nodes.slots) {
-        memset(nodes.slots, 0, ((size_t)nodes.mask + 1) * sizeof *nodes.slots);
-    }
-    nodes.count = 0;
-}
-
 /* Frame walk (pywalk.c) where the interpreter's layout is known and no profile function
  * is forced; otherwise the profile function keeps a shadow stack per thread. */
 static int frame_walk;
@@ -49,6 +42,19 @@ int mfx_stack_source_choose(int force_profile) {
 
 int mfx_stack_source_walks(void) {
     return frame_walk;
+}
+
+int mfx_stack_restart_ids(void) {
+    if (!frame_walk) {
+        return 0;
+    }
+    if (nodes.slots) {
+        memset(nodes.slots, 0, ((size_t)nodes.mask + 1) * sizeof *nodes.slots);
+    }
+    nodes.count = 0;
+    mfx_frames_forget_ids();
+    mfx_walk_forget_seen();
+    return 1;
 }
 
 uint32_t mfx_current_node(struct mfx_thread *t) {

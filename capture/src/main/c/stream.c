@@ -452,9 +452,6 @@ static int follow_into_child(void) {
     events_since_tick = 0;
     last_rss = 0;
     bytes_sent = 0;
-    mfx_frames_forget_ids();
-    mfx_nodes_forget_ids();
-    mfx_walk_forget_seen();
     sock = connect_collector();
     if (sock < 0) {
         return -1;
@@ -471,7 +468,7 @@ static int follow_into_child(void) {
 }
 
 static void after_fork_child(void) {
-    if (mfx_tracking && (hello_flags & MFX_FLAG_FOLLOW_FORK) && mfx_stack_source_walks()) {
+    if (mfx_tracking && (hello_flags & MFX_FLAG_FOLLOW_FORK) && mfx_stack_restart_ids()) {
         int g = mfx_enter();
         int followed = follow_into_child() == 0;
         mfx_leave(g);
