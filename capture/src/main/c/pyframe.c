@@ -148,8 +148,8 @@ static uint32_t register_code(struct code_info *slot, void *code, int inside_mal
     if (inside_malloc) {
         mfx_walk_code_names(code, function, sizeof function, file, sizeof file, &first_line);
         mfx_walk_code_identity(code, &slot->name, &slot->file, &slot->first_line);
-        owned = py_GILStateCheck();
-        if (owned) {
+        owned = slot->owned || py_GILStateCheck();
+        if (owned && !slot->owned) {
             ++*(intptr_t *)code; /* ob_refcnt, first field of every object */
         }
     } else {
@@ -161,7 +161,9 @@ static uint32_t register_code(struct code_info *slot, void *code, int inside_mal
             py_DecRef(line);
         }
         py_ErrClear();
-        py_IncRef(code);
+        if (!slot->owned) {
+            py_IncRef(code);
+        }
     }
     int lock_held = inside_malloc;
     uint32_t id = next_frame_id++;
@@ -180,13 +182,21 @@ static uint32_t register_code(struct code_info *slot, void *code, int inside_mal
     return id;
 }
 
+/* The code objects stay known (and referenced): only their FRAME ids are given out anew. */
+void mfx_frames_forget_ids(void) {
+    for (uint32_t i = 0; i < info_capacity; i++) {
+        infos[i].id = 0;
+    }
+    next_frame_id = 1;
+}
+
 /* Frame-walk mode, inside malloc, with or without the GIL; the lock guards the table. */
 uint32_t mfx_frame_id_of_code(void *code) {
     struct code_info *slot = code_info(code);
     if (MFX_UNLIKELY(!slot)) {
         return MFX_HIDDEN_FRAME;
     }
-    if (MFX_LIKELY(slot->owned)) {
+    if (MFX_LIKELY(slot->owned && slot->id)) {
         return slot->id;
     }
     if (!slot->id) {

@@ -61,6 +61,11 @@ static ino_t sock_ino;
 static struct sockaddr_un collector_address;
 static uint64_t bytes_sent; /* on every connection so far, HELLO included */
 
+/* Kept for a forked child's own HELLO (--follow-fork). */
+static unsigned hello_flags;
+static char hello_python[256];
+static char hello_command[MAX_NAME + 1];
+
 /* A test-and-test-and-set spinlock: uncontended it is one atomic exchange and one
  * store. A holder may be blocked writing to a full socket, so waiters yield. */
 void mfx_lock(void) {
@@ -405,7 +410,24 @@ static void *tick(void *unused) {
     return NULL;
 }
 
-/* ---- fork: a child is not tracked (it would write into the parent's stream) ---- */
+/* HELLO: uvar pid, uvar ppid, uvar startMillis, uvar flags, str pythonVersion, str commandLine */
+static void put_hello(void) {
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    clock_gettime(CLOCK_MONOTONIC, &start_time);
+    last_time_ms = 0;
+    reserve(2 * MAX_NAME + 4 * MAX_FIXED_RECORD);
+    put_u8(MFX_TAG_HELLO);
+    put_uvar((uint64_t)getpid());
+    put_uvar((uint64_t)getppid());
+    put_uvar((uint64_t)wall.tv_sec * 1000 + (uint64_t)wall.tv_nsec / 1000000);
+    put_uvar(hello_flags);
+    put_string(hello_python);
+    put_string(hello_command);
+}
+
+/* ---- fork: without --follow-fork a child is not tracked (it would write into the
+ * parent's stream); with it, the child gets a stream of its own ---- */
 
 static void before_fork(void) {
     mfx_lock();
@@ -415,7 +437,46 @@ static void after_fork_parent(void) {
     mfx_unlock();
 }
 
+/* In the child, lock held, only the forking thread left. The new stream is a capture of
+ * its own: the records still buffered are the parent's (it sends them), and no FRAME or
+ * NODE of the parent's stream is in it, so ids are given out anew. The shadow stacks of
+ * the profile function hold the parent's frame ids: there the child is not followed. */
+static int follow_into_child(void) {
+    if (sock >= 0) {
+        mfx_real_close(sock); /* the child's copy of the parent's connection */
+        sock = -1;
+    }
+    used = 0;
+    last_address = 0;
+    last_thread = 0;
+    events_since_tick = 0;
+    last_rss = 0;
+    bytes_sent = 0;
+    sock = connect_collector();
+    if (sock < 0) {
+        return -1;
+    }
+    owner_pid = getpid();
+    put_hello();
+    flush();
+    if (sock < 0 || !mfx_tracking) {
+        return -1;
+    }
+    /* The parent's ticker did not survive the fork. glibc allows pthread_create here. */
+    ticker_running = pthread_create(&ticker, NULL, tick, NULL) == 0;
+    return 0;
+}
+
 static void after_fork_child(void) {
+    if (mfx_tracking && (hello_flags & MFX_FLAG_FOLLOW_FORK) && mfx_stack_restart_ids()) {
+        int g = mfx_enter();
+        int followed = follow_into_child() == 0;
+        mfx_leave(g);
+        if (followed) {
+            mfx_unlock();
+            return;
+        }
+    }
     mfx_tracking = 0;
     used = 0;
     if (sock >= 0) {
@@ -448,24 +509,15 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
         pthread_atfork(before_fork, after_fork_parent, after_fork_child);
         atfork_registered = 1;
     }
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    clock_gettime(CLOCK_MONOTONIC, &start_time);
-    last_time_ms = 0;
+    hello_flags = flags;
+    snprintf(hello_python, sizeof hello_python, "%s", python_version ? python_version : "");
+    snprintf(hello_command, sizeof hello_command, "%s", command_line ? command_line : "");
 
     mfx_lock();
     used = 0;
     last_address = 0;
     last_thread = 0;
-    reserve(2 * MAX_NAME + 4 * MAX_FIXED_RECORD);
-    /* HELLO: uvar pid, uvar ppid, uvar startMillis, uvar flags, str pythonVersion, str commandLine */
-    put_u8(MFX_TAG_HELLO);
-    put_uvar((uint64_t)getpid());
-    put_uvar((uint64_t)getppid());
-    put_uvar((uint64_t)wall.tv_sec * 1000 + (uint64_t)wall.tv_nsec / 1000000);
-    put_uvar(flags);
-    put_string(python_version);
-    put_string(command_line);
+    put_hello();
     flush();
     mfx_native = (flags & MFX_FLAG_NATIVE) != 0;
     mfx_tracking = sock >= 0;

@@ -66,6 +66,16 @@ class DescriptorsTest {
         assertAllCounted(r, program, "own_bytes_only=True");
     }
 
+    /** With --follow-fork one thread takes every connection: the CONTINUE must still find its stream. */
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void aReconnectionFindsItsStreamWithFollowFork(String python) throws Exception {
+        Path program = Memflux.program("raw_close_socket.py");
+        Memflux.Result r = Memflux.run(dir, "run", "--follow-fork", "--python", python, "-o", "out.bin", program.toString());
+        assertTrue(r.stderr().contains("the agent reconnected and nothing was lost"), r.toString());
+        assertAllCounted(r, program, "own_bytes_only=True");
+    }
+
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void aStreamThatCannotReconnectIsSaidLostNeverComplete(String python) throws Exception {

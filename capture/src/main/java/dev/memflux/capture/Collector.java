@@ -4,6 +4,7 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
+import dev.memflux.format.RecordTag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -18,6 +19,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -35,6 +42,10 @@ import java.util.stream.Stream;
  * happened, so the decoder keeps its state. A connection that ends without END is
  * therefore not the end while the program lives (after an exec nothing more comes, and
  * memflux waits for the exec'd program to end anyway).
+ *
+ * <p>With --follow-fork each forked child connects too, and its connection starts with
+ * HELLO: {@link #followForks} gives each such child a Collector of its own. One thread
+ * then takes every new connection, so a CONTINUE goes to the stream of its pid.
  */
 public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
@@ -51,6 +62,17 @@ public final class Collector implements AutoCloseable {
     private volatile long bytesRead;
     private volatile int reconnections;
     private volatile boolean lostBytes;
+    /** Only the collector that made the socket (the parent's) closes it. */
+    private final boolean ownsServer;
+    /** With --follow-fork: the continuations the accepting thread routed to this stream. */
+    private final BlockingQueue<Continuation> continuations = new LinkedBlockingQueue<>();
+    private volatile Map<Long, Collector> streams;
+    private volatile boolean closed;
+    /** Rounds in which the accepting thread found no connection waiting; guarded by itself. */
+    private final long[] idleRounds = {0};
+    private volatile Selector acceptSelector;
+
+    private record Continuation(SocketChannel channel, long pid, long offset) {}
 
     public Collector() throws IOException {
         removeStaleDirectories();
@@ -61,6 +83,18 @@ public final class Collector implements AutoCloseable {
         socketPath = directory.resolve("agent.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
+        ownsServer = true;
+    }
+
+    /** A forked child's stream, on a connection whose first byte (HELLO's tag) was read. */
+    private Collector(Collector parent, SocketChannel connection, byte first) {
+        directory = parent.directory;
+        socketPath = parent.socketPath;
+        server = parent.server;
+        ownsServer = false;
+        streams = parent.streams;
+        this.connection = connection;
+        readBuffer.put(first);
     }
 
     /** Removes the socket directories of dead memflux processes that belonged to this user. */
@@ -117,6 +151,10 @@ public final class Collector implements AutoCloseable {
                 }
             }
         }
+        return readHello();
+    }
+
+    private CaptureHeader readHello() throws IOException, CorruptCaptureException {
         connection.configureBlocking(true);
         EventBatch scratch = new EventBatch();
         while (decoder.hello() == null) {
@@ -134,6 +172,112 @@ public final class Collector implements AutoCloseable {
             }
         }
         return decoder.hello();
+    }
+
+    /**
+     * From now on every new connection is taken by one daemon thread: one that starts with
+     * HELLO is a forked child, handed to {@code onChild} once its HELLO is read (call
+     * {@link #pump} on it); a CONTINUE goes to the stream of its pid. Call after
+     * {@link #awaitHello} returned the parent's HELLO.
+     */
+    public void followForks(Consumer<Collector> onChild) {
+        streams = new ConcurrentHashMap<>();
+        streams.put(decoder.hello().pid(), this);
+        Thread accepting = new Thread(() -> acceptForks(onChild), "memflux-forks");
+        accepting.setDaemon(true);
+        accepting.start();
+    }
+
+    private void acceptForks(Consumer<Collector> onChild) {
+        try (Selector selector = Selector.open()) {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            acceptSelector = selector;
+            while (!closed) {
+                SocketChannel next = server.accept();
+                if (next != null) {
+                    takeConnection(next, onChild);
+                    continue;
+                }
+                synchronized (idleRounds) {
+                    idleRounds[0]++;
+                    idleRounds.notifyAll();
+                }
+                selector.select(100);
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the socket closed at the end of the run
+        }
+    }
+
+    /**
+     * Returns once every child that connected before this call was handed to
+     * {@link #followForks}'s {@code onChild} (a child connects before its fork() returns,
+     * so a program that waited for its children has them all in by its end), or at the
+     * deadline ({@link System#nanoTime}).
+     */
+    public void settleForks(long deadlineNanos) throws InterruptedException {
+        synchronized (idleRounds) {
+            // The round under way may have looked before the call: wait for the next one to end.
+            long target = idleRounds[0] + 2;
+            Selector selector = acceptSelector;
+            if (selector != null) {
+                selector.wakeup();
+            }
+            long left;
+            while (idleRounds[0] < target && (left = deadlineNanos - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(idleRounds, left);
+            }
+        }
+    }
+
+    /** Reads the first record's head byte by byte: nothing of the stream after it is taken. */
+    private void takeConnection(SocketChannel next, Consumer<Collector> onChild) {
+        try {
+            next.configureBlocking(true);
+            ByteBuffer one = ByteBuffer.allocate(1);
+            if (next.read(one) < 0) {
+                next.close();
+                return;
+            }
+            byte first = one.get(0);
+            if (first == RecordTag.HELLO) {
+                Collector child = new Collector(this, next, first);
+                if (child.readHello() == null) {
+                    next.close();
+                    return;
+                }
+                streams.put(child.hello().pid(), child);
+                onChild.accept(child);
+                return;
+            }
+            byte[] head = new byte[32];
+            head[0] = first;
+            int length = 1;
+            long[] resume = RecordDecoder.continuation(head, length);
+            while (resume == null) {
+                one.clear();
+                if (next.read(one) < 0 || length == head.length) {
+                    next.close();
+                    return;
+                }
+                head[length++] = one.get(0);
+                resume = RecordDecoder.continuation(head, length);
+            }
+            Collector owner = streams.get(resume[0]);
+            if (owner == null) {
+                next.close();
+                return;
+            }
+            owner.continuations.add(new Continuation(next, resume[0], resume[1]));
+        } catch (IOException | CorruptCaptureException e) {
+            try {
+                next.close();
+            } catch (IOException ignored) {
+                // it was broken already
+            }
+        }
     }
 
     /** The agent's HELLO, once it arrived; null before, or if the program never started tracking. */
@@ -226,6 +370,9 @@ public final class Collector implements AutoCloseable {
      * continuation came (the program ended, exec'd or was killed) or it would leave a gap.
      */
     private boolean awaitContinuation(BooleanSupplier programAlive) throws IOException, CorruptCaptureException {
+        if (streams != null) {
+            return awaitRoutedContinuation(programAlive);
+        }
         SocketChannel next = null;
         try (Selector selector = Selector.open()) {
             server.register(selector, SelectionKey.OP_ACCEPT);
@@ -264,6 +411,31 @@ public final class Collector implements AutoCloseable {
         return true;
     }
 
+    private boolean awaitRoutedContinuation(BooleanSupplier programAlive) throws IOException {
+        Continuation next = null;
+        while (next == null) {
+            boolean alive = programAlive.getAsBoolean();
+            try {
+                next = continuations.poll(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (next == null && !alive) {
+                return false;
+            }
+        }
+        if (next.offset() != bytesRead) {
+            lostBytes = true;
+            next.channel().close();
+            return false;
+        }
+        connection.close();
+        connection = next.channel();
+        reconnections++;
+        return true;
+    }
+
     /** How many times the agent connected again after the program took its socket away. */
     public int reconnections() {
         return reconnections;
@@ -281,9 +453,13 @@ public final class Collector implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             if (connection != null) {
                 connection.close();
+            }
+            if (!ownsServer) {
+                return;
             }
             server.close();
             deleteTree(directory);

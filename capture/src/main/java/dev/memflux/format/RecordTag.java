@@ -36,6 +36,8 @@ public final class RecordTag {
     public static final int FLAG_AGGREGATED = 0x8;
     /** Python stacks were read from the interpreter's frames (else a profile function kept them). */
     public static final int FLAG_FRAME_WALK = 0x10;
+    /** Forked children are tracked too, each into its own stream (and file). */
+    public static final int FLAG_FOLLOW_FORK = 0x20;
 
     private RecordTag() {}
 

@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
             description = "The port of --live-remote. Not available in this version yet.")
     Integer livePort;
 
-    @Option(names = "--follow-fork", description = "Track forked children too. Not available in this version yet.")
+    @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid>.")
     boolean followFork;
 
     @Option(names = "--aggregate", description = "Write an aggregated capture. Not available in this version yet.")
@@ -130,12 +130,18 @@ final class RunCommand implements Callable<Integer> {
             err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
         }
-        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators).run(python, mode, target, args);
+        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork).run(python, mode, target, args);
     }
 
     private void rejectUnavailable() {
+        if (followFork && (live || liveRemote)) {
+            throw usage("--follow-fork cannot be used with --live or --live-remote");
+        }
+        if (followFork && nativeTraces) {
+            throw usage("--follow-fork with --native is not available in this version of memflux yet");
+        }
         String flag = live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
-                : followFork ? "--follow-fork" : aggregate ? "--aggregate" : null;
+                : aggregate ? "--aggregate" : null;
         if (flag != null) {
             throw usage(flag + " is not available in this version of memflux yet");
         }

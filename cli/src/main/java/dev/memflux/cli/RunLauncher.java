@@ -22,15 +22,17 @@ final class RunLauncher {
     private final boolean quiet;
     private final boolean nativeTraces;
     private final boolean tracePythonAllocators;
+    private final boolean followFork;
 
     RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces,
-            boolean tracePythonAllocators) {
+            boolean tracePythonAllocators, boolean followFork) {
         this.err = err;
         this.out = out;
         this.compress = compress;
         this.quiet = quiet;
         this.nativeTraces = nativeTraces;
         this.tracePythonAllocators = tracePythonAllocators;
+        this.followFork = followFork;
     }
 
     int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
@@ -41,13 +43,14 @@ final class RunLauncher {
             try {
                 process = new PythonLauncher(python, agent, Signals.startState()).start(mode, target, args, collector.socketPath(),
                         (nativeTraces ? RecordTag.FLAG_NATIVE : 0)
-                                | (tracePythonAllocators ? RecordTag.FLAG_PYTHON_ALLOCATORS : 0));
+                                | (tracePythonAllocators ? RecordTag.FLAG_PYTHON_ALLOCATORS : 0)
+                                | (followFork ? RecordTag.FLAG_FOLLOW_FORK : 0));
             } catch (IOException e) {
                 err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
                 return ExitCodes.INPUT;
             }
             signals.forwardTo(process);
-            return new RunSession(err, out, compress, quiet, nativeTraces).follow(collector, process, python);
+            return new RunSession(err, out, compress, quiet, nativeTraces, followFork).follow(collector, process, python);
         }
     }
 }

@@ -33,8 +33,10 @@ final class RunSession {
     private final boolean compress;
     private final boolean quiet;
     private final boolean nativeTraces;
+    private final boolean followFork;
 
-    RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces) {
+    RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces, boolean followFork) {
+        this.followFork = followFork;
         this.err = err;
         this.out = out;
         this.compress = compress;
@@ -68,6 +70,13 @@ final class RunSession {
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }
+        if (followFork && !hello.has(RecordTag.FLAG_FRAME_WALK)) {
+            // The profile function's shadow stacks hold the parent's frame ids: the agent
+            // cannot give a child a stream of its own there, and leaves it untracked.
+            err.println("memflux: --follow-fork needs the frame-walk stack source (CPython 3.11); "
+                    + "forked children of this program are not tracked");
+            err.flush();
+        }
         EventRing ring = prepared.get().ring;
         CaptureFileSink file = new CaptureFileSink(out, header(hello), compress);
         SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
@@ -76,6 +85,10 @@ final class RunSession {
             }
         })) : null;
         var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        ForkedCaptures forks = followFork ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed) : null;
+        if (forks != null) {
+            collector.followForks(forks::start);
+        }
         Thread pump = new Thread(() -> collector.pump(ring, process::isAlive), "memflux-collector");
         pump.setDaemon(true);
         pump.start();
@@ -97,6 +110,9 @@ final class RunSession {
                         lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
             }
             report(totals, file.bytesWritten(), collector, exitCode);
+        }
+        if (forks != null) {
+            forks.finish(collector, quiet);
         }
         return exitCode;
     }
