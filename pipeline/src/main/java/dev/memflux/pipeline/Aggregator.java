@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * its last byte is unmapped.
  * What was allocated where at the peak comes from the same single pass: every change to
  * the live set (an allocation, a free, each mapping piece a munmap cuts) updates its
- * node's figures in a {@link LiveByStack}, which copies the nodes changed since the last
+ * node's figures in a {@link StackFigures}, which copies the nodes changed since the last
  * peak whenever the heap passes it. A stream read once (the run's) has them too.
  *
  * <p>Runs on the pipeline thread; not thread-safe. Nothing on the per-event path allocates
@@ -29,14 +29,11 @@ public final class Aggregator implements Consumer<EventBatch> {
     private final LiveAllocations live = new LiveAllocations(1 << 16);
     private final LiveMappings mappings = new LiveMappings();
     private final LiveMappings.Released unmapped = this::unmapped;
-    private LiveByStack byStack = new LiveByStack(1024);
+    private StackFigures byStack = new StackFigures(1024);
     private final long[] allocationsByKind = new long[AllocatorKind.COUNT];
     private final long[] bytesByKind = new long[AllocatorKind.COUNT];
     /** Bucket b counts sizes in [2^(b-1), 2^b); bucket 0 counts size 0. */
     private final long[] sizeHistogram = new long[65];
-    private long[] nodeAllocations = new long[1024];
-    private long[] nodeBytes = new long[1024];
-    private long[] nodeFrees = new long[1024];
     /** --native: a native stack seen at each Python node, and counts by native node. */
     private int[] nodeNative = new int[1024];
     private long[] nativeAllocations = new long[1024];
@@ -97,7 +94,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         abandoned = true;
         live.clear();
         mappings.clear();
-        byStack = new LiveByStack(16);
+        byStack = new StackFigures(16);
     }
 
     /** False once {@link #abandon()}ed: the totals are not to be used. */
@@ -112,11 +109,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         allocationsByKind[kind]++;
         bytesByKind[kind] += size;
         sizeHistogram[64 - Long.numberOfLeadingZeros(size)]++;
-        if (node >= nodeAllocations.length) {
-            growNodes(node);
-        }
-        nodeAllocations[node]++;
-        nodeBytes[node] += size;
+        byStack.allocated(node, size);
         if (kind == MMAP) {
             // Mapping over live mappings replaces them (MAP_FIXED, MREMAP_FIXED): the kernel unmaps them first.
             heapBytes -= mappings.release(address, size, unmapped);
@@ -131,7 +124,6 @@ public final class Aggregator implements Consumer<EventBatch> {
                 byStack.change(live.removedNode(), -replaced, -1);
             }
         }
-        byStack.change(node, size, 1);
         if (heapBytes > peakBytes) {
             peakBytes = heapBytes;
             peakMillis = clockMillis;
@@ -147,6 +139,9 @@ public final class Aggregator implements Consumer<EventBatch> {
         }
         nativeAllocations[nativeNode]++;
         nativeBytes[nativeNode] += size;
+        if (node >= nodeNative.length) {
+            nodeNative = Arrays.copyOf(nodeNative, Math.max(nodeNative.length * 2, Integer.highestOneBit(node) << 1));
+        }
         if (nodeNative[node] == 0) {
             nodeNative[node] = nativeNode;
         }
@@ -159,9 +154,8 @@ public final class Aggregator implements Consumer<EventBatch> {
         } else {
             int node = live.removedNode();
             frees++;
-            nodeFrees[node]++;
             heapBytes -= size;
-            byStack.change(node, -size, -1);
+            byStack.freed(node, size);
         }
     }
 
@@ -180,9 +174,10 @@ public final class Aggregator implements Consumer<EventBatch> {
     private void unmapped(int node, long bytes, int pieces) {
         if (pieces < 0) {
             frees++;
-            nodeFrees[node]++;
+            byStack.freed(node, bytes); // the last piece: one allocation fewer, as its count says
+        } else {
+            byStack.change(node, -bytes, pieces);
         }
-        byStack.change(node, -bytes, pieces);
     }
 
     private void other(EventBatch batch, int i, byte tag) {
@@ -198,14 +193,6 @@ public final class Aggregator implements Consumer<EventBatch> {
             case RecordTag.EXEC -> execPath = batch.execError(i) == 0 ? batch.execPath(i) : null;
             default -> { } // THREAD: not aggregated yet
         }
-    }
-
-    private void growNodes(int node) {
-        int size = Math.max(nodeAllocations.length * 2, Integer.highestOneBit(node) << 1);
-        nodeAllocations = Arrays.copyOf(nodeAllocations, size);
-        nodeBytes = Arrays.copyOf(nodeBytes, size);
-        nodeFrees = Arrays.copyOf(nodeFrees, size);
-        nodeNative = Arrays.copyOf(nodeNative, size);
     }
 
     /** Per-node bytes live right now (at the end of the stream: what tracking left allocated). */
@@ -255,7 +242,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     }
 
     private int nodeLimit() {
-        return Math.max(stacks.nodeCount(), Math.max(nodeAllocations.length, byStack.nodeLimit()));
+        return Math.max(stacks.nodeCount(), byStack.nodeLimit());
     }
 
     public StackTable stacks() {
@@ -339,12 +326,12 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     /** Allocations made at each node over the whole capture. */
     public long nodeAllocations(int node) {
-        return node < nodeAllocations.length ? nodeAllocations[node] : 0;
+        return byStack.allocations(node);
     }
 
     /** Bytes allocated at each node over the whole capture. */
     public long nodeBytes(int node) {
-        return node < nodeBytes.length ? nodeBytes[node] : 0;
+        return byStack.bytes(node);
     }
 
     /** A native stack node seen with allocations at a Python node (the first), or 0. */
@@ -363,6 +350,6 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     /** Frees (and munmaps) of allocations made at each node. */
     public long nodeFrees(int node) {
-        return node < nodeFrees.length ? nodeFrees[node] : 0;
+        return byStack.frees(node);
     }
 }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class LiveByStackTest {
+class StackFiguresTest {
     @Test
     void thePeakIsWhatWasLiveWhenTheHeapFirstReachedItsMaximum() {
-        LiveByStack s = new LiveByStack(4);
+        StackFigures s = new StackFigures(4);
         s.change(1, 60, 1);
         s.peakReached();
         s.change(2, 40, 1);
@@ -27,7 +27,7 @@ class LiveByStackTest {
 
     @Test
     void nodesBeyondTheInitialSizeGrowTheTables() {
-        LiveByStack s = new LiveByStack(1);
+        StackFigures s = new StackFigures(1);
         s.change(100_000, 7, 1);
         s.peakReached();
         assertEquals(7, s.peakBytes(100_000));
@@ -52,7 +52,7 @@ class LiveByStackTest {
                     events.add(new long[] {a[0], a[1], 1});
                 }
             }
-            LiveByStack onePass = new LiveByStack(1);
+            StackFigures onePass = new StackFigures(1);
             long heap = 0;
             long peak = 0;
             int peakIndex = -1;

@@ -3,8 +3,10 @@ package dev.memflux.pipeline;
 import java.util.Arrays;
 
 /**
- * Live bytes and allocation counts per stack node, now and at the heap's high-water mark,
- * kept in one pass over a stream that cannot be read twice.
+ * Every per-stack-node figure the aggregator keeps, in one place so that an event pays one
+ * bounds check: allocations, bytes and frees over the whole run, and live bytes and
+ * allocation counts now and at the heap's high-water mark, kept in one pass over a stream
+ * that cannot be read twice.
  *
  * <p>Copying every node's figures at each new peak would cost O(nodes) per event while
  * the heap grows (each allocation is then a new peak). Instead every node changed since
@@ -14,7 +16,10 @@ import java.util.Arrays;
  *
  * <p>Owned by the aggregator's thread; not thread-safe.
  */
-public final class LiveByStack {
+public final class StackFigures {
+    private long[] allocations;
+    private long[] bytes;
+    private long[] frees;
     private long[] liveBytes;
     private long[] liveCount;
     private long[] peakBytes;
@@ -24,8 +29,11 @@ public final class LiveByStack {
     private boolean[] dirtyMark;
     private int dirtyCount;
 
-    public LiveByStack(int initialNodes) {
+    public StackFigures(int initialNodes) {
         int n = Math.max(16, initialNodes);
+        allocations = new long[n];
+        bytes = new long[n];
+        frees = new long[n];
         liveBytes = new long[n];
         liveCount = new long[n];
         peakBytes = new long[n];
@@ -34,11 +42,38 @@ public final class LiveByStack {
         dirtyMark = new boolean[n];
     }
 
-    /** An allocation ({@code count} 1, bytes positive) or a release (-1, negative) at {@code node}. */
+    /** An allocation of {@code size} bytes made at {@code node}: counted, and live from now. */
+    public void allocated(int node, long size) {
+        if (node >= liveBytes.length) {
+            grow(node);
+        }
+        allocations[node]++;
+        bytes[node] += size;
+        live(node, size, 1);
+    }
+
+    /** A whole allocation of {@code size} bytes made at {@code node} was freed. */
+    public void freed(int node, long size) {
+        if (node >= liveBytes.length) {
+            grow(node);
+        }
+        frees[node]++;
+        live(node, -size, -1);
+    }
+
+    /**
+     * Live bytes and allocations at {@code node} changed without a free being counted: a
+     * live address allocated again, or part of a mapping unmapped ({@code count} is the
+     * change in pieces).
+     */
     public void change(int node, long bytes, int count) {
         if (node >= liveBytes.length) {
             grow(node);
         }
+        live(node, bytes, count);
+    }
+
+    private void live(int node, long bytes, int count) {
         liveBytes[node] += bytes;
         liveCount[node] += count;
         if (!dirtyMark[node]) {
@@ -60,6 +95,9 @@ public final class LiveByStack {
 
     private void grow(int node) {
         int size = Math.max(liveBytes.length * 2, Integer.highestOneBit(node) << 1);
+        allocations = Arrays.copyOf(allocations, size);
+        bytes = Arrays.copyOf(bytes, size);
+        frees = Arrays.copyOf(frees, size);
         liveBytes = Arrays.copyOf(liveBytes, size);
         liveCount = Arrays.copyOf(liveCount, size);
         peakBytes = Arrays.copyOf(peakBytes, size);
@@ -71,6 +109,21 @@ public final class LiveByStack {
     /** One past the highest node these figures can name. */
     public int nodeLimit() {
         return liveBytes.length;
+    }
+
+    /** Allocations made at {@code node} over the whole run. */
+    public long allocations(int node) {
+        return node < allocations.length ? allocations[node] : 0;
+    }
+
+    /** Bytes allocated at {@code node} over the whole run. */
+    public long bytes(int node) {
+        return node < bytes.length ? bytes[node] : 0;
+    }
+
+    /** Frees of allocations made at {@code node} (a mapping: once its last piece is unmapped). */
+    public long frees(int node) {
+        return node < frees.length ? frees[node] : 0;
     }
 
     public long liveBytes(int node) {
