@@ -39,6 +39,10 @@ extern int mfx_native;
 /* hooks.c: the slow half of a hook (guard entered, stream lock taken inside) */
 void mfx_record_alloc(int kind, void *ptr, size_t size);
 void mfx_record_free(void *ptr);
+/* Stream lock held, right after a realloc of ptr returned p: FREE ptr when the call released
+ * it, then the new block, so no other thread's event falls between the two. */
+void mfx_emit_realloc(int kind, void *ptr, void *p, size_t size, int released, struct mfx_thread *t,
+                      int native_depth);
 
 /* pyalloc.c: --trace-python-allocators, wrappers around the MEM and OBJ domains */
 int mfx_pyalloc_install(void);   /* GIL held; 0, or -1 when this Python lacks the API */

@@ -33,6 +33,21 @@ void mfx_record_alloc(int kind, void *ptr, size_t size) {
     mfx_leave(g);
 }
 
+void mfx_emit_realloc(int kind, void *ptr, void *p, size_t size, int released, struct mfx_thread *t,
+                      int native_depth) {
+    if (!mfx_tracking) {
+        return;
+    }
+    if (ptr && released) {
+        mfx_emit_free((uintptr_t)ptr);
+    }
+    if (p) {
+        uint32_t node = t ? mfx_current_node(t) : 0;
+        uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
+        mfx_emit_alloc(kind, (uintptr_t)p, size, node, native_node);
+    }
+}
+
 void mfx_record_free(void *ptr) {
     int g = mfx_enter();
     mfx_thread_state();
@@ -106,16 +121,8 @@ MFX_EXPORT void *realloc(void *ptr, size_t size) {
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0;
     mfx_lock();
     void *p = mfx_real.realloc(ptr, size);
-    if (mfx_tracking) {
-        if (ptr && (p || size == 0)) {
-            mfx_emit_free((uintptr_t)ptr); /* moved, or realloc(p, 0) freed it */
-        }
-        if (p) {
-            uint32_t node = t ? mfx_current_node(t) : 0;
-            uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
-            mfx_emit_alloc(MFX_KIND_REALLOC, (uintptr_t)p, size, node, native_node);
-        }
-    }
+    mfx_emit_realloc(MFX_KIND_REALLOC, ptr, p, size, p || size == 0 /* moved, or realloc(p, 0) freed it */, t,
+                     native_depth);
     mfx_unlock();
     mfx_leave(g);
     return p;

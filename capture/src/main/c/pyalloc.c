@@ -78,16 +78,8 @@ static void *traced_realloc(void *ctx, void *ptr, size_t size) {
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
     mfx_lock();
     void *p = a->realloc(a->ctx, ptr, size);
-    if (mfx_tracking) {
-        if (ptr && p) {
-            mfx_emit_free((uintptr_t)ptr); /* PyMem_Realloc(p, 0) keeps a block: never a plain free */
-        }
-        if (p) {
-            uint32_t node = t ? mfx_current_node(t) : 0;
-            uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
-            mfx_emit_alloc(MFX_KIND_PYMALLOC_REALLOC, (uintptr_t)p, size, node, native_node);
-        }
-    }
+    /* PyMem_Realloc(p, 0) keeps a block: the old one is released only when a new one came. */
+    mfx_emit_realloc(MFX_KIND_PYMALLOC_REALLOC, ptr, p, size, p != NULL, t, native_depth);
     mfx_unlock();
     mfx_leave(g);
     return p;
