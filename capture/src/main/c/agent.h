@@ -6,7 +6,8 @@
  * frames, unwind.c native ones, stream.c encodes, buffers and writes, exec.c and
  * fdguard.c keep the stream whole across exec and the program's descriptor calls,
  * sigstate.c restores signal state, pyalloc.c wraps Python's own allocators
- * (--trace-python-allocators), api.c is what the bootstrap calls. */
+ * (--trace-python-allocators), sample.c keeps a sample of allocations (--sample-rate),
+ * api.c is what the bootstrap calls. */
 #ifndef MEMFLUX_AGENT_H
 #define MEMFLUX_AGENT_H
 
@@ -40,9 +41,18 @@ extern int mfx_native;
 void mfx_record_alloc(int kind, void *ptr, size_t size);
 void mfx_record_free(void *ptr);
 /* Stream lock held, right after a realloc of ptr returned p: FREE ptr when the call released
- * it, then the new block, so no other thread's event falls between the two. */
-void mfx_emit_realloc(int kind, void *ptr, void *p, size_t size, int released, struct mfx_thread *t,
-                      int native_depth);
+ * it, then the new block (when record_new: --sample-rate drew it), so no other thread's
+ * event falls between the two. */
+void mfx_emit_realloc(int kind, void *ptr, void *p, size_t size, int released, int record_new,
+                      struct mfx_thread *t, int native_depth);
+
+/* sample.c: --sample-rate (0: every allocation is recorded) */
+extern uint64_t mfx_sample_rate;
+int mfx_sample_init(uint64_t rate);  /* before tracking starts; -1 when out of memory */
+int mfx_sample_take(size_t size);    /* no lock: 1 when this allocation is to be kept */
+int mfx_sample_maybe_kept(void *ptr); /* no lock: 0 when ptr is surely not a kept block */
+int mfx_sample_keep(void *ptr);      /* lock held: remember a kept block; 0 when out of memory */
+int mfx_sample_forget(void *ptr);    /* lock held: 1 when ptr was a kept block (now forgotten) */
 
 /* pyalloc.c: --trace-python-allocators, wrappers around the MEM and OBJ domains */
 int mfx_pyalloc_install(void);   /* GIL held; 0, or -1 when this Python lacks the API */

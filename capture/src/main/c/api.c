@@ -7,16 +7,20 @@
 #include <string.h>
 
 /* MEMFLUX_STACK_SOURCE=profile forces the profile function (tests cover both sources);
- * MEMFLUX_UNWINDER=glibc forces glibc's backtrace() over libunwind (for measuring).
+ * MEMFLUX_UNWINDER=glibc forces glibc's backtrace() over libunwind (for measuring);
+ * MEMFLUX_SAMPLE_RATE=R keeps a sample of allocations, one per R bytes on average.
  * Read at load time: the bootstrap removes MEMFLUX_* variables before tracking starts. */
 static int force_profile;
 static int force_glibc_unwinder;
+static uint64_t sample_rate; /* MEMFLUX_SAMPLE_RATE: --sample-rate's mean bytes between samples */
 
 __attribute__((constructor)) static void read_settings(void) {
     const char *source = getenv("MEMFLUX_STACK_SOURCE");
     force_profile = source && strcmp(source, "profile") == 0;
     const char *unwinder = getenv("MEMFLUX_UNWINDER");
     force_glibc_unwinder = unwinder && strcmp(unwinder, "glibc") == 0;
+    const char *rate = getenv("MEMFLUX_SAMPLE_RATE");
+    sample_rate = rate ? strtoull(rate, NULL, 10) : 0;
 }
 
 /* Connects to memflux, says HELLO, and starts tracking on the calling thread. */
@@ -30,6 +34,11 @@ MFX_EXPORT int memflux_start(const char *socket_path, const char *command_line, 
     mfx_python_set_bootstrap(bootstrap);
     if (flags & MFX_FLAG_NATIVE) {
         mfx_unwind_init(force_glibc_unwinder);
+    }
+    if (mfx_sample_init(sample_rate) != 0) {
+        fprintf(stderr, "memflux: no memory for the sampled blocks' table\n");
+        mfx_leave(g);
+        return -1;
     }
     int walking = mfx_stack_source_choose(force_profile);
     mfx_threads_init();

@@ -20,11 +20,14 @@
 
 /* The slow half of every hook: take the lock, name the thread and stack, write. */
 void mfx_record_alloc(int kind, void *ptr, size_t size) {
+    if (mfx_sample_rate && kind != MFX_KIND_MMAP && !mfx_sample_take(size)) {
+        return;
+    }
     int g = mfx_enter();
     struct mfx_thread *t = mfx_thread_state();
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
     mfx_lock();
-    if (mfx_tracking) {
+    if (mfx_tracking && (!mfx_sample_rate || kind == MFX_KIND_MMAP || mfx_sample_keep(ptr))) {
         uint32_t node = t ? mfx_current_node(t) : 0; /* may write NODE records first */
         uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
         mfx_emit_alloc(kind, (uintptr_t)ptr, size, node, native_node);
@@ -33,15 +36,15 @@ void mfx_record_alloc(int kind, void *ptr, size_t size) {
     mfx_leave(g);
 }
 
-void mfx_emit_realloc(int kind, void *ptr, void *p, size_t size, int released, struct mfx_thread *t,
-                      int native_depth) {
+void mfx_emit_realloc(int kind, void *ptr, void *p, size_t size, int released, int record_new,
+                      struct mfx_thread *t, int native_depth) {
     if (!mfx_tracking) {
         return;
     }
-    if (ptr && released) {
+    if (ptr && released && (!mfx_sample_rate || mfx_sample_forget(ptr))) {
         mfx_emit_free((uintptr_t)ptr);
     }
-    if (p) {
+    if (p && record_new && (!mfx_sample_rate || mfx_sample_keep(p))) {
         uint32_t node = t ? mfx_current_node(t) : 0;
         uint32_t native_node = native_depth ? mfx_native_node(t, native_depth) : 0;
         mfx_emit_alloc(kind, (uintptr_t)p, size, node, native_node);
@@ -49,10 +52,13 @@ void mfx_emit_realloc(int kind, void *ptr, void *p, size_t size, int released, s
 }
 
 void mfx_record_free(void *ptr) {
+    if (mfx_sample_rate && !mfx_sample_maybe_kept(ptr)) {
+        return; /* a block that was never kept: nothing to say */
+    }
     int g = mfx_enter();
     mfx_thread_state();
     mfx_lock();
-    if (mfx_tracking) {
+    if (mfx_tracking && (!mfx_sample_rate || mfx_sample_forget(ptr))) {
         mfx_emit_free((uintptr_t)ptr);
     }
     mfx_unlock();
@@ -116,13 +122,20 @@ MFX_EXPORT void *realloc(void *ptr, size_t size) {
     if (!MFX_TRACKING()) {
         return mfx_real.realloc(ptr, size);
     }
+    int record_new = 1;
+    if (mfx_sample_rate) {
+        record_new = mfx_sample_take(size);
+        if (!record_new && !(ptr && mfx_sample_maybe_kept(ptr))) {
+            return mfx_real.realloc(ptr, size); /* neither block is (or was) kept */
+        }
+    }
     int g = mfx_enter();
     struct mfx_thread *t = mfx_thread_state();
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0;
     mfx_lock();
     void *p = mfx_real.realloc(ptr, size);
-    mfx_emit_realloc(MFX_KIND_REALLOC, ptr, p, size, p || size == 0 /* moved, or realloc(p, 0) freed it */, t,
-                     native_depth);
+    mfx_emit_realloc(MFX_KIND_REALLOC, ptr, p, size, p || size == 0 /* moved, or realloc(p, 0) freed it */,
+                     record_new, t, native_depth);
     mfx_unlock();
     mfx_leave(g);
     return p;

@@ -73,13 +73,23 @@ static void *traced_realloc(void *ctx, void *ptr, size_t size) {
         mfx_leave(g);
         return p;
     }
+    int record_new = 1;
+    if (mfx_sample_rate) {
+        record_new = mfx_sample_take(size);
+        if (!record_new && !(ptr && mfx_sample_maybe_kept(ptr))) {
+            int g = mfx_enter();
+            void *p = a->realloc(a->ctx, ptr, size);
+            mfx_leave(g);
+            return p;
+        }
+    }
     int g = mfx_enter();
     struct mfx_thread *t = mfx_thread_state();
     int native_depth = mfx_native && t ? mfx_unwind(t) : 0; /* outside the lock */
     mfx_lock();
     void *p = a->realloc(a->ctx, ptr, size);
     /* PyMem_Realloc(p, 0) keeps a block: the old one is released only when a new one came. */
-    mfx_emit_realloc(MFX_KIND_PYMALLOC_REALLOC, ptr, p, size, p != NULL, t, native_depth);
+    mfx_emit_realloc(MFX_KIND_PYMALLOC_REALLOC, ptr, p, size, p != NULL, record_new, t, native_depth);
     mfx_unlock();
     mfx_leave(g);
     return p;

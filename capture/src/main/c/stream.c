@@ -424,6 +424,10 @@ static void put_hello(void) {
     put_uvar(hello_flags);
     put_string(hello_python);
     put_string(hello_command);
+    if (mfx_sample_rate) {
+        put_u8(MFX_TAG_SAMPLING); /* before any allocation: how to scale every one of them */
+        put_uvar(mfx_sample_rate);
+    }
 }
 
 /* ---- fork: without --follow-fork a child is not tracked (it would write into the

@@ -30,6 +30,7 @@ void mfx_real_free(void *ptr) { free(ptr); }
 int mfx_real_close(int fd) { return close(fd); }
 void mfx_walk_forget_thread(void) {}
 int mfx_stack_restart_ids(void) { return 0; }
+uint64_t mfx_sample_rate; /* exact: the golden stream has no SAMPLING record */
 
 /* ---- a fixed world ---- */
 

@@ -28,6 +28,7 @@ public final class PythonLauncher {
     private final String python;
     private final AgentFiles agent;
     private final String signalState;
+    private long sampleMeanBytes;
 
     /**
      * @param signalState the signal mask and ignored signals the program must start with, as
@@ -37,6 +38,12 @@ public final class PythonLauncher {
         this.python = python;
         this.agent = agent;
         this.signalState = signalState;
+    }
+
+    /** --sample-rate: keep one allocation per {@code meanBytes} bytes on average (0: all of them). */
+    public PythonLauncher sampling(long meanBytes) {
+        this.sampleMeanBytes = meanBytes;
+        return this;
     }
 
     /** The file the bootstrap creates when it runs at all. */
@@ -65,6 +72,9 @@ public final class PythonLauncher {
         env.put("MEMFLUX_FLAGS", Integer.toString(flags));
         env.put("MEMFLUX_PYTHON", python);
         env.put("MEMFLUX_SIGNALS", signalState);
+        if (sampleMeanBytes > 0) {
+            env.put("MEMFLUX_SAMPLE_RATE", Long.toString(sampleMeanBytes));
+        }
         return builder.start();
     }
 }

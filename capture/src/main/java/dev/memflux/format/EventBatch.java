@@ -22,6 +22,7 @@ package dev.memflux.format;
  * THREAD       thread number      OS tid        -                  -
  * TIME         delta millis       -             -                  -
  * MEMORY       rss bytes          -             -                  -
+ * SAMPLING     mean bytes         -             -                  -
  * END          -                  -             -                  -
  * EXEC         errno (0: about    -             text (path)        -
  *              to exec)
@@ -316,6 +317,18 @@ public final class EventBatch {
 
     /** MEMORY: the process's resident set, bytes. */
     public long memoryRss(int i) {
+        return address[i];
+    }
+
+    // SAMPLING: uvar meanBytes
+
+    /** SAMPLING: the allocations that follow are a sample, one per {@code meanBytes} bytes on average. */
+    public void addSampling(long meanBytes) {
+        add(RecordTag.SAMPLING, meanBytes, 0, 0, 0);
+    }
+
+    /** SAMPLING: the mean bytes between two kept allocations. */
+    public long samplingMeanBytes(int i) {
         return address[i];
     }
 

@@ -90,6 +90,7 @@ public final class RecordDecoder {
                         case RecordTag.THREAD -> readThread(out);
                         case RecordTag.TIME -> readTime(out);
                         case RecordTag.MEMORY -> readMemory(out);
+                        case RecordTag.SAMPLING -> readSampling(out);
                         case RecordTag.NATIVE_NODE -> readNativeNode(out);
                         case RecordTag.MODULE -> readModule(out);
                         case RecordTag.EXEC -> readExec(out);
@@ -215,6 +216,14 @@ public final class RecordDecoder {
     }
 
     /** MEMORY: uvar rssBytes. */
+    private void readSampling(EventBatch out) throws CorruptCaptureException {
+        long meanBytes = readUvar();
+        if (meanBytes == 0 || Long.compareUnsigned(meanBytes, MAX_BYTES) > 0) {
+            throw corrupt("a sampling rate of one allocation per " + Long.toUnsignedString(meanBytes) + " bytes");
+        }
+        out.addSampling(meanBytes);
+    }
+
     private void readMemory(EventBatch out) throws CorruptCaptureException {
         long rss = readUvar();
         if (Long.compareUnsigned(rss, MAX_BYTES) > 0) {

@@ -99,6 +99,7 @@ public final class RecordEncoder {
             }
             case RecordTag.TIME -> uvar(batch.timeDelta(i));
             case RecordTag.MEMORY -> uvar(batch.memoryRss(i));
+            case RecordTag.SAMPLING -> uvar(batch.samplingMeanBytes(i));
             case RecordTag.NATIVE_NODE -> {
                 uvar(batch.nativeNodeParent(i));
                 uvar(batch.nativeNodeIp(i));

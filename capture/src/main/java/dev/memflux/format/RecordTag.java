@@ -22,6 +22,8 @@ public final class RecordTag {
     public static final byte EXEC = 0x0C;
     /** Wire only: the first record of a new connection, resuming the stream at a byte offset. */
     public static final byte CONTINUE = 0x0D;
+    /** --sample-rate: allocations are a sample, one per this many bytes on average; before any allocation. */
+    public static final byte SAMPLING = 0x0E;
     /** ALLOC tags are {@code ALLOC + kind}, kind being an {@link AllocatorKind} ordinal. */
     public static final byte ALLOC = 0x10;
     public static final byte TRAILER = 0x20;

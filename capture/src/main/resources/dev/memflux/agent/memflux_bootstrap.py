@@ -48,6 +48,7 @@ def _restore_environment():
     socket_path = os.environ.pop("MEMFLUX_SOCKET")
     flags = int(os.environ.pop("MEMFLUX_FLAGS", "0"))
     python = os.environ.pop("MEMFLUX_PYTHON", None) or sys.executable
+    os.environ.pop("MEMFLUX_SAMPLE_RATE", None)  # read by the agent when it was loaded
     return agent, socket_path, flags, python
 
 

@@ -27,6 +27,7 @@ final class RecordText {
             case RecordTag.NODE -> "NODE parent=" + b.nodeParent(i) + " frame=" + b.nodeFrame(i) + " line=" + b.nodeLine(i);
             case RecordTag.TIME -> "TIME +" + b.timeDelta(i);
             case RecordTag.MEMORY -> "MEMORY rss=" + b.memoryRss(i);
+            case RecordTag.SAMPLING -> "SAMPLING meanBytes=" + b.samplingMeanBytes(i);
             case RecordTag.FREE -> String.format("FREE 0x%x", b.freeAddress(i));
             case RecordTag.MUNMAP -> String.format("MUNMAP 0x%x length=%d", b.munmapAddress(i), b.munmapLength(i));
             case RecordTag.END -> "END";

@@ -88,6 +88,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--aggregate", description = "Write an aggregated capture. Not available in this version yet.")
     boolean aggregate;
 
+    @Option(names = "--sample-rate", paramLabel = "BYTES", arity = "0..1", fallbackValue = "512KiB",
+            description = {"Record a sample of the allocations instead of every one: each allocation is kept with a "
+                    + "probability proportional to its size, one per BYTES allocated on average (default when the "
+                    + "flag has no value: ${FALLBACK-VALUE}; sizes as 64KiB, 1MiB or bytes), and with it its free. "
+                    + "Much cheaper; every report scales the kept allocations into estimates of the exact figures "
+                    + "and says that they are estimates. Mappings (mmap) are always all recorded."})
+    String sampleRate;
+
     @Parameters(paramLabel = "FILE [args...]", arity = "0..*",
             description = "The script to run and its arguments (with -m or -c: the program's arguments).")
     List<String> positional = new ArrayList<>();
@@ -130,7 +138,19 @@ final class RunCommand implements Callable<Integer> {
             err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
         }
-        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork).run(python, mode, target, args);
+        long sampleMeanBytes = 0;
+        if (sampleRate != null) {
+            try {
+                sampleMeanBytes = ByteSize.parse(sampleRate, "--sample-rate");
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+            if (sampleMeanBytes < 1 || sampleMeanBytes > ByteSize.GIB) {
+                throw usage("--sample-rate must be between 1 byte and 1 GiB, not " + sampleRate);
+            }
+        }
+        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork)
+                .sampling(sampleMeanBytes).run(python, mode, target, args);
     }
 
     private void rejectUnavailable() {
@@ -173,6 +193,7 @@ final class RunCommand implements Callable<Integer> {
         if (argv.length == 0 || !argv[0].equals("run")) {
             return argv;
         }
+        // (--sample-rate's value is optional: give it as --sample-rate=SIZE before the script.)
         List<String> withValue = List.of("-o", "--output", "--python", "-p", "--live-port");
         for (int i = 1; i < argv.length; i++) {
             String a = argv[i];

@@ -23,6 +23,7 @@ final class RunLauncher {
     private final boolean nativeTraces;
     private final boolean tracePythonAllocators;
     private final boolean followFork;
+    private long sampleMeanBytes;
 
     RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces,
             boolean tracePythonAllocators, boolean followFork) {
@@ -35,13 +36,19 @@ final class RunLauncher {
         this.followFork = followFork;
     }
 
+    /** --sample-rate: keep one allocation per {@code meanBytes} bytes on average (0: every one). */
+    RunLauncher sampling(long meanBytes) {
+        this.sampleMeanBytes = meanBytes;
+        return this;
+    }
+
     int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
         AgentFiles agent = AgentFiles.extract();
         try (Collector collector = new Collector()) {
             Signals signals = Signals.install();
             Process process;
             try {
-                process = new PythonLauncher(python, agent, Signals.startState()).start(mode, target, args, collector.socketPath(),
+                process = new PythonLauncher(python, agent, Signals.startState()).sampling(sampleMeanBytes).start(mode, target, args, collector.socketPath(),
                         (nativeTraces ? RecordTag.FLAG_NATIVE : 0)
                                 | (tracePythonAllocators ? RecordTag.FLAG_PYTHON_ALLOCATORS : 0)
                                 | (followFork ? RecordTag.FLAG_FOLLOW_FORK : 0));

@@ -51,6 +51,13 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long rssBytes;
     private long peakRssBytes;
     private boolean ended;
+    /** --sample-rate: 0 when every allocation was recorded, else the mean bytes between kept ones. */
+    private long sampleMeanBytes;
+    /** The estimate of the allocation {@link #allocate} counted last, for its native stack. */
+    private long lastCount;
+    private long lastBytes;
+    /** A sampled capture's live entries stand for more allocations than there are entries: how many more. */
+    private long sampledLiveExtra;
     private boolean abandoned;
     private String execPath;
 
@@ -67,7 +74,7 @@ public final class Aggregator implements Consumer<EventBatch> {
                 allocate(tag, batch.allocAddress(i), batch.allocSize(i), batch.allocNode(i));
                 int nativeNode = batch.allocNativeNode(i);
                 if (nativeNode != 0) {
-                    countNative(batch.allocNode(i), nativeNode, batch.allocSize(i));
+                    countNative(batch.allocNode(i), nativeNode);
                 }
             } else if (tag == RecordTag.FREE) {
                 release(batch.freeAddress(i));
@@ -93,6 +100,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     public void abandon() {
         abandoned = true;
         live.clear();
+        sampledLiveExtra = 0;
         mappings.clear();
         byStack = new StackFigures(16);
     }
@@ -104,12 +112,20 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     private void allocate(byte tag, long address, long size, int node) {
         int kind = tag - RecordTag.ALLOC;
-        allocations++;
-        bytesAllocated += size;
-        allocationsByKind[kind]++;
-        bytesByKind[kind] += size;
-        sizeHistogram[64 - Long.numberOfLeadingZeros(size)]++;
-        byStack.allocated(node, size);
+        long count = 1;
+        long bytes = size;
+        if (sampleMeanBytes != 0 && kind != MMAP) {
+            count = SampledWeight.count(size, sampleMeanBytes);
+            bytes = SampledWeight.bytes(size, sampleMeanBytes);
+        }
+        lastCount = count;
+        lastBytes = bytes;
+        allocations += count;
+        bytesAllocated += bytes;
+        allocationsByKind[kind] += count;
+        bytesByKind[kind] += bytes;
+        sizeHistogram[64 - Long.numberOfLeadingZeros(size)] += count;
+        byStack.allocated(node, bytes, count);
         if (kind == MMAP) {
             // Mapping over live mappings replaces them (MAP_FIXED, MREMAP_FIXED): the kernel unmaps them first.
             heapBytes -= mappings.release(address, size, unmapped);
@@ -117,11 +133,15 @@ public final class Aggregator implements Consumer<EventBatch> {
             heapBytes += size;
         } else {
             long replaced = live.put(address, size, node);
+            sampledLiveExtra += count - 1;
             if (replaced < 0) {
-                heapBytes += size;
+                heapBytes += bytes;
             } else {
-                heapBytes += size - replaced;
-                byStack.change(live.removedNode(), -replaced, -1);
+                long replacedBytes = estimatedBytes(replaced);
+                long replacedCount = estimatedCount(replaced);
+                sampledLiveExtra -= replacedCount - 1;
+                heapBytes += bytes - replacedBytes;
+                byStack.change(live.removedNode(), -replacedBytes, -replacedCount);
             }
         }
         if (heapBytes > peakBytes) {
@@ -131,14 +151,25 @@ public final class Aggregator implements Consumer<EventBatch> {
         }
     }
 
-    private void countNative(int node, int nativeNode, long size) {
+    /** A kept allocation of a sampled capture stands for this many bytes (its own size when exact). */
+    private long estimatedBytes(long size) {
+        return sampleMeanBytes == 0 ? size : SampledWeight.bytes(size, sampleMeanBytes);
+    }
+
+    /** ... and for this many allocations. */
+    private long estimatedCount(long size) {
+        return sampleMeanBytes == 0 ? 1 : SampledWeight.count(size, sampleMeanBytes);
+    }
+
+    /** The allocation just counted (by {@link #allocate}): on its native stack too. */
+    private void countNative(int node, int nativeNode) {
         if (nativeNode >= nativeAllocations.length) {
             int grown = Math.max(nativeAllocations.length * 2, Integer.highestOneBit(nativeNode) << 1);
             nativeAllocations = Arrays.copyOf(nativeAllocations, grown);
             nativeBytes = Arrays.copyOf(nativeBytes, grown);
         }
-        nativeAllocations[nativeNode]++;
-        nativeBytes[nativeNode] += size;
+        nativeAllocations[nativeNode] += lastCount;
+        nativeBytes[nativeNode] += lastBytes;
         if (node >= nodeNative.length) {
             nodeNative = Arrays.copyOf(nodeNative, Math.max(nodeNative.length * 2, Integer.highestOneBit(node) << 1));
         }
@@ -153,9 +184,12 @@ public final class Aggregator implements Consumer<EventBatch> {
             unmatchedFrees++; // allocated before tracking started
         } else {
             int node = live.removedNode();
-            frees++;
-            heapBytes -= size;
-            byStack.freed(node, size);
+            long bytes = estimatedBytes(size);
+            long count = estimatedCount(size);
+            sampledLiveExtra -= count - 1;
+            frees += count;
+            heapBytes -= bytes;
+            byStack.freed(node, bytes, count);
         }
     }
 
@@ -174,7 +208,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     private void unmapped(int node, long bytes, int pieces) {
         if (pieces < 0) {
             frees++;
-            byStack.freed(node, bytes); // the last piece: one allocation fewer, as its count says
+            byStack.freed(node, bytes, 1); // the last piece: one allocation fewer, as its count says
         } else {
             byStack.change(node, -bytes, pieces);
         }
@@ -190,6 +224,7 @@ public final class Aggregator implements Consumer<EventBatch> {
                 peakRssBytes = Math.max(peakRssBytes, rssBytes);
             }
             case RecordTag.END -> ended = true;
+            case RecordTag.SAMPLING -> sampleMeanBytes = batch.samplingMeanBytes(i);
             case RecordTag.EXEC -> execPath = batch.execError(i) == 0 ? batch.execPath(i) : null;
             default -> { } // THREAD: not aggregated yet
         }
@@ -278,7 +313,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     }
 
     public long liveAllocations() {
-        return live.size() + mappings.size();
+        return live.size() + mappings.size() + sampledLiveExtra;
     }
 
     public long peakBytes() {
@@ -297,6 +332,14 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     public long peakRssBytes() {
         return peakRssBytes;
+    }
+
+    /**
+     * 0 for an exact capture; else the capture is a sample (--sample-rate) of one allocation per
+     * this many bytes on average, and every figure of the malloc family is an estimate.
+     */
+    public long sampleMeanBytes() {
+        return sampleMeanBytes;
     }
 
     public boolean ended() {

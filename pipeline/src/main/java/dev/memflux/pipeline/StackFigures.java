@@ -42,23 +42,26 @@ public final class StackFigures {
         dirtyMark = new boolean[n];
     }
 
-    /** An allocation of {@code size} bytes made at {@code node}: counted, and live from now. */
-    public void allocated(int node, long size) {
+    /**
+     * {@code count} allocations of {@code size} bytes in all made at {@code node} (one, or a
+     * sampled capture's estimate): counted, and live from now.
+     */
+    public void allocated(int node, long size, long count) {
         if (node >= liveBytes.length) {
             grow(node);
         }
-        allocations[node]++;
+        allocations[node] += count;
         bytes[node] += size;
-        live(node, size, 1);
+        live(node, size, count);
     }
 
-    /** A whole allocation of {@code size} bytes made at {@code node} was freed. */
-    public void freed(int node, long size) {
+    /** Whole allocations ({@code count}, of {@code size} bytes in all) made at {@code node} were freed. */
+    public void freed(int node, long size, long count) {
         if (node >= liveBytes.length) {
             grow(node);
         }
-        frees[node]++;
-        live(node, -size, -1);
+        frees[node] += count;
+        live(node, -size, -count);
     }
 
     /**
@@ -66,14 +69,14 @@ public final class StackFigures {
      * live address allocated again, or part of a mapping unmapped ({@code count} is the
      * change in pieces).
      */
-    public void change(int node, long bytes, int count) {
+    public void change(int node, long bytes, long count) {
         if (node >= liveBytes.length) {
             grow(node);
         }
         live(node, bytes, count);
     }
 
-    private void live(int node, long bytes, int count) {
+    private void live(int node, long bytes, long count) {
         liveBytes[node] += bytes;
         liveCount[node] += count;
         if (!dirtyMark[node]) {

@@ -252,4 +252,29 @@ class AggregatorTest {
         assertEquals(2, h[10]);  // [512, 1024)
         assertEquals(1, h[11]);  // [1024, 2048)
     }
+
+    /**
+     * A sampled capture: a kept 1,000-byte allocation at one per 1,000 bytes was kept with
+     * probability 1 - 1/e = 0.632, so it stands for 1.58 allocations of 1,582 bytes (rounded:
+     * 2 and 1,582); its free takes back exactly that; a mapping is never sampled.
+     */
+    @Test
+    void aSampledCaptureCountsEachKeptAllocationAsItsEstimate() {
+        Aggregator a = new Aggregator();
+        a.accept(new Batches().frame("f", "p.py").node(0, 1, 10).sampling(1000)
+                .malloc(0x1000, 1000, 1).mmap(0x100000, 4096, 1).build());
+        assertEquals(1000, a.sampleMeanBytes());
+        assertEquals(1582 + 4096, a.heapBytes());
+        assertEquals(1582 + 4096, a.peakBytes());
+        assertEquals(3, a.allocations());
+        assertEquals(3, a.liveAllocations());
+        assertEquals(1582, a.bytesBy(AllocatorKind.MALLOC));
+        assertEquals(2, a.allocationsBy(AllocatorKind.MALLOC));
+        assertEquals(1582 + 4096, a.nodeBytes(1));
+        a.accept(new Batches().free(0x1000).build());
+        assertEquals(4096, a.heapBytes());
+        assertEquals(2, a.frees());
+        assertEquals(1, a.liveAllocations());
+        assertEquals(2, a.nodeFrees(1));
+    }
 }

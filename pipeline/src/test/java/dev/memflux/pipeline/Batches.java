@@ -47,6 +47,11 @@ final class Batches {
         return this;
     }
 
+    Batches sampling(long meanBytes) {
+        batch.addSampling(meanBytes);
+        return this;
+    }
+
     Batches end() {
         batch.addEnd();
         return this;

@@ -71,6 +71,16 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
         }
     }
 
+    /**
+     * For a sampled capture (--sample-rate), the line every report shows so that nobody takes
+     * its figures for exact ones; null for an exact capture.
+     */
+    public String samplingNote() {
+        long mean = totals.sampleMeanBytes();
+        return mean == 0 ? null : "sampled, one allocation kept per " + Units.bytes(mean)
+                + " allocated on average (--sample-rate): the figures are estimates";
+    }
+
     /** Milliseconds from the start of tracking to its end (or to the last event read). */
     public long durationMillis() {
         if (trailer != null) {

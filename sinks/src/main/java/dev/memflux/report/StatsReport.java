@@ -76,6 +76,9 @@ public final class StatsReport {
             out.append("Warning:   the capture was cut short: ").append(analysis.cutShortReason())
                     .append("; the numbers cover what was recorded\n");
         }
+        if (analysis.samplingNote() != null) {
+            out.append("Estimates: ").append(analysis.samplingNote()).append('\n');
+        }
         out.append('\n');
         out.append(String.format(Locale.ROOT, "%-28s%s%n", "Total allocations:", Units.count(a.allocations())));
         out.append(String.format(Locale.ROOT, "%-28s%s%n", "Total memory allocated:", Units.bytes(a.bytesAllocated())));
@@ -170,6 +173,8 @@ public final class StatsReport {
         j.field("compressed", h.has(RecordTag.FLAG_COMPRESSED));
         j.field("file_format", "memflux " + analysis.formatVersion());
         j.field("cut_short", analysis.cutShort());
+        j.field("sample_rate", a.sampleMeanBytes());
+        j.field("estimated", a.sampleMeanBytes() != 0);
         j.endObject();
         j.endObject();
         return j + "\n";

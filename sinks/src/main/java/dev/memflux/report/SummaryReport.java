@@ -53,6 +53,9 @@ public final class SummaryReport {
         if (analysis.cutShort()) {
             out.append("Warning: the capture was cut short: ").append(analysis.cutShortReason()).append('\n');
         }
+        if (analysis.samplingNote() != null) {
+            out.append("Estimates: ").append(analysis.samplingNote()).append('\n');
+        }
         out.append(String.format(Locale.ROOT, "%n%-40s %-44s %12s %7s %12s %7s %12s%n", "Function", "Location",
                 "Total@peak", "Total%", "Own@peak", "Own%", "Allocations"));
         boolean nativeStacks = analysis.header().has(dev.memflux.format.RecordTag.FLAG_NATIVE);
