@@ -85,7 +85,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid>.")
     boolean followFork;
 
-    @Option(names = "--aggregate", description = "Write an aggregated capture. Not available in this version yet.")
+    @Option(names = "--aggregate", description = "Write an aggregated capture instead of every event: for each stack "
+            + "(native frames too with --native), the allocations and bytes live at the heap's peak, still live when "
+            + "tracking stopped (leaks), and allocated and freed over the whole run, plus the run's totals. Its size "
+            + "grows with the number of distinct stacks, not with the run's length. It is rewritten atomically every "
+            + "5 s of capture time, so it is valid while the program runs, and says how the program ended (killed, "
+            + "crashed). stats, summary and the other reports of figures read it; those that need every event "
+            + "(temporary allocations) refuse it.")
     boolean aggregate;
 
     @Parameters(paramLabel = "FILE [args...]", arity = "0..*",
@@ -130,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
         }
-        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork).run(python, mode, target, args);
+        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork, aggregate).run(python, mode, target, args);
     }
 
     private void rejectUnavailable() {
@@ -141,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
             throw usage("--follow-fork with --native is not available in this version of memflux yet");
         }
         String flag = live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
-                : aggregate ? "--aggregate" : null;
+                : null;
         if (flag != null) {
             throw usage(flag + " is not available in this version of memflux yet");
         }

@@ -52,7 +52,7 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
             if (!pass.sourceCutShort && end.cutShort()) {
                 reason = end.kind() == ProgramEnd.Kind.RUNNING
                         ? "the program was still running when this aggregated file was written"
-                        : "the program " + end.describe();
+                        : "the program ended: " + end.describe();
             }
         }
         // A trailer whose totals were unavailable (memflux ran out of heap) has nothing to check.

@@ -72,6 +72,10 @@ public final class StatsReport {
         out.append("Process:   pid ").append(h.pid()).append(", Python ").append(firstWord(h.pythonVersion()))
                 .append(", started ").append(Units.timestamp(h.startMillis()))
                 .append(", tracked for ").append(Units.seconds(analysis.durationMillis())).append('\n');
+        if (analysis.programEnd() != null) {
+            out.append("Aggregated: figures per stack, no events; the program ended: ")
+                    .append(analysis.programEnd().describe()).append('\n');
+        }
         if (analysis.cutShort()) {
             out.append("Warning:   the capture was cut short: ").append(analysis.cutShortReason())
                     .append("; the numbers cover what was recorded\n");
@@ -170,6 +174,10 @@ public final class StatsReport {
         j.field("compressed", h.has(RecordTag.FLAG_COMPRESSED));
         j.field("file_format", "memflux " + analysis.formatVersion());
         j.field("cut_short", analysis.cutShort());
+        j.field("aggregated", analysis.aggregated());
+        if (analysis.programEnd() != null) {
+            j.field("program_end", analysis.programEnd().describe());
+        }
         j.endObject();
         j.endObject();
         return j + "\n";

@@ -8,22 +8,24 @@ import dev.memflux.format.Trailer;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.RunPipeline;
 import dev.memflux.pipeline.StackTable;
-import dev.memflux.pipeline.StreamSink;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * {@code run --aggregate}: keeps no events. Every {@link #PERIOD_MILLIS} of capture time
- * (or of wall time while the program is idle) it rewrites the aggregated file from the
- * run's one aggregator, atomically, so the file is valid while the program runs and a
- * kill of memflux loses one period at most; at the end it writes the final file, and
+ * {@code run --aggregate}: keeps no events. Every {@link #PERIOD_MILLIS} of capture time,
+ * and when the program pauses after records (the collector's tick, a second into the
+ * pause, at most once a second), it rewrites the aggregated file from the run's one
+ * aggregator, atomically, so the file is valid while the program runs and a kill of
+ * memflux loses one period at most; at the end it writes the final file, and
  * {@link #finalWrite} once more with how the program ended when that is known.
+ * Capture time only runs while records flow, so the tick is what writes an idle
+ * program's figures.
  *
  * <p>Runs on the pipeline thread (which the rewrite blocks on the disk for as long as a
  * file of the run's distinct stacks takes to write); {@link #finalWrite} on the thread
  * that awaited the pipeline's end.
  */
-public final class AggregatedFileSink implements StreamSink {
+public final class AggregatedFileSink implements CaptureOutput {
     /** How often the file is rewritten while the program runs, in capture time. */
     public static final long PERIOD_MILLIS = 5000;
 
@@ -33,7 +35,8 @@ public final class AggregatedFileSink implements StreamSink {
     private final StackTable symbols = new StackTable();
     private final long periodMillis;
     private long captureMillisSinceWrite;
-    private long lastWriteNanos = System.nanoTime();
+    /** The aggregator's record count at the last write: a tick with nothing new writes nothing. */
+    private long recordsAtWrite = -1;
     private Trailer trailer;
     private long bytesWritten;
     private int writes;
@@ -62,8 +65,8 @@ public final class AggregatedFileSink implements StreamSink {
                 symbols.accept(extra, i);
             }
         }
-        boolean idleLong = batch.tick && System.nanoTime() - lastWriteNanos >= periodMillis * 1_000_000L;
-        if (captureMillisSinceWrite >= periodMillis || idleLong) {
+        boolean pause = batch.tick && aggregator.records() != recordsAtWrite;
+        if (captureMillisSinceWrite >= periodMillis || pause) {
             write(new ProgramEnd(ProgramEnd.Kind.RUNNING, 0),
                     RunPipeline.trailerOf(aggregator, System.currentTimeMillis()));
         }
@@ -91,7 +94,7 @@ public final class AggregatedFileSink implements StreamSink {
 
     private void write(ProgramEnd end, Trailer t) {
         captureMillisSinceWrite = 0;
-        lastWriteNanos = System.nanoTime();
+        recordsAtWrite = aggregator.records();
         if (!aggregator.available()) {
             failure = "memflux ran out of heap analysing the run: the aggregated file " + writer.target()
                     + " holds the figures of its last rewrite only";
@@ -108,6 +111,7 @@ public final class AggregatedFileSink implements StreamSink {
     }
 
     /** The size of the last file written. */
+    @Override
     public long bytesWritten() {
         return bytesWritten;
     }
@@ -118,6 +122,7 @@ public final class AggregatedFileSink implements StreamSink {
     }
 
     /** Why the last write failed, in one line; null when it did not. */
+    @Override
     public String failure() {
         return failure;
     }
