@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongFunction;
 
 /**
@@ -50,7 +51,10 @@ public final class AggregatedFileWriter {
     public long write(StackTable stacks, LongFunction<List<NativeFrame>> symbols, AggregatorState state,
             ProgramEnd end, Trailer trailer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path temporary = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // Not createTempFile: its 0600 would outlive the rename, where a full capture gets the umask's mode.
+        Path temporary = dir.resolve("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW).close();
         try {
             FileSink file = new FileSink(temporary, header);
             Lz4BlockEncoder encoder = new Lz4BlockEncoder(compress);
