@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +28,9 @@ class AggregateTest {
     /** Same allocations in two runs of one program: Python's hashing must not differ between them. */
     private static final Map<String, String> SAME_HASHES = Map.of("PYTHONHASHSEED", "0");
     /** What differs between two runs of one program (when, which pid) and what says which kind of file it is. */
-    private static final Pattern RUN_AND_KIND_KEYS = Pattern.compile(
-            "(?m)^\\s*\"(start_time|end_time|peak_memory_time_ms|pid|aggregated|program_end)\": .*$\\n");
+    private static final String RUN_AND_KIND_KEYS = "start_time|end_time|peak_memory_time_ms|pid|aggregated|program_end";
+    /** What says which kind of file it is. */
+    private static final String KIND_KEYS = "aggregated|program_end";
 
     @TempDir
     Path dir;
@@ -60,7 +59,7 @@ class AggregateTest {
         assertEquals(small, kept.liveAtEnd());
         assertEquals(30, kept.allocations());
 
-        assertEquals(statsJson("full.bin"), statsJson("agg.bin"));
+        assertEquals(statsJson("full.bin", RUN_AND_KIND_KEYS), statsJson("agg.bin", RUN_AND_KIND_KEYS));
         assertEquals(summaryRows("full.bin"), summaryRows("agg.bin"));
     }
 
@@ -79,7 +78,7 @@ class AggregateTest {
         assertEquals(ProgramEnd.Kind.TRACKING_STOPPED, small.programEnd().kind());
         SameFigures.assertSame(full.totals(), small.totals());
         // One run, so even its times match: only the kind of file differs.
-        assertEquals(without(stats("full.bin"), "aggregated|program_end"), without(stats("small.bin"), "aggregated|program_end"));
+        assertEquals(statsJson("full.bin", KIND_KEYS), statsJson("small.bin", KIND_KEYS));
         assertEquals(Memflux.run(dir, "summary", "full.bin").stdout().replace("full.bin", "FILE"),
                 Memflux.run(dir, "summary", "small.bin").stdout().replace("small.bin", "FILE"));
     }
@@ -93,7 +92,7 @@ class AggregateTest {
         Memflux.Result t = Memflux.run(dir, "transform", "aggregate", "full.bin");
         assertEquals(0, t.exitCode(), t.toString());
         assertTrue(Files.exists(dir.resolve("full.aggregated.bin")), t.toString());
-        assertEquals(statsJson("agg.bin"), statsJson("full.aggregated.bin"));
+        assertEquals(statsJson("agg.bin", RUN_AND_KIND_KEYS), statsJson("full.aggregated.bin", RUN_AND_KIND_KEYS));
         assertEquals(summaryRows("agg.bin"), summaryRows("full.aggregated.bin"));
     }
 
@@ -185,11 +184,14 @@ class AggregateTest {
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--aggregate", "--follow-fork", "--python", python,
                 "-o", "fork.bin", program.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        long child = number(r.stdout(), "child=(\\d+) status=4");
-        long grandchild = number(r.stdout(), "grandchild=(\\d+) status=5");
-        expectAggregatedWithOnly(dir.resolve("fork.bin"), program, "parent", 3_000_017);
-        expectAggregatedWithOnly(dir.resolve("fork.bin." + child), program, "child", 5_000_011);
-        expectAggregatedWithOnly(dir.resolve("fork.bin." + grandchild), program, "grandchild", 7_000_003);
+        long child = FollowForkTest.number(r.stdout(), "child=(\\d+) status=4");
+        long grandchild = FollowForkTest.number(r.stdout(), "grandchild=(\\d+) status=5");
+        for (String file : List.of("fork.bin", "fork.bin." + child, "fork.bin." + grandchild)) {
+            assertTrue(FileAnalysis.of(dir.resolve(file)).aggregated(), file);
+        }
+        FollowForkTest.expectOnly(dir.resolve("fork.bin"), program, "parent", 3_000_017);
+        FollowForkTest.expectOnly(dir.resolve("fork.bin." + child), program, "child", 5_000_011);
+        FollowForkTest.expectOnly(dir.resolve("fork.bin." + grandchild), program, "grandchild", 7_000_003);
     }
 
     @Test
@@ -228,18 +230,6 @@ class AggregateTest {
         }
     }
 
-    private void expectAggregatedWithOnly(Path file, Path program, String site, long size) throws Exception {
-        FileAnalysis capture = FileAnalysis.of(file);
-        assertTrue(capture.aggregated(), file.toString());
-        assertFalse(capture.cutShort(), file.toString());
-        for (String other : new String[] {"parent", "child", "grandchild"}) {
-            Programs.Site s = Programs.site(capture.totals(), "<module>", program.toString(),
-                    Programs.lineOf(program, other));
-            assertEquals(other.equals(site) ? 1 : 0, s.allocations(), file + " at site " + other);
-            assertEquals(other.equals(site) ? size : 0, s.liveAtEnd(), file + " at site " + other);
-        }
-    }
-
     private Memflux.Result run(String python, String out, Path program, String... options) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("run", "-q", "--python", python, "-o", out));
         args.addAll(List.of(options));
@@ -249,20 +239,12 @@ class AggregateTest {
         return r;
     }
 
-    private String stats(String file) throws Exception {
+    /** The whole {@code stats --json} of {@code file}, less the metadata keys {@code keys} (a regex alternation). */
+    private String statsJson(String file, String keys) throws Exception {
         Memflux.Result r = Memflux.run(dir, "stats", "--json", file);
         assertEquals(0, r.exitCode(), r.toString());
         MiniJson.parse(r.stdout());
-        return r.stdout();
-    }
-
-    /** The whole {@code stats --json}, less what differs between two runs and the file's kind. */
-    private String statsJson(String file) throws Exception {
-        return RUN_AND_KIND_KEYS.matcher(stats(file)).replaceAll("").replace(",\n  }", "\n  }");
-    }
-
-    private static String without(String json, String keys) {
-        return json.replaceAll("(?m)^\\s*\"(" + keys + ")\": .*$\\n", "").replace(",\n  }", "\n  }");
+        return r.stdout().replaceAll("(?m)^\\s*\"(" + keys + ")\": .*$\\n", "").replace(",\n  }", "\n  }");
     }
 
     /** The summary's rows: its first line names the file and the time of the peak. */
@@ -270,11 +252,5 @@ class AggregateTest {
         Memflux.Result r = Memflux.run(dir, "summary", file);
         assertEquals(0, r.exitCode(), r.toString());
         return r.stdout().substring(r.stdout().indexOf('\n') + 1);
-    }
-
-    private static long number(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertTrue(m.find(), text);
-        return Long.parseLong(m.group(1));
     }
 }
