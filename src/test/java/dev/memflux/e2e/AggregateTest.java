@@ -143,23 +143,10 @@ class AggregateTest {
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void theAggregatedFileIsValidWhileTheProgramRuns(String python) throws Exception {
-        Path program = Memflux.program("idle_after_alloc.py");
         Path out = dir.resolve("running.bin");
-        Process memflux = Memflux.process(dir, Memflux.command(List.of(), List.of(), "run", "-q", "--aggregate",
-                "--python", python, "-o", out.toString(), program.toString()))
-                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        Process memflux = startIdleProgram(python, out);
         try {
-            // The program idles after its buffer: the pause is what writes the file.
-            Await.until("the aggregated file is first written", Duration.ofSeconds(60), () -> Files.exists(out));
-            FileAnalysis running = FileAnalysis.of(out);
-            assertEquals(ProgramEnd.Kind.RUNNING, running.programEnd().kind());
-            assertTrue(running.cutShort());
-            assertTrue(running.cutShortReason().contains("still running"), running.cutShortReason());
-            Programs.Site buffer = Programs.site(running.totals(), "<module>", program.toString(),
-                    Programs.lineOf(program, "buffer"));
-            assertEquals(1, buffer.allocations());
-            assertTrue(buffer.liveAtEnd() >= 3_000_000, "live " + buffer.liveAtEnd());
-
+            expectTheBufferWhileRunning(out);
             try (OutputStream stdin = memflux.getOutputStream()) {
                 stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
             }
@@ -175,6 +162,46 @@ class AggregateTest {
             assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
                     "temporary files left behind");
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void killingMemfluxLeavesTheLastRewriteWhole(String python) throws Exception {
+        Path out = dir.resolve("running.bin");
+        Process memflux = startIdleProgram(python, out);
+        try {
+            Await.until("the aggregated file is first written", Duration.ofSeconds(60), () -> Files.exists(out));
+            memflux.destroyForcibly(); // SIGKILL: no finish, no final write
+            assertTrue(memflux.waitFor(30, TimeUnit.SECONDS), "memflux survived SIGKILL");
+            expectTheBufferWhileRunning(out);
+        } finally {
+            // The program runs on untracked, reading memflux's stdin, which this test holds.
+            try (OutputStream stdin = memflux.getOutputStream()) {
+                stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
+            }
+            memflux.destroyForcibly();
+        }
+    }
+
+    /** idle_after_alloc.py under {@code run --aggregate}: it holds a buffer, then idles until a line on stdin. */
+    private Process startIdleProgram(String python, Path out) throws Exception {
+        return Memflux.process(dir, Memflux.command(List.of(), List.of(), "run", "-q", "--aggregate",
+                "--python", python, "-o", out.toString(), Memflux.program("idle_after_alloc.py").toString()))
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+    }
+
+    /** The file a running idle_after_alloc.py left: written at its pause, it shows the buffer and says it ran on. */
+    private static void expectTheBufferWhileRunning(Path out) throws Exception {
+        Await.until("the aggregated file is first written", Duration.ofSeconds(60), () -> Files.exists(out));
+        FileAnalysis running = FileAnalysis.of(out);
+        assertEquals(ProgramEnd.Kind.RUNNING, running.programEnd().kind());
+        assertTrue(running.cutShort());
+        assertTrue(running.cutShortReason().contains("still running"), running.cutShortReason());
+        Path program = Memflux.program("idle_after_alloc.py");
+        Programs.Site buffer = Programs.site(running.totals(), "<module>", program.toString(),
+                Programs.lineOf(program, "buffer"));
+        assertEquals(1, buffer.allocations());
+        assertTrue(buffer.liveAtEnd() >= 3_000_000, "live " + buffer.liveAtEnd());
     }
 
     @ParameterizedTest

@@ -82,14 +82,15 @@ final class RunCommand implements Callable<Integer> {
             description = "The port of --live-remote. Not available in this version yet.")
     Integer livePort;
 
-    @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid>.")
+    @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid> (aggregated with --aggregate).")
     boolean followFork;
 
     @Option(names = "--aggregate", description = "Write an aggregated capture instead of every event: for each stack "
             + "(native frames too with --native), the allocations and bytes live at the heap's peak, still live when "
             + "tracking stopped (leaks), and allocated and freed over the whole run, plus the run's totals. Its size "
             + "grows with the number of distinct stacks, not with the run's length. It is rewritten atomically every "
-            + "5 s of capture time, so it is valid while the program runs, and says how the program ended (killed, "
+            + "5 s of capture time and whenever the program's stream pauses (at most once a second), so it is valid "
+            + "while the program runs, and says how the program ended (killed, "
             + "crashed). stats, summary and the other reports of figures read it; those that need every event "
             + "(temporary allocations) refuse it.")
     boolean aggregate;

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 
 /**
  * {@code run --aggregate}: keeps no events. Every {@link #PERIOD_MILLIS} of capture time,
- * and when the program pauses after records (the collector's tick, a second into the
- * pause, at most once a second), it rewrites the aggregated file from the run's one
+ * and whenever the program's stream pauses after records (the collector's tick: at any
+ * pause a second or more after the last tick, so at most once a second), it rewrites the aggregated file from the run's one
  * aggregator, atomically, so the file is valid while the program runs and a kill of
  * memflux loses one period at most; at the end it writes the final file, and
  * {@link #finalWrite} once more with how the program ended when that is known.
