@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memflux.format.ProgramEnd;
 import dev.memflux.report.FileAnalysis;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +77,13 @@ class AggregateTest {
         FileAnalysis full = FileAnalysis.of(dir.resolve("full.bin"));
         FileAnalysis small = FileAnalysis.of(dir.resolve("small.bin"));
         assertTrue(small.aggregated());
+        assertFalse(full.aggregated());
+        StringWriter said = new StringWriter();
+        assertFalse(full.refuseAggregated("temporary allocations", new PrintWriter(said)));
+        assertTrue(small.refuseAggregated("temporary allocations", new PrintWriter(said)));
+        assertEquals("memflux: " + dir.resolve("small.bin") + " is an aggregated capture: temporary allocations need "
+                + "every event; run without --aggregate (stats, summary, flamegraph, tree, table, check work on it)\n",
+                said.toString());
         assertEquals(ProgramEnd.Kind.TRACKING_STOPPED, small.programEnd().kind());
         SameFigures.assertSame(full.totals(), small.totals());
         // One run, so even its times match: only the kind of file differs.
@@ -85,14 +94,16 @@ class AggregateTest {
 
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
-    void transformAggregateEqualsWhatRunAggregateWrote(String python) throws Exception {
+    void withNativeStacksTransformAggregateEqualsWhatRunAggregateWrote(String python) throws Exception {
         Path program = Memflux.program("peak_then_smaller.py");
-        run(python, "full.bin", program);
-        run(python, "agg.bin", program, "--aggregate");
+        run(python, "full.bin", program, "--native");
+        run(python, "agg.bin", program, "--native", "--aggregate");
         Memflux.Result t = Memflux.run(dir, "transform", "aggregate", "full.bin");
         assertEquals(0, t.exitCode(), t.toString());
         assertTrue(Files.exists(dir.resolve("full.aggregated.bin")), t.toString());
-        assertEquals(statsJson("agg.bin", RUN_AND_KIND_KEYS), statsJson("full.aggregated.bin", RUN_AND_KIND_KEYS));
+        String aggregated = statsJson("agg.bin", RUN_AND_KIND_KEYS);
+        assertTrue(aggregated.contains("\"native\": true"), "native frames in the aggregated file's stacks");
+        assertEquals(aggregated, statsJson("full.aggregated.bin", RUN_AND_KIND_KEYS));
         assertEquals(summaryRows("agg.bin"), summaryRows("full.aggregated.bin"));
     }
 
