@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memflux.format.CaptureFileFormat;
+import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.FileHeader;
 import dev.memflux.format.ProgramEnd;
+import dev.memflux.format.RecordTag;
 import dev.memflux.report.FileAnalysis;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -266,6 +272,25 @@ class AggregateTest {
             assertEquals(1, r.exitCode(), r.toString());
             assertTrue(r.stderr().startsWith("memflux: damaged.bin: ") && r.stderr().lines().count() == 1, r.toString());
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void aFullCaptureMarkedAggregatedIsRefusedInOneLine(String python) throws Exception {
+        run(python, "full.bin", Memflux.program("peak_then_smaller.py"));
+        byte[] bytes = Files.readAllBytes(dir.resolve("full.bin"));
+        FileHeader header;
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            header = CaptureFileFormat.readFileHeader(in);
+        }
+        CaptureHeader marked = header.capture().withFlags(header.capture().flags() | RecordTag.FLAG_AGGREGATED);
+        byte[] head = CaptureFileFormat.encodeHeader(marked);
+        assertEquals(header.length(), head.length);
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        Files.write(dir.resolve("marked.bin"), bytes);
+        Memflux.Result r = Memflux.run(dir, "stats", "marked.bin");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("memflux: marked.bin: an aggregated capture without its RUN_TOTALS record\n", r.stderr());
     }
 
     private Memflux.Result run(String python, String out, Path program, String... options) throws Exception {
