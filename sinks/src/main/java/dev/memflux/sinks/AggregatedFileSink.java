@@ -107,6 +107,9 @@ public final class AggregatedFileSink implements CaptureOutput {
         } catch (IOException | RuntimeException e) {
             failure = "cannot write " + writer.target() + " (" + (e.getMessage() != null ? e.getMessage()
                     : e.getClass().getSimpleName()) + ")";
+        } catch (OutOfMemoryError e) {
+            // The snapshot copies the per-node figures: the run goes on, the file keeps its last rewrite.
+            failure = "out of memory writing " + writer.target() + ": it holds the figures of its last rewrite";
         }
     }
 
