@@ -24,6 +24,10 @@
 #define MFX_TAG_TRAILER 0x20
 #define MFX_TAG_SYMBOL 0x21
 #define MFX_TAG_ALLOC_NATIVE 0x30
+/* Written by memflux into aggregated files only, never by the agent. */
+#define MFX_TAG_NODE_FIGURES 0x24
+#define MFX_TAG_NATIVE_FIGURES 0x25
+#define MFX_TAG_RUN_TOTALS 0x26
 
 #define MFX_KIND_MALLOC 0
 #define MFX_KIND_CALLOC 1

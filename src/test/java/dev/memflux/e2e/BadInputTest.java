@@ -50,7 +50,7 @@ class BadInputTest {
 
     @Test
     void flagsOfLaterVersionsAreNotSilentlyAccepted() throws Exception {
-        for (String flag : new String[] {"--live", "--aggregate"}) {
+        for (String flag : new String[] {"--live", "--live-remote"}) {
             oneClearLine(Memflux.run(dir, "run", flag, "x.py"), 2, flag + " is not available");
         }
     }

@@ -81,7 +81,8 @@ class FollowForkTest {
         expectOnly(dir.resolve("fork.bin"), program, "parent", 3_000_017);
     }
 
-    private void expectOnly(Path file, Path program, String site, long size) throws Exception {
+    /** The capture of one process of follow_forks.py holds that process's buffer and no other. */
+    static void expectOnly(Path file, Path program, String site, long size) throws Exception {
         FileAnalysis capture = FileAnalysis.of(file);
         assertFalse(capture.cutShort(), file.toString());
         for (String other : new String[] {"parent", "child", "grandchild"}) {
@@ -99,7 +100,7 @@ class FollowForkTest {
         }
     }
 
-    private static long number(String text, String regex) {
+    static long number(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), text);
         return Long.parseLong(m.group(1));

@@ -80,6 +80,17 @@ class SamplingTest {
     }
 
     @Test
+    void anAggregatedSampledCaptureKeepsItsEstimates() throws Exception {
+        Path file = capture(Interpreters.all().findFirst().orElseThrow(), "--sample-rate=64KiB", "--aggregate");
+        Aggregator a = FileAnalysis.of(file).totals();
+        assertEquals(65_536, a.sampleMeanBytes());
+        Programs.Site held = Programs.site(a, "hold", program.toString(), Programs.lineOf(program, "held"));
+        assertNear(HELD_BYTES, held.liveAtEnd(), "bytes still allocated at the held line");
+        Memflux.Result stats = Memflux.run(dir, "stats", file.toString());
+        assertTrue(stats.stdout().contains("Estimates: sampled"), stats.stdout());
+    }
+
+    @Test
     void anExactCaptureSaysNothingOfEstimates() throws Exception {
         Path file = capture(Interpreters.all().findFirst().orElseThrow());
         Memflux.Result stats = Memflux.run(dir, "stats", file.toString());

@@ -31,6 +31,9 @@ package dev.memflux.format;
  *                                               build id)          per segment)
  * SYMBOL       instruction ptr    frames        text (function,    numbers (line &lt;&lt; 1 |
  *                                               file per frame)    inlined, per frame)
+ * NODE_FIGURES stack node         -             native node        numbers (7 figures)
+ * NATIVE_FIG.. native node        -             -                  numbers (allocations, bytes)
+ * RUN_TOTALS   -                  value count   text (exec path)   numbers (the values)
  * </pre>
  */
 public final class EventBatch {
@@ -451,6 +454,106 @@ public final class EventBatch {
     /** SYMBOL: whether frame {@code frame} was inlined into the one after it. */
     public boolean symbolInlined(int i, int frame) {
         return (numbers[nativeStack[i] + frame] & 1) != 0;
+    }
+
+    // NODE_FIGURES: uvar node, uvar nativeNode, uvar allocations, uvar bytes, uvar frees,
+    //               svar peakAllocations, svar peakBytes, svar leakedAllocations, svar leakedBytes
+
+    /**
+     * NODE_FIGURES (aggregated files): {@code node}'s allocations, bytes and frees over the run,
+     * what of it was live at the heap's peak and when tracking stopped; {@code nativeNode} a
+     * native stack seen with it (0: none).
+     */
+    public void addNodeFigures(int node, int nativeNode, long allocations, long bytes, long frees,
+            long peakAllocations, long peakBytes, long leakedAllocations, long leakedBytes) {
+        add(RecordTag.NODE_FIGURES, node, 0, nativeNode, numberCount);
+        addNumber(allocations);
+        addNumber(bytes);
+        addNumber(frees);
+        addNumber(peakAllocations);
+        addNumber(peakBytes);
+        addNumber(leakedAllocations);
+        addNumber(leakedBytes);
+    }
+
+    public int figuresNode(int i) {
+        return (int) address[i];
+    }
+
+    public int figuresNativeNode(int i) {
+        return stack[i];
+    }
+
+    public long figuresAllocations(int i) {
+        return numbers[nativeStack[i]];
+    }
+
+    public long figuresBytes(int i) {
+        return numbers[nativeStack[i] + 1];
+    }
+
+    public long figuresFrees(int i) {
+        return numbers[nativeStack[i] + 2];
+    }
+
+    public long figuresPeakAllocations(int i) {
+        return numbers[nativeStack[i] + 3];
+    }
+
+    public long figuresPeakBytes(int i) {
+        return numbers[nativeStack[i] + 4];
+    }
+
+    public long figuresLeakedAllocations(int i) {
+        return numbers[nativeStack[i] + 5];
+    }
+
+    public long figuresLeakedBytes(int i) {
+        return numbers[nativeStack[i] + 6];
+    }
+
+    // NATIVE_FIGURES: uvar nativeNode, uvar allocations, uvar bytes
+
+    /** NATIVE_FIGURES (aggregated files): allocations whose native stack is exactly {@code nativeNode}. */
+    public void addNativeFigures(int nativeNode, long allocations, long bytes) {
+        add(RecordTag.NATIVE_FIGURES, nativeNode, 0, 0, numberCount);
+        addNumber(allocations);
+        addNumber(bytes);
+    }
+
+    public int nativeFiguresNode(int i) {
+        return (int) address[i];
+    }
+
+    public long nativeFiguresAllocations(int i) {
+        return numbers[nativeStack[i]];
+    }
+
+    public long nativeFiguresBytes(int i) {
+        return numbers[nativeStack[i] + 1];
+    }
+
+    // RUN_TOTALS: uvar count, count x uvar value, str execPath
+
+    /** RUN_TOTALS (aggregated files): the run's totals in the order docs/FORMAT.md gives, and the exec'd path (or ""). */
+    public void addRunTotals(long[] values, String execPath) {
+        add(RecordTag.RUN_TOTALS, 0, values.length, addText(execPath), numberCount);
+        for (long v : values) {
+            addNumber(v);
+        }
+    }
+
+    public int runTotalsCount(int i) {
+        return (int) size[i];
+    }
+
+    /** RUN_TOTALS: value {@code k} (0 to {@link #runTotalsCount} - 1). */
+    public long runTotal(int i, int k) {
+        return numbers[nativeStack[i] + k];
+    }
+
+    public String runTotalsExecPath(int i) {
+        return text[stack[i]];
     }
 
     /** Makes this batch a copy of {@code other}, records and flags (test and tooling helper). */

@@ -95,6 +95,9 @@ public final class RecordDecoder {
                         case RecordTag.MODULE -> readModule(out);
                         case RecordTag.EXEC -> readExec(out);
                         case RecordTag.SYMBOL -> readSymbol(out);
+                        case RecordTag.NODE_FIGURES -> readNodeFigures(out);
+                        case RecordTag.NATIVE_FIGURES -> readNativeFigures(out);
+                        case RecordTag.RUN_TOTALS -> readRunTotals(out);
                         case RecordTag.END -> {
                             out.addEnd();
                             ended = true;
@@ -249,6 +252,61 @@ public final class RecordDecoder {
         long error = readUvar();
         String path = readString();
         out.addExec(error, path);
+    }
+
+    /** NODE_FIGURES: uvar node, uvar nativeNode, uvar allocations, uvar bytes, uvar frees, 4 x svar (peak, leaked). */
+    private void readNodeFigures(EventBatch out) throws CorruptCaptureException {
+        long node = readUvar();
+        long nativeNode = readUvar();
+        long[] v = new long[7];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = k < 3 ? readUvar() : unzigzag(readUvar());
+        }
+        if (Long.compareUnsigned(node, nextNodeId) >= 0 || Long.compareUnsigned(nativeNode, nextNativeNodeId) >= 0) {
+            throw corrupt("figures for stack node " + Long.toUnsignedString(node) + " (native node "
+                    + Long.toUnsignedString(nativeNode) + "), which is not defined");
+        }
+        checkFigures(v, 3);
+        out.addNodeFigures((int) node, (int) nativeNode, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+    }
+
+    /** NATIVE_FIGURES: uvar nativeNode, uvar allocations, uvar bytes. */
+    private void readNativeFigures(EventBatch out) throws CorruptCaptureException {
+        long nativeNode = readUvar();
+        long[] v = {readUvar(), readUvar()};
+        if (nativeNode == 0 || Long.compareUnsigned(nativeNode, nextNativeNodeId) >= 0) {
+            throw corrupt("figures for native node " + Long.toUnsignedString(nativeNode) + ", which is not defined");
+        }
+        checkFigures(v, v.length);
+        out.addNativeFigures((int) nativeNode, v[0], v[1]);
+    }
+
+    /** RUN_TOTALS: uvar count, count x uvar, str execPath. */
+    private void readRunTotals(EventBatch out) throws CorruptCaptureException {
+        long n = readUvar();
+        if (Long.compareUnsigned(n, 1024) > 0) {
+            throw corrupt("run totals of " + Long.toUnsignedString(n) + " values");
+        }
+        long[] v = new long[(int) n];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = readUvar();
+        }
+        String execPath = readString();
+        checkFigures(v, v.length);
+        out.addRunTotals(v, execPath);
+    }
+
+    /**
+     * Aggregated figures: past 2^62 (or, for the signed ones from {@code signedFrom} on, below
+     * -2^62) a figure is not a count of anything a capture can hold.
+     */
+    private void checkFigures(long[] values, int signedFrom) throws CorruptCaptureException {
+        for (int k = 0; k < values.length; k++) {
+            long v = values[k];
+            if (k < signedFrom ? Long.compareUnsigned(v, 1L << 62) > 0 : v > 1L << 62 || v < -(1L << 62)) {
+                throw corrupt("an aggregated figure of " + (k < signedFrom ? Long.toUnsignedString(v) : v));
+            }
+        }
     }
 
     private void checkAllocation(long size, long node) throws CorruptCaptureException {

@@ -111,6 +111,20 @@ public final class RecordEncoder {
                 string(batch.execPath(i));
             }
             case RecordTag.END -> { }
+            case RecordTag.NODE_FIGURES -> encodeNodeFigures(batch, i);
+            case RecordTag.NATIVE_FIGURES -> {
+                uvar(batch.nativeFiguresNode(i));
+                uvar(batch.nativeFiguresAllocations(i));
+                uvar(batch.nativeFiguresBytes(i));
+            }
+            case RecordTag.RUN_TOTALS -> {
+                int n = batch.runTotalsCount(i);
+                uvar(n);
+                for (int k = 0; k < n; k++) {
+                    uvar(batch.runTotal(i, k));
+                }
+                string(batch.runTotalsExecPath(i));
+            }
             default -> throw new IllegalArgumentException("cannot encode tag " + tag);
         }
     }
@@ -126,6 +140,18 @@ public final class RecordEncoder {
         if (nativeNode != 0) {
             uvar(nativeNode & 0xffffffffL);
         }
+    }
+
+    private void encodeNodeFigures(EventBatch batch, int i) {
+        uvar(batch.figuresNode(i));
+        uvar(batch.figuresNativeNode(i));
+        uvar(batch.figuresAllocations(i));
+        uvar(batch.figuresBytes(i));
+        uvar(batch.figuresFrees(i));
+        svar(batch.figuresPeakAllocations(i));
+        svar(batch.figuresPeakBytes(i));
+        svar(batch.figuresLeakedAllocations(i));
+        svar(batch.figuresLeakedBytes(i));
     }
 
     private void encodeModule(EventBatch batch, int i) {
@@ -199,7 +225,11 @@ public final class RecordEncoder {
     private void address(long address) {
         long delta = address - lastAddress;
         lastAddress = address;
-        uvar((delta << 1) ^ (delta >> 63));
+        svar(delta);
+    }
+
+    private void svar(long v) {
+        uvar((v << 1) ^ (v >> 63));
     }
 
     private void ensure(int more) {

@@ -31,6 +31,12 @@ public final class RecordTag {
     public static final byte SYMBOL = 0x21;
     /** On the wire and in files, an allocation with a native stack is {@code ALLOC_NATIVE + kind}. */
     public static final byte ALLOC_NATIVE = 0x30;
+    /** Aggregated files only (written by memflux): one stack node's figures over the run. */
+    public static final byte NODE_FIGURES = 0x24;
+    /** Aggregated files only: one native stack node's allocation counts. */
+    public static final byte NATIVE_FIGURES = 0x25;
+    /** Aggregated files only: the run's totals, allocator distribution, size histogram and how the program ended. */
+    public static final byte RUN_TOTALS = 0x26;
 
     public static final int FLAG_COMPRESSED = 0x1;
     public static final int FLAG_NATIVE = 0x2;

@@ -37,6 +37,11 @@ class RecordCodecTest {
         b.addSymbolFrame("inflate", "inflate.c", 1210, false);
         b.addExec(0, "/bin/true");
         b.addThread(2, 4343);
+        b.addNodeFigures(1, 2, 7, 70_007, 5, 2, 20_002, -1, 30_000_000_000L);
+        b.addNodeFigures(0, 0, 1, 64, 0, 0, 0, 1, 64);
+        b.addNativeFigures(2, 7, 70_007);
+        b.addRunTotals(new long[] {1, 0, 1L << 62, 42}, "/bin/true");
+        b.addRunTotals(new long[0], "");
         b.addEnd();
         return b;
     }
@@ -137,6 +142,19 @@ class RecordCodecTest {
         byte[] hello = {RecordTag.HELLO, 1};
         var e = assertThrows(CorruptCaptureException.class, () -> RecordDecoder.continuation(hello, 2));
         assertTrue(e.getMessage().contains("not CONTINUE"), e.getMessage());
+    }
+
+    @Test
+    void aggregatedFiguresOfAnUndefinedNodeAreCorrupt() {
+        EventBatch b = new EventBatch();
+        b.addFrame("main", "/tmp/prog.py", 3);
+        b.addNode(0, 1, 12);
+        b.addNodeFigures(2, 0, 1, 64, 0, 0, 0, 1, 64);
+        byte[] bytes = encode(b);
+        CorruptCaptureException e = assertThrows(CorruptCaptureException.class,
+                () -> new RecordDecoder().decode(bytes, 0, bytes.length, new EventBatch()));
+        assertTrue(e.getMessage().startsWith("figures for stack node 2 (native node 0), which is not defined"),
+                e.getMessage());
     }
 
     @Test

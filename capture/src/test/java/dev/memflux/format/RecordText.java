@@ -49,6 +49,19 @@ final class RecordText {
                 }
                 yield s.toString();
             }
+            case RecordTag.NODE_FIGURES -> String.format("NODE_FIGURES node=%d native=%d allocations=%d bytes=%d "
+                    + "frees=%d peak=%d/%d leaked=%d/%d", b.figuresNode(i), b.figuresNativeNode(i),
+                    b.figuresAllocations(i), b.figuresBytes(i), b.figuresFrees(i), b.figuresPeakAllocations(i),
+                    b.figuresPeakBytes(i), b.figuresLeakedAllocations(i), b.figuresLeakedBytes(i));
+            case RecordTag.NATIVE_FIGURES -> "NATIVE_FIGURES native=" + b.nativeFiguresNode(i) + " allocations="
+                    + b.nativeFiguresAllocations(i) + " bytes=" + b.nativeFiguresBytes(i);
+            case RecordTag.RUN_TOTALS -> {
+                StringBuilder s = new StringBuilder("RUN_TOTALS exec=" + b.runTotalsExecPath(i));
+                for (int k = 0; k < b.runTotalsCount(i); k++) {
+                    s.append(' ').append(b.runTotal(i, k));
+                }
+                yield s.toString();
+            }
             default -> throw new IllegalArgumentException("no text for tag " + tag);
         };
     }

@@ -7,7 +7,9 @@ import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.RunPipeline;
 import dev.memflux.report.Units;
+import dev.memflux.sinks.AggregatedFileSink;
 import dev.memflux.sinks.CaptureFileSink;
+import dev.memflux.sinks.CaptureOutput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,18 +29,21 @@ final class ForkedCaptures {
     /** How long the children may go on after the main program ended. */
     static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private record Child(long pid, Path path, Collector collector, CaptureFileSink file,
+    private record Child(long pid, Path path, Collector collector, CaptureOutput file,
             CompletableFuture<Aggregator> result) {}
 
     private final PrintWriter err;
     private final Path out;
     private final boolean compress;
+    private final boolean aggregate;
     private final UnaryOperator<CaptureHeader> header;
     private final AggregateStage.FailureListener onAnalysisFailure;
     private final List<Child> children = new ArrayList<>();
 
-    ForkedCaptures(PrintWriter err, Path out, boolean compress, UnaryOperator<CaptureHeader> header,
+    /** @param aggregate each child's file aggregated too ({@code run --aggregate}) */
+    ForkedCaptures(PrintWriter err, Path out, boolean compress, boolean aggregate, UnaryOperator<CaptureHeader> header,
             AggregateStage.FailureListener onAnalysisFailure) {
+        this.aggregate = aggregate;
         this.err = err;
         this.out = out;
         this.compress = compress;
@@ -51,9 +56,11 @@ final class ForkedCaptures {
         CaptureHeader hello = collector.hello();
         long pid = hello.pid();
         Path path = out.resolveSibling(out.getFileName() + "." + pid);
-        CaptureFileSink file;
+        Aggregator aggregator = new Aggregator();
+        CaptureOutput file;
         try {
-            file = new CaptureFileSink(path, header.apply(hello), compress);
+            file = aggregate ? new AggregatedFileSink(path, header.apply(hello), compress, aggregator,
+                    AggregatedFileSink.PERIOD_MILLIS) : new CaptureFileSink(path, header.apply(hello), compress);
         } catch (RuntimeException e) {
             err.println("memflux: cannot write " + path + " for forked child " + pid + ": " + e.getMessage());
             err.flush();
@@ -61,7 +68,7 @@ final class ForkedCaptures {
             return;
         }
         EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-        CompletableFuture<Aggregator> result = new RunPipeline(new Aggregator(), null, onAnalysisFailure,
+        CompletableFuture<Aggregator> result = new RunPipeline(aggregator, null, onAnalysisFailure,
                 List.of(file)).run(ring).toFuture();
         Thread pump = new Thread(() -> collector.pump(ring, () -> alive(pid)), "memflux-collector-" + pid);
         pump.setDaemon(true);
@@ -107,7 +114,8 @@ final class ForkedCaptures {
                     String totalsSaid = totals.available()
                             ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
                             : "";
-                    err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", " + totalsSaid
+                    err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", "
+                            + (aggregate ? "aggregated, " : "") + totalsSaid
                             + Units.bytes(next.file().bytesWritten()) + " on disk)");
                 }
             } catch (TimeoutException e) {

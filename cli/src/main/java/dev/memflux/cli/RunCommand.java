@@ -82,10 +82,17 @@ final class RunCommand implements Callable<Integer> {
             description = "The port of --live-remote. Not available in this version yet.")
     Integer livePort;
 
-    @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid>.")
+    @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid> (aggregated with --aggregate).")
     boolean followFork;
 
-    @Option(names = "--aggregate", description = "Write an aggregated capture. Not available in this version yet.")
+    @Option(names = "--aggregate", description = "Write an aggregated capture instead of every event: for each stack "
+            + "(native frames too with --native), the allocations and bytes live at the heap's peak, still live when "
+            + "tracking stopped (leaks), and allocated and freed over the whole run, plus the run's totals. Its size "
+            + "grows with the number of distinct stacks, not with the run's length. It is rewritten atomically every "
+            + "5 s of capture time and whenever the program's stream pauses (at most once a second), so it is valid "
+            + "while the program runs, and says how the program ended (killed, "
+            + "crashed). stats, summary and the other reports of figures read it; those that need every event "
+            + "(temporary allocations) refuse it.")
     boolean aggregate;
 
     @Option(names = "--sample-rate", paramLabel = "BYTES", arity = "0..1", fallbackValue = "512KiB",
@@ -149,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
                 throw usage("--sample-rate must be between 1 byte and 1 GiB, not " + sampleRate);
             }
         }
-        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork)
+        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork, aggregate)
                 .sampling(sampleMeanBytes).run(python, mode, target, args);
     }
 
@@ -161,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
             throw usage("--follow-fork with --native is not available in this version of memflux yet");
         }
         String flag = live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
-                : aggregate ? "--aggregate" : null;
+                : null;
         if (flag != null) {
             throw usage(flag + " is not available in this version of memflux yet");
         }

@@ -23,10 +23,12 @@ final class RunLauncher {
     private final boolean nativeTraces;
     private final boolean tracePythonAllocators;
     private final boolean followFork;
+    private final boolean aggregate;
     private long sampleMeanBytes;
 
     RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces,
-            boolean tracePythonAllocators, boolean followFork) {
+            boolean tracePythonAllocators, boolean followFork, boolean aggregate) {
+        this.aggregate = aggregate;
         this.err = err;
         this.out = out;
         this.compress = compress;
@@ -57,7 +59,7 @@ final class RunLauncher {
                 return ExitCodes.INPUT;
             }
             signals.forwardTo(process);
-            return new RunSession(err, out, compress, quiet, nativeTraces, followFork).follow(collector, process, python);
+            return new RunSession(err, out, compress, quiet, nativeTraces, followFork, aggregate).follow(collector, process, python);
         }
     }
 }

@@ -11,7 +11,10 @@ import dev.memflux.pipeline.Lz4BlockEncoder;
 import dev.memflux.pipeline.RunPipeline;
 import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.pipeline.symbolize.Symbolizers;
+import dev.memflux.format.ProgramEnd;
+import dev.memflux.sinks.AggregatedFileSink;
 import dev.memflux.sinks.CaptureFileSink;
+import dev.memflux.sinks.CaptureOutput;
 import dev.memflux.report.Units;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,8 +37,11 @@ final class RunSession {
     private final boolean quiet;
     private final boolean nativeTraces;
     private final boolean followFork;
+    private final boolean aggregate;
 
-    RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces, boolean followFork) {
+    RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces, boolean followFork,
+            boolean aggregate) {
+        this.aggregate = aggregate;
         this.followFork = followFork;
         this.err = err;
         this.out = out;
@@ -78,14 +84,17 @@ final class RunSession {
             err.flush();
         }
         EventRing ring = prepared.get().ring;
-        CaptureFileSink file = new CaptureFileSink(out, header(hello), compress);
+        AggregatedFileSink aggregated = aggregate ? new AggregatedFileSink(out, header(hello), compress,
+                prepared.get().aggregator, AggregatedFileSink.PERIOD_MILLIS) : null;
+        CaptureOutput file = aggregate ? aggregated : new CaptureFileSink(out, header(hello), compress);
         SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
             if (!quiet) {
                 err.println("memflux: " + warning);
             }
         })) : null;
         var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
-        ForkedCaptures forks = followFork ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed) : null;
+        ForkedCaptures forks = followFork
+                ? new ForkedCaptures(err, out, compress, aggregate, this::header, this::analysisFailed) : null;
         if (forks != null) {
             collector.followForks(forks::start);
         }
@@ -94,6 +103,10 @@ final class RunSession {
         pump.start();
         int exitCode = process.waitFor();
         Aggregator totals = result.get();
+        ProgramEnd end = programEnd(totals, collector, exitCode);
+        if (aggregated != null) {
+            aggregated.finalWrite(end);
+        }
         if (symbolize != null) {
             symbolize.close();
         }
@@ -111,10 +124,29 @@ final class RunSession {
             }
             report(totals, file.bytesWritten(), collector, exitCode);
         }
+        if (aggregated != null && end.cutShort()) {
+            err.println("memflux: how the program ended: " + end.describe() + "; the aggregated capture " + out
+                    + " holds everything recorded until then and says so");
+            err.flush();
+        }
         if (forks != null) {
             forks.finish(collector, quiet);
         }
         return exitCode;
+    }
+
+    /** How the program ended, from its stream and its exit status (128 + N: signal N). */
+    private static ProgramEnd programEnd(Aggregator totals, Collector collector, int exitCode) {
+        if (totals.execedPath() != null) {
+            return new ProgramEnd(ProgramEnd.Kind.EXECED, 0);
+        }
+        if (collector.sawEnd()) {
+            return new ProgramEnd(ProgramEnd.Kind.EXITED, exitCode);
+        }
+        if (exitCode >= 128 && !collector.lostBytes()) {
+            return new ProgramEnd(ProgramEnd.Kind.KILLED, exitCode - 128);
+        }
+        return new ProgramEnd(ProgramEnd.Kind.LOST, 0);
     }
 
     /** What the run's pipeline needs before the header is known. */
@@ -145,7 +177,7 @@ final class RunSession {
         String totalsSaid = totals.available()
                 ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
                 : "";
-        err.println("memflux: wrote " + out + " (" + totalsSaid + Units.bytes(fileBytes) + " on disk)");
+        err.println("memflux: wrote " + out + " (" + (aggregate ? "aggregated, " : "") + totalsSaid + Units.bytes(fileBytes) + " on disk)");
         if (collector.reconnections() > 0) {
             err.println("memflux: the program closed or replaced memflux's socket; the agent reconnected "
                     + "and nothing was lost");

@@ -60,6 +60,8 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long sampledLiveExtra;
     private boolean abandoned;
     private String execPath;
+    /** Live allocations of a {@link #restore}d aggregator, which has no live set of its own. */
+    private long restoredLive;
 
     @Override
     public void accept(EventBatch batch) {
@@ -313,7 +315,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     }
 
     public long liveAllocations() {
-        return live.size() + mappings.size() + sampledLiveExtra;
+        return live.size() + mappings.size() + sampledLiveExtra + restoredLive;
     }
 
     public long peakBytes() {
@@ -394,5 +396,73 @@ public final class Aggregator implements Consumer<EventBatch> {
     /** Frees (and munmaps) of allocations made at each node. */
     public long nodeFrees(int node) {
         return byStack.frees(node);
+    }
+
+    /**
+     * A copy of every figure (not the stack table, not the live set), for an aggregated
+     * file. O(nodes); runs on the aggregator's thread, or after its stream completed.
+     */
+    public AggregatorState snapshot() {
+        int nodes = nodeLimit();
+        long[] allocated = new long[nodes];
+        long[] allocatedBytes = new long[nodes];
+        long[] freed = new long[nodes];
+        long[] peakCount = new long[nodes];
+        long[] peak = new long[nodes];
+        long[] liveCount = new long[nodes];
+        long[] liveBytes = new long[nodes];
+        for (int node = 0; node < nodes; node++) {
+            allocated[node] = byStack.allocations(node);
+            allocatedBytes[node] = byStack.bytes(node);
+            freed[node] = byStack.frees(node);
+            peakCount[node] = byStack.peakCount(node);
+            peak[node] = byStack.peakBytes(node);
+            liveCount[node] = byStack.liveCount(node);
+            liveBytes[node] = byStack.liveBytes(node);
+        }
+        return new AggregatorState(records, allocations, frees, unmatchedFrees, bytesAllocated, heapBytes,
+                liveAllocations(), peakBytes, peakMillis, clockMillis, rssBytes, peakRssBytes, ended, execPath,
+                allocationsByKind.clone(), bytesByKind.clone(), sizeHistogram.clone(), allocated, allocatedBytes, freed,
+                peakCount, peak, liveCount, liveBytes, Arrays.copyOf(nodeNative, nodes), nativeAllocations.clone(),
+                nativeBytes.clone(), sampleMeanBytes);
+    }
+
+    /**
+     * Takes {@code state} as this aggregator's figures: for a fresh aggregator that has read
+     * an aggregated file's stack table (and nothing else), after which every read method
+     * answers as the aggregator that made the snapshot did.
+     */
+    public void restore(AggregatorState state) {
+        records = state.records();
+        allocations = state.allocations();
+        frees = state.frees();
+        unmatchedFrees = state.unmatchedFrees();
+        bytesAllocated = state.bytesAllocated();
+        heapBytes = state.heapBytes();
+        restoredLive = state.liveAllocations() - live.size() - mappings.size() - sampledLiveExtra;
+        peakBytes = state.peakBytes();
+        peakMillis = state.peakMillis();
+        clockMillis = state.clockMillis();
+        rssBytes = state.rssBytes();
+        peakRssBytes = state.peakRssBytes();
+        ended = state.ended();
+        execPath = state.execPath();
+        sampleMeanBytes = state.sampleMeanBytes();
+        System.arraycopy(state.allocationsByKind(), 0, allocationsByKind, 0,
+                Math.min(allocationsByKind.length, state.allocationsByKind().length));
+        System.arraycopy(state.bytesByKind(), 0, bytesByKind, 0, Math.min(bytesByKind.length, state.bytesByKind().length));
+        System.arraycopy(state.sizeHistogram(), 0, sizeHistogram, 0,
+                Math.min(sizeHistogram.length, state.sizeHistogram().length));
+        for (int node = 0; node < state.nodeAllocations().length; node++) {
+            if (state.hasFigures(node)) {
+                byStack.restore(node, state.nodeAllocations()[node], state.nodeBytes()[node], state.nodeFrees()[node],
+                        state.nodeLiveBytes()[node], state.nodeLiveCount()[node], state.nodePeakBytes()[node],
+                        state.nodePeakCount()[node]);
+            }
+        }
+        nodeNative = Arrays.copyOf(state.nodeNative(), Math.max(nodeNative.length, state.nodeNative().length));
+        nativeAllocations = Arrays.copyOf(state.nativeAllocations(),
+                Math.max(nativeAllocations.length, state.nativeAllocations().length));
+        nativeBytes = Arrays.copyOf(state.nativeBytes(), Math.max(nativeBytes.length, state.nativeBytes().length));
     }
 }

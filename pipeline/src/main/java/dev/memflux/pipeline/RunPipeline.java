@@ -83,12 +83,16 @@ public final class RunPipeline {
 
     /** The run's totals as the file's TRAILER states them. */
     private Trailer trailer() {
-        Aggregator a = aggregator;
+        return trailerOf(aggregator, System.currentTimeMillis());
+    }
+
+    /** The TRAILER of what {@code a} has seen so far, ending at {@code endMillis} (epoch ms). */
+    public static Trailer trailerOf(Aggregator a, long endMillis) {
         boolean cutShort = !a.ended() && a.execedPath() == null;
         if (!a.available()) {
-            return Trailer.unavailable(System.currentTimeMillis(), cutShort, a.records());
+            return Trailer.unavailable(endMillis, cutShort, a.records());
         }
-        return new Trailer(System.currentTimeMillis(), cutShort, a.allocations(), a.frees(), a.bytesAllocated(),
+        return new Trailer(endMillis, cutShort, a.allocations(), a.frees(), a.bytesAllocated(),
                 a.peakBytes(), a.peakMillis(), a.heapBytes(), a.liveAllocations(), a.records());
     }
 }

@@ -85,6 +85,21 @@ public final class StackFigures {
         }
     }
 
+    /** Sets every figure of {@code node} at once (an aggregated file read back). */
+    public void restore(int node, long allocations, long bytes, long frees, long liveBytes, long liveCount,
+            long peakBytes, long peakCount) {
+        if (node >= this.liveBytes.length) {
+            grow(node);
+        }
+        this.allocations[node] = allocations;
+        this.bytes[node] = bytes;
+        this.frees[node] = frees;
+        this.liveBytes[node] = liveBytes;
+        this.liveCount[node] = liveCount;
+        this.peakBytes[node] = peakBytes;
+        this.peakCount[node] = peakCount;
+    }
+
     /** The heap just reached a new high-water mark: what is live now is the peak's composition. */
     public void peakReached() {
         for (int i = 0; i < dirtyCount; i++) {

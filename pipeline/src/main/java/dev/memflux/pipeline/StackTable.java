@@ -108,6 +108,11 @@ public final class StackTable {
         return file[frameId];
     }
 
+    /** The line a frame's code object starts at. */
+    public int firstLine(int frameId) {
+        return firstLine[frameId];
+    }
+
     public int frameCount() {
         return frames;
     }

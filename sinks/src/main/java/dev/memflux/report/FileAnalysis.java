@@ -2,11 +2,15 @@ package dev.memflux.report;
 
 import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.ProgramEnd;
+import dev.memflux.format.RecordTag;
 import dev.memflux.format.Trailer;
 import dev.memflux.pipeline.AggregateStage;
+import dev.memflux.pipeline.AggregatedRecords;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.sinks.FileSource;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
@@ -14,19 +18,72 @@ import java.nio.file.Path;
  * A capture file run once through the aggregation engine, which keeps the totals and what
  * was live where at the peak in the same pass. Reads on the calling thread.
  *
+ * <p>An aggregated capture ({@code run --aggregate}, {@code transform aggregate}) holds the
+ * engine's figures instead of events: its stack table goes through the engine as a full
+ * capture's would, and its figures are then restored into it, so {@link #totals()} answers
+ * every read method as for the full capture of the same run. A report that needs the events
+ * themselves asks {@link #aggregated()} and refuses with {@link #refusal(String)}.
+ *
  * @param formatVersion the file format version the capture was written in
+ * @param programEnd how the program ended, as an aggregated capture says; null for a full capture
  */
 public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
-                              Trailer trailer, boolean cutShort, String cutShortReason, int formatVersion) {
+                              Trailer trailer, boolean cutShort, String cutShortReason, int formatVersion,
+                              ProgramEnd programEnd) {
+
+    public FileAnalysis(Path file, CaptureHeader header, Aggregator totals, Trailer trailer, boolean cutShort,
+            String cutShortReason, int formatVersion) {
+        this(file, header, totals, trailer, cutShort, cutShortReason, formatVersion, null);
+    }
 
     public static FileAnalysis of(Path file) throws IOException, CorruptCaptureException {
         Aggregator totals = new Aggregator();
-        Pass pass = run(file, totals);
+        AggregatedRecords.Reader figures = new AggregatedRecords.Reader();
+        Pass pass = run(file, totals, figures);
+        ProgramEnd end = null;
+        String reason = pass.reason;
+        if (pass.header.has(RecordTag.FLAG_AGGREGATED)) {
+            String problem = figures.problem();
+            if (problem != null) {
+                throw new CorruptCaptureException(pass.cutShort ? problem + " (" + pass.reason + ")" : problem);
+            }
+            totals.restore(figures.state());
+            end = figures.end();
+            if (!pass.sourceCutShort && end.cutShort()) {
+                reason = end.kind() == ProgramEnd.Kind.RUNNING
+                        ? "the program was still running when this aggregated file was written"
+                        : "the program ended: " + end.describe();
+            }
+        }
         // A trailer whose totals were unavailable (memflux ran out of heap) has nothing to check.
         if (pass.trailer != null && !pass.trailer.totalsUnavailable()) {
             crossCheck(pass.trailer, totals, pass.trailerOffset);
         }
-        return new FileAnalysis(file, pass.header, totals, pass.trailer, pass.cutShort, pass.reason, pass.version);
+        return new FileAnalysis(file, pass.header, totals, pass.trailer, pass.cutShort, reason, pass.version, end);
+    }
+
+    /** Whether this is an aggregated capture: figures per stack, no events. */
+    public boolean aggregated() {
+        return header.has(RecordTag.FLAG_AGGREGATED);
+    }
+
+    /**
+     * The one line a report that needs every event prints for an aggregated capture;
+     * {@code what} names what it needs them for ("temporary allocations").
+     */
+    public String refusal(String what) {
+        return "memflux: " + file + " is an aggregated capture: " + what + " need every event; run without "
+                + "--aggregate (stats, summary, flamegraph, tree, table, check work on it)";
+    }
+
+    /** For a report that needs every event: prints {@link #refusal} and returns true when this capture is aggregated. */
+    public boolean refuseAggregated(String what, PrintWriter err) {
+        if (!aggregated()) {
+            return false;
+        }
+        err.println(refusal(what));
+        err.flush();
+        return true;
     }
 
     /**
@@ -45,12 +102,15 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
     }
 
     private record Pass(CaptureHeader header, Trailer trailer, boolean cutShort, String reason, int version,
-                        long trailerOffset) {}
+                        long trailerOffset, boolean sourceCutShort) {}
 
-    private static Pass run(Path file, Aggregator aggregator) throws IOException, CorruptCaptureException {
+    private static Pass run(Path file, Aggregator aggregator, AggregatedRecords.Reader figures)
+            throws IOException, CorruptCaptureException {
         try (FileSource source = FileSource.open(file)) {
             try {
-                source.batches().transform(new AggregateStage(aggregator)).blockLast();
+                var batches = source.batches().transform(new AggregateStage(aggregator));
+                // Only an aggregated capture has figures to collect; a full one's events skip the look.
+                (source.header().has(RecordTag.FLAG_AGGREGATED) ? batches.doOnNext(figures) : batches).blockLast();
             } catch (RuntimeException e) {
                 Throwable cause = reactor.core.Exceptions.unwrap(e);
                 if (cause instanceof CorruptCaptureException c) {
@@ -67,7 +127,8 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
             boolean cut = source.cutShort() || (source.trailer() != null && source.trailer().cutShort());
             String reason = source.cutShort() ? source.cutShortReason()
                     : cut ? "the program ended before tracking stopped (killed or crashed, or the stream was lost)" : "";
-            return new Pass(source.header(), source.trailer(), cut, reason, source.version(), source.lastBlockOffset());
+            return new Pass(source.header(), source.trailer(), cut, reason, source.version(), source.lastBlockOffset(),
+                    source.cutShort());
         }
     }
 

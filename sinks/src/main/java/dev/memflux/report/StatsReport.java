@@ -72,6 +72,10 @@ public final class StatsReport {
         out.append("Process:   pid ").append(h.pid()).append(", Python ").append(firstWord(h.pythonVersion()))
                 .append(", started ").append(Units.timestamp(h.startMillis()))
                 .append(", tracked for ").append(Units.seconds(analysis.durationMillis())).append('\n');
+        if (analysis.programEnd() != null) {
+            out.append("Aggregated: figures per stack, no events; the program ended: ")
+                    .append(analysis.programEnd().describe()).append('\n');
+        }
         if (analysis.cutShort()) {
             out.append("Warning:   the capture was cut short: ").append(analysis.cutShortReason())
                     .append("; the numbers cover what was recorded\n");
@@ -175,6 +179,10 @@ public final class StatsReport {
         j.field("cut_short", analysis.cutShort());
         j.field("sample_rate", a.sampleMeanBytes());
         j.field("estimated", a.sampleMeanBytes() != 0);
+        j.field("aggregated", analysis.aggregated());
+        if (analysis.programEnd() != null) {
+            j.field("program_end", analysis.programEnd().describe());
+        }
         j.endObject();
         j.endObject();
         return j + "\n";

@@ -4,7 +4,6 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.Trailer;
 import dev.memflux.pipeline.Lz4BlockEncoder;
-import dev.memflux.pipeline.StreamSink;
 import java.nio.file.Path;
 
 /**
@@ -15,7 +14,7 @@ import java.nio.file.Path;
  * <p>Runs on the pipeline thread and blocks on the disk. A failed write stops the file,
  * never the run: {@link #failure()} says why.
  */
-public final class CaptureFileSink implements StreamSink {
+public final class CaptureFileSink implements CaptureOutput {
     private final Lz4BlockEncoder encoder;
     private final FileSink file;
 
@@ -44,11 +43,13 @@ public final class CaptureFileSink implements StreamSink {
     }
 
     /** Bytes of whole blocks (and the header) written so far. */
+    @Override
     public long bytesWritten() {
         return file.bytesWritten();
     }
 
     /** Why the file stopped short of the capture (the disk filled up, say), in one line; null if it did not. */
+    @Override
     public String failure() {
         return file.failure();
     }
