@@ -6,6 +6,7 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.RunPipeline;
+import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.report.Units;
 import dev.memflux.sinks.CaptureFileSink;
 import java.io.PrintWriter;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,17 +30,20 @@ final class ForkedCaptures {
     static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private record Child(long pid, Path path, Collector collector, CaptureFileSink file,
-            CompletableFuture<Aggregator> result) {}
+            CompletableFuture<Aggregator> result, SymbolizeStage symbolize) {}
 
     private final PrintWriter err;
     private final Path out;
     private final boolean compress;
     private final UnaryOperator<CaptureHeader> header;
     private final AggregateStage.FailureListener onAnalysisFailure;
+    private final Supplier<SymbolizeStage> symbolize;
     private final List<Child> children = new ArrayList<>();
 
+    /** {@code symbolize} gives each child's pipeline its stage, or null without --native. */
     ForkedCaptures(PrintWriter err, Path out, boolean compress, UnaryOperator<CaptureHeader> header,
-            AggregateStage.FailureListener onAnalysisFailure) {
+            AggregateStage.FailureListener onAnalysisFailure, Supplier<SymbolizeStage> symbolize) {
+        this.symbolize = symbolize;
         this.err = err;
         this.out = out;
         this.compress = compress;
@@ -61,13 +66,14 @@ final class ForkedCaptures {
             return;
         }
         EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-        CompletableFuture<Aggregator> result = new RunPipeline(new Aggregator(), null, onAnalysisFailure,
+        SymbolizeStage symbols = symbolize.get();
+        CompletableFuture<Aggregator> result = new RunPipeline(new Aggregator(), symbols, onAnalysisFailure,
                 List.of(file)).run(ring).toFuture();
         Thread pump = new Thread(() -> collector.pump(ring, () -> alive(pid)), "memflux-collector-" + pid);
         pump.setDaemon(true);
         pump.start();
         synchronized (children) {
-            children.add(new Child(pid, path, collector, file, result));
+            children.add(new Child(pid, path, collector, file, result, symbols));
         }
     }
 
@@ -101,6 +107,9 @@ final class ForkedCaptures {
             try {
                 Aggregator totals = next.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 next.collector().close();
+                if (next.symbolize() != null) {
+                    next.symbolize().close();
+                }
                 if (next.file().failure() != null) {
                     err.println("memflux: " + next.file().failure());
                 } else if (!quiet) {

@@ -137,9 +137,6 @@ final class RunCommand implements Callable<Integer> {
         if (followFork && (live || liveRemote)) {
             throw usage("--follow-fork cannot be used with --live or --live-remote");
         }
-        if (followFork && nativeTraces) {
-            throw usage("--follow-fork with --native is not available in this version of memflux yet");
-        }
         String flag = live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
                 : aggregate ? "--aggregate" : null;
         if (flag != null) {

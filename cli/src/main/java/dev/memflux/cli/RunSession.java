@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 
 /**
@@ -70,13 +71,6 @@ final class RunSession {
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }
-        if (followFork && !hello.has(RecordTag.FLAG_FRAME_WALK)) {
-            // The profile function's shadow stacks hold the parent's frame ids: the agent
-            // cannot give a child a stream of its own there, and leaves it untracked.
-            err.println("memflux: --follow-fork needs the frame-walk stack source (CPython 3.11); "
-                    + "forked children of this program are not tracked");
-            err.flush();
-        }
         EventRing ring = prepared.get().ring;
         CaptureFileSink file = new CaptureFileSink(out, header(hello), compress);
         SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
@@ -85,7 +79,14 @@ final class RunSession {
             }
         })) : null;
         var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
-        ForkedCaptures forks = followFork ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed) : null;
+        // A child's symbolizer of its own (libdw's handles are not shared between threads);
+        // its warnings were the parent's already.
+        Supplier<SymbolizeStage> childSymbolize = nativeTraces
+                ? () -> new SymbolizeStage(Symbolizers.best(warning -> {}))
+                : () -> null;
+        ForkedCaptures forks = followFork
+                ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed, childSymbolize)
+                : null;
         if (forks != null) {
             collector.followForks(forks::start);
         }
