@@ -26,8 +26,13 @@ import java.util.function.UnaryOperator;
  * running get a bounded wait, then are named as given up on.
  */
 final class ForkedCaptures {
-    /** How long the children may go on after the main program ended. */
-    static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * How long the children may go on after the main program ended: 10 s, or the system
+     * property memflux.forkWaitSeconds (for tests of the give-up path).
+     */
+    private final long waitNanos = TimeUnit.SECONDS.toNanos(Long.getLong("memflux.forkWaitSeconds", 10));
+    /** How long a cut-off child's pipeline gets to seal its file. */
+    private static final long SEAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private record Child(long pid, Path path, Collector collector, CaptureFileSink file,
             CompletableFuture<Aggregator> result, SymbolizeStage symbolize) {}
@@ -83,53 +88,72 @@ final class ForkedCaptures {
 
     /**
      * After the main program ended: waits for each child's stream to end, at most
-     * {@link #WAIT_NANOS} in all (children forked meanwhile included), and says what was written.
+     * {@link #waitNanos} in all (children forked meanwhile included, orphans too), and says
+     * what was written. A child still running at the deadline is cut off: its file keeps
+     * what came and reads as cut short.
      */
     void finish(Collector parent, boolean quiet) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_NANOS;
+        long deadline = System.nanoTime() + waitNanos;
         parent.settleForks(deadline);
         List<Child> done = new ArrayList<>();
-        List<Long> givenUp = new ArrayList<>();
+        List<Path> givenUp = new ArrayList<>();
         while (true) {
-            Child next = null;
-            synchronized (children) {
-                for (Child c : children) {
-                    if (!done.contains(c)) {
-                        next = c;
-                        break;
-                    }
-                }
+            Child next = next(done);
+            if (next == null) {
+                // The last child may have forked one more just before it ended.
+                parent.settleForks(deadline);
+                next = next(done);
             }
             if (next == null) {
                 break;
             }
             done.add(next);
+            Aggregator totals;
             try {
-                Aggregator totals = next.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                next.collector().close();
-                if (next.symbolize() != null) {
-                    next.symbolize().close();
-                }
-                if (next.file().failure() != null) {
-                    err.println("memflux: " + next.file().failure());
-                } else if (!quiet) {
-                    String totalsSaid = totals.available()
-                            ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
-                            : "";
-                    err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", " + totalsSaid
-                            + Units.bytes(next.file().bytesWritten()) + " on disk)");
-                }
+                totals = next.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                givenUp.add(next.pid());
+                givenUp.add(next.path());
                 next.collector().close();
+                try {
+                    next.result().get(SEAL_NANOS, TimeUnit.NANOSECONDS); // its last block and trailer
+                } catch (TimeoutException | ExecutionException ignored) {
+                    // the file still reads up to its last whole block
+                }
+                continue;
             } catch (ExecutionException e) {
                 err.println("memflux: the capture of forked child " + next.pid() + " failed: " + e.getCause());
+                continue;
+            }
+            next.collector().close();
+            if (next.symbolize() != null) {
+                next.symbolize().close();
+            }
+            if (next.file().failure() != null) {
+                err.println("memflux: " + next.file().failure());
+            } else if (!quiet) {
+                String totalsSaid = totals.available()
+                        ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
+                        : "";
+                err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", " + totalsSaid
+                        + Units.bytes(next.file().bytesWritten()) + " on disk)");
             }
         }
         if (!givenUp.isEmpty()) {
-            err.println("memflux: forked children still running " + WAIT_NANOS / 1_000_000_000L
-                    + " s after the program ended, their captures cut short there: " + givenUp);
+            err.println("memflux: gave up waiting for forked children still running "
+                    + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s after the program ended; "
+                    + "their captures hold what came until then: " + givenUp);
         }
         err.flush();
+    }
+
+    private Child next(List<Child> done) {
+        synchronized (children) {
+            for (Child c : children) {
+                if (!done.contains(c)) {
+                    return c;
+                }
+            }
+            return null;
+        }
     }
 }
