@@ -69,6 +69,11 @@ class FollowForkTest {
     void eachLongLivedPoolWorkerGetsACaptureWithExactlyItsTasks(String python, String source) throws Exception {
         Path program = Memflux.program("fork_pool_tasks.py");
         Memflux.Result r = run(python, source, "pool.bin", program);
+        assertEachWorkerHoldsItsTasks(dir, r, program);
+    }
+
+    /** fork_pool_tasks.py's four captures, with their numbers; shared with PythonVersionsTest. */
+    static void assertEachWorkerHoldsItsTasks(Path dir, Memflux.Result r, Path program) throws Exception {
         assertTrue(r.stdout().contains("total tasks=60 bytes=6001830"), r.stdout());
         Matcher worker = Pattern.compile("worker=(\\d+) tasks=(\\d+) bytes=(\\d+)").matcher(r.stdout());
         List<String> expected = new ArrayList<>(List.of("pool.bin"));
@@ -153,6 +158,38 @@ class FollowForkTest {
         assertTrue(capture.cutShort());
         assertEquals(1, Programs.site(capture.totals(), "<module>", program.toString(),
                 Programs.lineOf(program, "orphan")).allocations());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.StackSources#both")
+    void aChildThatExecsIsFollowedUpToItsExecOnly(String python, String source) throws Exception {
+        Path program = Memflux.program("fork_exec.py");
+        Map<String, String> env = source.equals("profile") ? Map.of("MEMFLUX_STACK_SOURCE", "profile") : Map.of();
+        Memflux.Result r = Memflux.runWith(dir, null, env, "run", "--follow-fork", "--python", python, "-o", "exec.bin",
+                program.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        long child = number(r.stdout(), "child=(\\d+) status=6");
+        assertEquals(List.of("exec.bin", "exec.bin." + child), captures(dir, "exec.bin"), r.toString());
+        assertTrue(r.stderr().contains("(forked child " + child + ", ") && r.stderr().contains("; it exec'd "),
+                r.stderr());
+        for (String name : List.of("exec.bin", "exec.bin." + child)) {
+            FileAnalysis capture = FileAnalysis.of(dir.resolve(name));
+            assertFalse(capture.cutShort(), name);
+            boolean isChild = !name.equals("exec.bin");
+            for (String site : List.of("parent", "child")) {
+                assertEquals(site.equals("child") == isChild ? 1 : 0, Programs.site(capture.totals(), "<module>",
+                        program.toString(), Programs.lineOf(program, site)).allocations(), name + " at " + site);
+            }
+            assertEquals(isChild ? sys(python) : null, capture.totals().execedPath(), name);
+            assertTrue(capture.totals().bytesAllocated() < 9_000_001, name + ": nothing of the exec'd program");
+        }
+    }
+
+    /** The interpreter's sys.executable, which the child execs. */
+    private String sys(String python) throws Exception {
+        Process p = new ProcessBuilder(python, "-c", "import sys; print(sys.executable)").start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     }
 
     @ParameterizedTest

@@ -135,7 +135,8 @@ final class ForkedCaptures {
                         ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
                         : "";
                 err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", " + totalsSaid
-                        + Units.bytes(next.file().bytesWritten()) + " on disk)");
+                        + Units.bytes(next.file().bytesWritten()) + " on disk)"
+                        + (totals.execedPath() != null ? "; it exec'd " + totals.execedPath() + ", not followed" : ""));
             }
         }
         if (!givenUp.isEmpty()) {

@@ -82,7 +82,10 @@ final class RunCommand implements Callable<Integer> {
             description = "The port of --live-remote. Not available in this version yet.")
     Integer livePort;
 
-    @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid>.")
+    @Option(names = "--follow-fork", description = "Track forked children too (grandchildren, multiprocessing's "
+            + "fork workers), each into its own file: <output>.<child pid>. A child that execs is followed up to its "
+            + "exec, not into the program it runs. Children still running when the program ends are waited for, "
+            + "10 s at most.")
     boolean followFork;
 
     @Option(names = "--aggregate", description = "Write an aggregated capture. Not available in this version yet.")
