@@ -75,10 +75,32 @@ static size_t dictionary_used;
 static size_t dictionary_capacity;
 static int dictionary_lost; /* out of memory once: no child can be followed */
 
+/* MEMFLUX_AGENT_STATS=1 (for benchmarks/RESULTS.md): where the program waits on memflux.
+ * Blocked sends mean the JVM (its reading, its ring) sets the pace; contended locks mean
+ * the stream lock does. Counted off the fast path only: per flush, and in the lock's wait. */
+static int report_stats;
+static uint64_t send_calls;
+static uint64_t send_nanos;
+static uint64_t lock_waits;
+
+__attribute__((constructor)) static void read_stats_setting(void) {
+    const char *stats = getenv("MEMFLUX_AGENT_STATS");
+    report_stats = stats && strcmp(stats, "1") == 0;
+}
+
+static uint64_t monotonic_nanos(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 /* A test-and-test-and-set spinlock: uncontended it is one atomic exchange and one
  * store. A holder may be blocked writing to a full socket, so waiters yield. */
 void mfx_lock(void) {
     for (int spins = 0; __atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE); spins++) {
+        if (spins == 0) {
+            __atomic_fetch_add(&lock_waits, 1, __ATOMIC_RELAXED);
+        }
         while (__atomic_load_n(&lock_word, __ATOMIC_RELAXED)) {
             if (spins++ < 100) {
                 __builtin_ia32_pause();
@@ -240,7 +262,12 @@ static void write_all(const uint8_t *data, size_t length) {
             mfx_tracking = 0;
             return;
         }
+        uint64_t began = report_stats ? monotonic_nanos() : 0;
         ssize_t n = send(sock, data, length, MSG_NOSIGNAL);
+        if (report_stats) {
+            send_nanos += monotonic_nanos() - began;
+            send_calls++;
+        }
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -588,6 +615,12 @@ void mfx_stream_close(int from_exit) {
         flush();
     }
     mfx_unlock();
+    if (was_tracking && report_stats) {
+        fprintf(stderr, "memflux agent: pid %d: %llu bytes sent in %llu sends, %.1f ms in send; "
+                        "the stream lock was found taken %llu times\n",
+                (int)getpid(), (unsigned long long)bytes_sent, (unsigned long long)send_calls,
+                (double)send_nanos / 1e6, (unsigned long long)lock_waits);
+    }
     if (ticker_running) {
         ticker_running = 0;
         if (!from_exit) {
