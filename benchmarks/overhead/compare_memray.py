@@ -91,8 +91,9 @@ def main():
         e = statistics.median(empties[name])
         net = (t - (e - base_empty)) / base
         allocations, frees, size = counts.get(name, (None, None, None))
+        frees_said = "-" if frees is None else f"{frees:,}"
         print(f"{name:<36}{t:>8.3f}{t / base:>9.2f}x{e:>12.3f}{net:>13.2f}x"
-              + (f"{allocations:>13,}{(f"{frees:,}" if frees is not None else "-"):>12}{size:>12,}"
+              + (f"{allocations:>13,}{frees_said:>12}{size:>12,}"
                  f"{size / max(allocations, 1):>9.3f}" if allocations is not None else ""))
 
 

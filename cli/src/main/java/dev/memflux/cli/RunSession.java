@@ -112,6 +112,11 @@ final class RunSession {
             }
             report(totals, file.bytesWritten(), collector, exitCode);
         }
+        if ("1".equals(System.getenv("MEMFLUX_AGENT_STATS"))) {
+            // With the agent's own line (time blocked in send): which side set the pace.
+            err.println("memflux: the collector found the ring full " + ring.fullWaits() + " times");
+            err.flush();
+        }
         if (forks != null) {
             forks.finish(collector, quiet);
         }
