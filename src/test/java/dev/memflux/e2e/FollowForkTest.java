@@ -30,11 +30,17 @@ class FollowForkTest {
     @TempDir
     Path dir;
 
-    private Memflux.Result run(String python, String source, String out, Path program, String... more)
+    /** memflux run -q --follow-fork, the program ending with 0. */
+    private Memflux.Result run(String python, String source, String out, Path program) throws Exception {
+        return follow(python, source, List.of("-q"), out, program);
+    }
+
+    /** memflux run --follow-fork FLAGS, the program ending with 0. */
+    private Memflux.Result follow(String python, String source, List<String> flags, String out, Path program)
             throws Exception {
-        List<String> args = new ArrayList<>(List.of("run", "-q", "--follow-fork", "--python", python, "-o", out));
-        args.add(program.toString());
-        args.addAll(List.of(more));
+        List<String> args = new ArrayList<>(List.of("run", "--follow-fork"));
+        args.addAll(flags);
+        args.addAll(List.of("--python", python, "-o", out, program.toString()));
         Memflux.Result r = Memflux.runWith(dir, null, source.equals("profile")
                 ? Map.of("MEMFLUX_STACK_SOURCE", "profile") : Map.of(), args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
@@ -121,9 +127,7 @@ class FollowForkTest {
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void aChildThatOutlivesTheProgramIsFollowedToItsEnd(String python) throws Exception {
         Path program = Memflux.program("orphan_child.py");
-        Memflux.Result r = Memflux.run(dir, "run", "--follow-fork", "--python", python, "-o", "orphan.bin",
-                program.toString());
-        assertEquals(0, r.exitCode(), r.toString());
+        Memflux.Result r = follow(python, "walk", List.of(), "orphan.bin", program);
         long orphan = number(r.stdout(), "orphan=(\\d+)");
         Path file = dir.resolve("orphan.bin." + orphan);
         // Named at the end, after the program's own capture.
@@ -164,10 +168,7 @@ class FollowForkTest {
     @MethodSource("dev.memflux.e2e.StackSources#both")
     void aChildThatExecsIsFollowedUpToItsExecOnly(String python, String source) throws Exception {
         Path program = Memflux.program("fork_exec.py");
-        Map<String, String> env = source.equals("profile") ? Map.of("MEMFLUX_STACK_SOURCE", "profile") : Map.of();
-        Memflux.Result r = Memflux.runWith(dir, null, env, "run", "--follow-fork", "--python", python, "-o", "exec.bin",
-                program.toString());
-        assertEquals(0, r.exitCode(), r.toString());
+        Memflux.Result r = follow(python, source, List.of(), "exec.bin", program);
         long child = number(r.stdout(), "child=(\\d+) status=6");
         assertEquals(List.of("exec.bin", "exec.bin." + child), captures(dir, "exec.bin"), r.toString());
         assertTrue(r.stderr().contains("(forked child " + child + ", ") && r.stderr().contains("; it exec'd "),
@@ -196,15 +197,11 @@ class FollowForkTest {
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void everyFileIsNamedAtTheEndUnlessQuiet(String python) throws Exception {
         Path program = Memflux.program("follow_forks.py");
-        Memflux.Result loud = Memflux.run(dir, "run", "--follow-fork", "--python", python, "-o", "fork.bin",
-                program.toString());
-        assertEquals(0, loud.exitCode(), loud.toString());
+        Memflux.Result loud = follow(python, "walk", List.of(), "fork.bin", program);
         for (String name : captures(dir, "fork.bin")) {
             assertTrue(loud.stderr().contains("memflux: wrote " + name + " ("), loud.stderr());
         }
-        Memflux.Result quiet = Memflux.run(dir, "run", "-q", "-f", "--follow-fork", "--python", python, "-o",
-                "fork.bin", program.toString());
-        assertEquals(0, quiet.exitCode(), quiet.toString());
+        Memflux.Result quiet = follow(python, "walk", List.of("-q", "-f"), "fork.bin", program);
         assertEquals("", quiet.stderr());
     }
 
@@ -212,9 +209,7 @@ class FollowForkTest {
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void withNativeStacksAGrandchildsStackReachesIntoFramesTheParentMet(String python) throws Exception {
         Path program = Memflux.program("follow_forks.py");
-        Memflux.Result r = Memflux.run(dir, "run", "-q", "--native", "--follow-fork", "--python", python, "-o",
-                "fork.bin", program.toString());
-        assertEquals(0, r.exitCode(), r.toString());
+        Memflux.Result r = follow(python, "walk", List.of("-q", "--native"), "fork.bin", program);
         long grandchild = number(r.stdout(), "grandchild=(\\d+) status=5");
         expectOnly(dir.resolve("fork.bin." + grandchild), program, "grandchild", 7_000_003);
         Memflux.Result stats = Memflux.run(dir, "stats", "--json", "-n", "1", "fork.bin." + grandchild);
