@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memflux.format.AllocatorKind;
+import dev.memflux.format.RecordTag;
 import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -187,8 +189,12 @@ class FollowForkTest {
     }
 
     /** The interpreter's sys.executable, which the child execs. */
-    private String sys(String python) throws Exception {
-        Process p = new ProcessBuilder(python, "-c", "import sys; print(sys.executable)").start();
+    private static String sys(String python) throws Exception {
+        return output(python, "import sys; print(sys.executable)");
+    }
+
+    private static String output(String python, String code) throws Exception {
+        Process p = new ProcessBuilder(python, "-c", code).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     }
@@ -224,14 +230,39 @@ class FollowForkTest {
         assertTrue(natives.contains("Py_BytesMain") && natives.contains("PyByteArray_Resize"), natives.toString());
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void withPythonAllocatorsTracedEveryChildTracesThemToo(String python) throws Exception {
+        Path program = Memflux.program("follow_forks.py");
+        Memflux.Result r = follow(python, "walk", List.of("-q", "--trace-python-allocators"), "fork.bin", program);
+        long child = number(r.stdout(), "child=(\\d+) status=4");
+        long grandchild = number(r.stdout(), "grandchild=(\\d+) status=5");
+        Map<String, String> sites = Map.of("fork.bin", "parent", "fork.bin." + child, "child",
+                "fork.bin." + grandchild, "grandchild");
+        Map<String, Long> sizes = Map.of("parent", 3_000_017L, "child", 5_000_011L, "grandchild", 7_000_003L);
+        long object = Long.parseLong(output(python, "print(bytearray.__basicsize__)"));
+        for (var file : sites.entrySet()) {
+            // Each buffer now comes with its bytearray object, a pymalloc block of its own.
+            expectOnly(dir.resolve(file.getKey()), program, file.getValue(), 2, sizes.get(file.getValue()) + object);
+            FileAnalysis capture = FileAnalysis.of(dir.resolve(file.getKey()));
+            assertTrue(capture.header().has(RecordTag.FLAG_PYTHON_ALLOCATORS), file.getKey());
+            assertTrue(capture.totals().allocationsBy(AllocatorKind.PYMALLOC_MALLOC) > 0, file.getKey());
+        }
+    }
+
     static void expectOnly(Path file, Path program, String site, long size) throws Exception {
+        expectOnly(file, program, site, 1, size);
+    }
+
+    /** follow_forks.py's sites: {@code site} made {@code allocations} holding {@code bytes} at the end, no other any. */
+    static void expectOnly(Path file, Path program, String site, long allocations, long bytes) throws Exception {
         FileAnalysis capture = FileAnalysis.of(file);
         assertFalse(capture.cutShort(), file.toString());
         for (String other : new String[] {"parent", "child", "grandchild"}) {
             Programs.Site s = Programs.site(capture.totals(), "<module>", program.toString(),
                     Programs.lineOf(program, other));
-            assertEquals(other.equals(site) ? 1 : 0, s.allocations(), file + " at site " + other);
-            assertEquals(other.equals(site) ? size : 0, s.liveAtEnd(), file + " at site " + other);
+            assertEquals(other.equals(site) ? allocations : 0, s.allocations(), file + " at site " + other);
+            assertEquals(other.equals(site) ? bytes : 0, s.liveAtEnd(), file + " at site " + other);
         }
     }
 
