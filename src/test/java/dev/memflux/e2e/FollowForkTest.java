@@ -49,6 +49,11 @@ class FollowForkTest {
         return r;
     }
 
+    /** follow_forks.py into fork.bin, with the default stack source and {@code flags}. */
+    private Memflux.Result followForks(String python, String... flags) throws Exception {
+        return follow(python, "walk", List.of(flags), "fork.bin", Memflux.program("follow_forks.py"));
+    }
+
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.StackSources#both")
     void parentChildAndGrandchildEachGetTheirOwnCapture(String python, String source) throws Exception {
@@ -202,12 +207,11 @@ class FollowForkTest {
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void everyFileIsNamedAtTheEndUnlessQuiet(String python) throws Exception {
-        Path program = Memflux.program("follow_forks.py");
-        Memflux.Result loud = follow(python, "walk", List.of(), "fork.bin", program);
+        Memflux.Result loud = followForks(python);
         for (String name : captures(dir, "fork.bin")) {
             assertTrue(loud.stderr().contains("memflux: wrote " + name + " ("), loud.stderr());
         }
-        Memflux.Result quiet = follow(python, "walk", List.of("-q", "-f"), "fork.bin", program);
+        Memflux.Result quiet = followForks(python, "-q", "-f");
         assertEquals("", quiet.stderr());
     }
 
@@ -215,7 +219,7 @@ class FollowForkTest {
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void withNativeStacksAGrandchildsStackReachesIntoFramesTheParentMet(String python) throws Exception {
         Path program = Memflux.program("follow_forks.py");
-        Memflux.Result r = follow(python, "walk", List.of("-q", "--native"), "fork.bin", program);
+        Memflux.Result r = followForks(python, "-q", "--native");
         long grandchild = number(r.stdout(), "grandchild=(\\d+) status=5");
         expectOnly(dir.resolve("fork.bin." + grandchild), program, "grandchild", 7_000_003);
         Memflux.Result stats = Memflux.run(dir, "stats", "--json", "-n", "1", "fork.bin." + grandchild);
@@ -233,14 +237,14 @@ class FollowForkTest {
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void withPythonAllocatorsTracedEveryChildTracesThemToo(String python) throws Exception {
+        long object = Long.parseLong(output(python, "print(bytearray.__basicsize__)"));
+        Memflux.Result r = followForks(python, "-q", "--trace-python-allocators");
         Path program = Memflux.program("follow_forks.py");
-        Memflux.Result r = follow(python, "walk", List.of("-q", "--trace-python-allocators"), "fork.bin", program);
         long child = number(r.stdout(), "child=(\\d+) status=4");
         long grandchild = number(r.stdout(), "grandchild=(\\d+) status=5");
         Map<String, String> sites = Map.of("fork.bin", "parent", "fork.bin." + child, "child",
                 "fork.bin." + grandchild, "grandchild");
         Map<String, Long> sizes = Map.of("parent", 3_000_017L, "child", 5_000_011L, "grandchild", 7_000_003L);
-        long object = Long.parseLong(output(python, "print(bytearray.__basicsize__)"));
         for (var file : sites.entrySet()) {
             // Each buffer now comes with its bytearray object, a pymalloc block of its own.
             expectOnly(dir.resolve(file.getKey()), program, file.getValue(), 2, sizes.get(file.getValue()) + object);
