@@ -114,12 +114,6 @@ void mfx_walk_code_names(void *code, char *function, size_t function_size, char 
                          long *first_line);
 void mfx_walk_code_identity(void *code, void **name, void **file, int *first_line);
 void mfx_walk_forget_thread(void);
-void mfx_walk_forget_seen(void);                                    /* a forked child: cached nodes are void */
-
-/* A forked child's new stream defines no FRAME or NODE yet: every id is given out anew.
- * 0 (nothing changed) under the profile function, whose shadow stacks keep frame ids. */
-int mfx_stack_restart_ids(void);
-void mfx_frames_forget_ids(void);
 
 #pragma GCC visibility pop
 

@@ -182,14 +182,6 @@ static uint32_t register_code(struct code_info *slot, void *code, int inside_mal
     return id;
 }
 
-/* The code objects stay known (and referenced): only their FRAME ids are given out anew. */
-void mfx_frames_forget_ids(void) {
-    for (uint32_t i = 0; i < info_capacity; i++) {
-        infos[i].id = 0;
-    }
-    next_frame_id = 1;
-}
-
 /* Frame-walk mode, inside malloc, with or without the GIL; the lock guards the table. */
 uint32_t mfx_frame_id_of_code(void *code) {
     struct code_info *slot = code_info(code);

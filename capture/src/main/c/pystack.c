@@ -11,8 +11,6 @@
  *
  * Frame ids come from pyframe.c; the choice between this and the frame walk (pywalk.c)
  * is made once, by mfx_stack_source_choose. */
-#include <string.h>
-
 #include "agent.h"
 
 #define PY_TRACE_CALL 0
@@ -42,19 +40,6 @@ int mfx_stack_source_choose(int force_profile) {
 
 int mfx_stack_source_walks(void) {
     return frame_walk;
-}
-
-int mfx_stack_restart_ids(void) {
-    if (!frame_walk) {
-        return 0;
-    }
-    if (nodes.slots) {
-        memset(nodes.slots, 0, ((size_t)nodes.mask + 1) * sizeof *nodes.slots);
-    }
-    nodes.count = 0;
-    mfx_frames_forget_ids();
-    mfx_walk_forget_seen();
-    return 1;
 }
 
 uint32_t mfx_current_node(struct mfx_thread *t) {

@@ -235,12 +235,6 @@ uint32_t mfx_walk_node(void) {
     return parent;
 }
 
-void mfx_walk_forget_seen(void) {
-    if (walk_self) {
-        walk_self->seen_depth = 0;
-    }
-}
-
 void mfx_walk_forget_thread(void) {
     struct walk_state *w = walk_self;
     if (w) {

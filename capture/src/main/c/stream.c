@@ -66,10 +66,41 @@ static unsigned hello_flags;
 static char hello_python[256];
 static char hello_command[MAX_NAME + 1];
 
+/* --follow-fork: every FRAME, NODE, NATIVE_NODE and MODULE record sent so far, in order.
+ * A forked child's new stream starts with them, so the ids it inherited (shadow stacks
+ * of the profile function, the frame walk's caches, native nodes) mean the same things
+ * there: nothing in the child has to be renumbered or forgotten. */
+static uint8_t *dictionary;
+static size_t dictionary_used;
+static size_t dictionary_capacity;
+static int dictionary_lost; /* out of memory once: no child can be followed */
+
+/* MEMFLUX_AGENT_STATS=1 (for benchmarks/RESULTS.md): where the program waits on memflux.
+ * Blocked sends mean the JVM (its reading, its ring) sets the pace; contended locks mean
+ * the stream lock does. Counted off the fast path only: per flush, and in the lock's wait. */
+static int report_stats;
+static uint64_t send_calls;
+static uint64_t send_nanos;
+static uint64_t lock_waits;
+
+__attribute__((constructor)) static void read_stats_setting(void) {
+    const char *stats = getenv("MEMFLUX_AGENT_STATS");
+    report_stats = stats && strcmp(stats, "1") == 0;
+}
+
+static uint64_t monotonic_nanos(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 /* A test-and-test-and-set spinlock: uncontended it is one atomic exchange and one
  * store. A holder may be blocked writing to a full socket, so waiters yield. */
 void mfx_lock(void) {
     for (int spins = 0; __atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE); spins++) {
+        if (spins == 0) {
+            __atomic_fetch_add(&lock_waits, 1, __ATOMIC_RELAXED);
+        }
         while (__atomic_load_n(&lock_word, __ATOMIC_RELAXED)) {
             if (spins++ < 100) {
                 __builtin_ia32_pause();
@@ -112,6 +143,30 @@ static void put_string(const char *s) {
     put_uvar(n);
     memcpy(buffer + used, s, n);
     used += n;
+}
+
+/* Caller holds the lock; the record just encoded starts at buffer[start]. Grows by
+ * doubling: a dictionary record is new stack or code, rare after warm-up. */
+static void remember(size_t start) {
+    if (!(hello_flags & MFX_FLAG_FOLLOW_FORK) || dictionary_lost) {
+        return;
+    }
+    size_t n = used - start;
+    if (dictionary_used + n > dictionary_capacity) {
+        size_t capacity = dictionary_capacity ? dictionary_capacity * 2 : 64 * 1024;
+        while (capacity < dictionary_used + n) {
+            capacity *= 2;
+        }
+        uint8_t *grown = mfx_real_realloc(dictionary, capacity);
+        if (!grown) {
+            dictionary_lost = 1;
+            return;
+        }
+        dictionary = grown;
+        dictionary_capacity = capacity;
+    }
+    memcpy(dictionary + dictionary_used, buffer + start, n);
+    dictionary_used += n;
 }
 
 static int connect_collector(void) {
@@ -207,7 +262,12 @@ static void write_all(const uint8_t *data, size_t length) {
             mfx_tracking = 0;
             return;
         }
+        uint64_t began = report_stats ? monotonic_nanos() : 0;
         ssize_t n = send(sock, data, length, MSG_NOSIGNAL);
+        if (report_stats) {
+            send_nanos += monotonic_nanos() - began;
+            send_calls++;
+        }
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -277,15 +337,18 @@ void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uin
 /* NATIVE_NODE: uvar parent, uvar ip */
 void mfx_emit_native_node(uint32_t parent, uintptr_t ip) {
     reserve(MAX_FIXED_RECORD);
+    size_t start = used;
     put_u8(MFX_TAG_NATIVE_NODE);
     put_uvar(parent);
     put_uvar(ip);
+    remember(start);
 }
 
 /* MODULE: str path, str buildId, uvar bias, uvar segments, segments x (uvar start, uvar length) */
 void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int segments,
                      const uintptr_t *start, const uintptr_t *length) {
     reserve(2 * MAX_NAME + MAX_FIXED_RECORD * (2 + (size_t)segments));
+    size_t record = used;
     put_u8(MFX_TAG_MODULE);
     put_string(path);
     put_string(build_id);
@@ -295,6 +358,7 @@ void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int
         put_uvar(start[i]);
         put_uvar(length[i]);
     }
+    remember(record);
 }
 
 /* FREE: svar addressDelta */
@@ -319,19 +383,23 @@ void mfx_emit_munmap(uintptr_t address, size_t length) {
 /* FRAME: str function, str file, uvar firstLine */
 void mfx_emit_frame(const char *function, const char *file, long first_line) {
     reserve(2 * MAX_NAME + MAX_FIXED_RECORD);
+    size_t start = used;
     put_u8(MFX_TAG_FRAME);
     put_string(function);
     put_string(file);
     put_uvar(first_line > 0 ? (uint64_t)first_line : 0);
+    remember(start);
 }
 
 /* NODE: uvar parent, uvar frame, uvar line */
 void mfx_emit_node(uint32_t parent, uint32_t frame_id, int32_t line) {
     reserve(MAX_FIXED_RECORD);
+    size_t start = used;
     put_u8(MFX_TAG_NODE);
     put_uvar(parent);
     put_uvar(frame_id);
     put_uvar(line > 0 ? (uint64_t)line : 0);
+    remember(start);
 }
 
 /* TIME: uvar deltaMillis (to now_ms() == ms) */
@@ -442,9 +510,9 @@ static void after_fork_parent(void) {
 }
 
 /* In the child, lock held, only the forking thread left. The new stream is a capture of
- * its own: the records still buffered are the parent's (it sends them), and no FRAME or
- * NODE of the parent's stream is in it, so ids are given out anew. The shadow stacks of
- * the profile function hold the parent's frame ids: there the child is not followed. */
+ * its own: the records still buffered are the parent's (it sends them). It starts with
+ * HELLO and the parent's dictionary, so every FRAME, NODE and native node id the child
+ * inherited is defined before its first event. */
 static int follow_into_child(void) {
     if (sock >= 0) {
         mfx_real_close(sock); /* the child's copy of the parent's connection */
@@ -463,6 +531,7 @@ static int follow_into_child(void) {
     owner_pid = getpid();
     put_hello();
     flush();
+    write_all(dictionary, dictionary_used);
     if (sock < 0 || !mfx_tracking) {
         return -1;
     }
@@ -472,7 +541,7 @@ static int follow_into_child(void) {
 }
 
 static void after_fork_child(void) {
-    if (mfx_tracking && (hello_flags & MFX_FLAG_FOLLOW_FORK) && mfx_stack_restart_ids()) {
+    if (mfx_tracking && (hello_flags & MFX_FLAG_FOLLOW_FORK) && !dictionary_lost) {
         int g = mfx_enter();
         int followed = follow_into_child() == 0;
         mfx_leave(g);
@@ -550,6 +619,12 @@ void mfx_stream_close(int from_exit) {
         flush();
     }
     mfx_unlock();
+    if (was_tracking && report_stats) {
+        fprintf(stderr, "memflux agent: pid %d: %llu bytes sent in %llu sends, %.1f ms in send; "
+                        "the stream lock was found taken %llu times\n",
+                (int)getpid(), (unsigned long long)bytes_sent, (unsigned long long)send_calls,
+                (double)send_nanos / 1e6, (unsigned long long)lock_waits);
+    }
     if (ticker_running) {
         ticker_running = 0;
         if (!from_exit) {

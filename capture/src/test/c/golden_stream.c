@@ -29,8 +29,8 @@ void *mfx_real_malloc(size_t size) { return malloc(size); }
 void mfx_real_free(void *ptr) { free(ptr); }
 int mfx_real_close(int fd) { return close(fd); }
 void mfx_walk_forget_thread(void) {}
-int mfx_stack_restart_ids(void) { return 0; }
 uint64_t mfx_sample_rate; /* exact: the golden stream has no SAMPLING record */
+void *mfx_real_realloc(void *ptr, size_t size) { return realloc(ptr, size); }
 
 /* ---- a fixed world ---- */
 

@@ -14,7 +14,7 @@ if pid == 0:
         grandchild = bytearray(7_000_002)  # site: grandchild
         os._exit(5)
     _, status = os.waitpid(grandchild_pid, 0)
-    print("grandchild=%d status=%d" % (grandchild_pid, os.waitstatus_to_exitcode(status)), flush=True)
+    print("grandchild=%d status=%d" % (grandchild_pid, os.WEXITSTATUS(status)), flush=True)
     os._exit(4)
 _, status = os.waitpid(pid, 0)
-print("child=%d status=%d" % (pid, os.waitstatus_to_exitcode(status)), flush=True)
+print("child=%d status=%d" % (pid, os.WEXITSTATUS(status)), flush=True)

@@ -56,12 +56,6 @@ class BadInputTest {
     }
 
     @Test
-    void followForkWithNative() throws Exception {
-        oneClearLine(Memflux.run(dir, "run", "--follow-fork", "--native", "x.py"), 2,
-                "--follow-fork with --native is not available");
-    }
-
-    @Test
     void followForkWithLive() throws Exception {
         oneClearLine(Memflux.run(dir, "run", "--follow-fork", "--live", "x.py"), 2,
                 "--follow-fork cannot be used with --live or --live-remote");

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,5 +95,23 @@ class PythonVersionsTest {
                 StackSources.capture(dir, python.get().toString(), source, threads, "500")).totals();
         assertEquals(new Programs.Site(4000, 4000, 4000L * 7777, 0),
                 Programs.site(a, "worker", threads.toString(), Programs.lineOf(threads, "worker")));
+    }
+
+    @ParameterizedTest(name = "CPython {0} {1}")
+    @MethodSource("versions")
+    void followForkOnEveryInstalledVersion(String version, String source) throws Exception {
+        Optional<Path> python = pyenvPython(version);
+        assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
+        Map<String, String> env = source.equals("profile") ? Map.of("MEMFLUX_STACK_SOURCE", "profile") : Map.of();
+        Path forks = Memflux.program("follow_forks.py");
+        Memflux.Result r = Memflux.runWith(dir, null, env, "run", "-q", "--follow-fork", "--python",
+                python.get().toString(), "-o", "fork.bin", forks.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        FollowForkTest.assertParentChildAndGrandchild(dir, r, forks, source);
+        Path pool = Memflux.program("fork_pool_tasks.py");
+        r = Memflux.runWith(dir, null, env, "run", "-q", "--follow-fork", "--python", python.get().toString(), "-o",
+                "pool.bin", pool.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        FollowForkTest.assertEachWorkerHoldsItsTasks(dir, r, pool);
     }
 }

@@ -356,7 +356,16 @@ public final class Collector implements AutoCloseable {
                 bytesRead += n;
             }
             batch.endOfStream = true;
-        } catch (IOException | CorruptCaptureException e) {
+        } catch (IOException e) {
+            if (closed) {
+                // Cut off on purpose (a forked child memflux stopped waiting for): the file
+                // ends here like a stream that ended without END, with what came before.
+                batch.endOfStream = true;
+            } else {
+                batch.count = 0;
+                batch.error = e;
+            }
+        } catch (CorruptCaptureException e) {
             batch.count = 0;
             batch.error = e;
         }

@@ -18,6 +18,8 @@ public final class EventRing {
     public static final int DEFAULT_SIZE = 64;
 
     private final RingBuffer<EventBatch> ring;
+    /** Claims that found the ring full (written by the producer only; read at the end). */
+    private volatile long fullWaits;
 
     public EventRing(int size) {
         ring = RingBuffer.createSingleProducer(EventBatch::new, size, new BlockingWaitStrategy());
@@ -29,9 +31,17 @@ public final class EventRing {
 
     /** Claims the next slot (blocks while the ring is full); the batch comes back cleared, its generation bumped. */
     public long claim() {
+        if (!ring.hasAvailableCapacity(1)) {
+            fullWaits++; // one writer: the collector thread
+        }
         long sequence = ring.next();
         ring.get(sequence).recycle();
         return sequence;
+    }
+
+    /** How often the collector found the ring full and waited for the pipeline. */
+    public long fullWaits() {
+        return fullWaits;
     }
 
     public EventBatch get(long sequence) {

@@ -6,6 +6,7 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.RunPipeline;
+import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.report.Units;
 import dev.memflux.sinks.AggregatedFileSink;
 import dev.memflux.sinks.CaptureFileSink;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,11 +28,16 @@ import java.util.function.UnaryOperator;
  * running get a bounded wait, then are named as given up on.
  */
 final class ForkedCaptures {
-    /** How long the children may go on after the main program ended. */
-    static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * How long the children may go on after the main program ended: 10 s, or the system
+     * property memflux.forkWaitSeconds (for tests of the give-up path).
+     */
+    private final long waitNanos = TimeUnit.SECONDS.toNanos(Long.getLong("memflux.forkWaitSeconds", 10));
+    /** How long a cut-off child's pipeline gets to seal its file. */
+    private static final long SEAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private record Child(long pid, Path path, Collector collector, CaptureOutput file,
-            CompletableFuture<Aggregator> result) {}
+            CompletableFuture<Aggregator> result, SymbolizeStage symbolize) {}
 
     private final PrintWriter err;
     private final Path out;
@@ -38,12 +45,17 @@ final class ForkedCaptures {
     private final boolean aggregate;
     private final UnaryOperator<CaptureHeader> header;
     private final AggregateStage.FailureListener onAnalysisFailure;
+    private final Supplier<SymbolizeStage> symbolize;
     private final List<Child> children = new ArrayList<>();
 
-    /** @param aggregate each child's file aggregated too ({@code run --aggregate}) */
+    /**
+     * @param aggregate each child's file aggregated too ({@code run --aggregate})
+     * @param symbolize gives each child's pipeline its stage, or null without --native
+     */
     ForkedCaptures(PrintWriter err, Path out, boolean compress, boolean aggregate, UnaryOperator<CaptureHeader> header,
-            AggregateStage.FailureListener onAnalysisFailure) {
+            AggregateStage.FailureListener onAnalysisFailure, Supplier<SymbolizeStage> symbolize) {
         this.aggregate = aggregate;
+        this.symbolize = symbolize;
         this.err = err;
         this.out = out;
         this.compress = compress;
@@ -68,13 +80,14 @@ final class ForkedCaptures {
             return;
         }
         EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-        CompletableFuture<Aggregator> result = new RunPipeline(aggregator, null, onAnalysisFailure,
+        SymbolizeStage symbols = symbolize.get();
+        CompletableFuture<Aggregator> result = new RunPipeline(aggregator, symbols, onAnalysisFailure,
                 List.of(file)).run(ring).toFuture();
         Thread pump = new Thread(() -> collector.pump(ring, () -> alive(pid)), "memflux-collector-" + pid);
         pump.setDaemon(true);
         pump.start();
         synchronized (children) {
-            children.add(new Child(pid, path, collector, file, result));
+            children.add(new Child(pid, path, collector, file, result, symbols));
         }
     }
 
@@ -84,51 +97,73 @@ final class ForkedCaptures {
 
     /**
      * After the main program ended: waits for each child's stream to end, at most
-     * {@link #WAIT_NANOS} in all (children forked meanwhile included), and says what was written.
+     * {@link #waitNanos} in all (children forked meanwhile included, orphans too), and says
+     * what was written. A child still running at the deadline is cut off: its file keeps
+     * what came and reads as cut short.
      */
     void finish(Collector parent, boolean quiet) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_NANOS;
+        long deadline = System.nanoTime() + waitNanos;
         parent.settleForks(deadline);
         List<Child> done = new ArrayList<>();
-        List<Long> givenUp = new ArrayList<>();
+        List<Path> givenUp = new ArrayList<>();
         while (true) {
-            Child next = null;
-            synchronized (children) {
-                for (Child c : children) {
-                    if (!done.contains(c)) {
-                        next = c;
-                        break;
-                    }
-                }
+            Child next = next(done);
+            if (next == null) {
+                // The last child may have forked one more just before it ended.
+                parent.settleForks(deadline);
+                next = next(done);
             }
             if (next == null) {
                 break;
             }
             done.add(next);
+            Aggregator totals;
             try {
-                Aggregator totals = next.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                next.collector().close();
-                if (next.file().failure() != null) {
-                    err.println("memflux: " + next.file().failure());
-                } else if (!quiet) {
-                    String totalsSaid = totals.available()
-                            ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
-                            : "";
-                    err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", "
-                            + (aggregate ? "aggregated, " : "") + totalsSaid
-                            + Units.bytes(next.file().bytesWritten()) + " on disk)");
-                }
+                totals = next.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                givenUp.add(next.pid());
+                givenUp.add(next.path());
                 next.collector().close();
+                try {
+                    next.result().get(SEAL_NANOS, TimeUnit.NANOSECONDS); // its last block and trailer
+                } catch (TimeoutException | ExecutionException ignored) {
+                    // the file still reads up to its last whole block
+                }
+                continue;
             } catch (ExecutionException e) {
                 err.println("memflux: the capture of forked child " + next.pid() + " failed: " + e.getCause());
+                continue;
+            }
+            next.collector().close();
+            if (next.symbolize() != null) {
+                next.symbolize().close();
+            }
+            if (next.file().failure() != null) {
+                err.println("memflux: " + next.file().failure());
+            } else if (!quiet) {
+                String totalsSaid = totals.available()
+                        ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
+                        : "";
+                err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", " + totalsSaid
+                        + Units.bytes(next.file().bytesWritten()) + " on disk)"
+                        + (totals.execedPath() != null ? "; it exec'd " + totals.execedPath() + ", not followed" : ""));
             }
         }
         if (!givenUp.isEmpty()) {
-            err.println("memflux: forked children still running " + WAIT_NANOS / 1_000_000_000L
-                    + " s after the program ended, their captures cut short there: " + givenUp);
+            err.println("memflux: gave up waiting for forked children still running "
+                    + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s after the program ended; "
+                    + "their captures hold what came until then: " + givenUp);
         }
         err.flush();
+    }
+
+    private Child next(List<Child> done) {
+        synchronized (children) {
+            for (Child c : children) {
+                if (!done.contains(c)) {
+                    return c;
+                }
+            }
+            return null;
+        }
     }
 }

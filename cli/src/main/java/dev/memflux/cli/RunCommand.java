@@ -82,7 +82,10 @@ final class RunCommand implements Callable<Integer> {
             description = "The port of --live-remote. Not available in this version yet.")
     Integer livePort;
 
-    @Option(names = "--follow-fork", description = "Track forked children too (not exec'd ones), each into its own file: <output>.<child pid> (aggregated with --aggregate).")
+    @Option(names = "--follow-fork", description = "Track forked children too (grandchildren, multiprocessing's "
+            + "fork workers), each into its own file: <output>.<child pid>. A child that execs is followed up to its "
+            + "exec, not into the program it runs. Children still running when the program ends are waited for, "
+            + "10 s at most. With --aggregate each child's file is aggregated too.")
     boolean followFork;
 
     @Option(names = "--aggregate", description = "Write an aggregated capture instead of every event: for each stack "
@@ -163,9 +166,6 @@ final class RunCommand implements Callable<Integer> {
     private void rejectUnavailable() {
         if (followFork && (live || liveRemote)) {
             throw usage("--follow-fork cannot be used with --live or --live-remote");
-        }
-        if (followFork && nativeTraces) {
-            throw usage("--follow-fork with --native is not available in this version of memflux yet");
         }
         String flag = live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
                 : null;

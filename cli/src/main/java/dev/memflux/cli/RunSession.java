@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 
 /**
@@ -76,13 +77,6 @@ final class RunSession {
             // The program ended before tracking started (it said why on its stderr).
             return exitCode;
         }
-        if (followFork && !hello.has(RecordTag.FLAG_FRAME_WALK)) {
-            // The profile function's shadow stacks hold the parent's frame ids: the agent
-            // cannot give a child a stream of its own there, and leaves it untracked.
-            err.println("memflux: --follow-fork needs the frame-walk stack source (CPython 3.11); "
-                    + "forked children of this program are not tracked");
-            err.flush();
-        }
         EventRing ring = prepared.get().ring;
         AggregatedFileSink aggregated = aggregate ? new AggregatedFileSink(out, header(hello), compress,
                 prepared.get().aggregator, AggregatedFileSink.PERIOD_MILLIS) : null;
@@ -93,8 +87,14 @@ final class RunSession {
             }
         })) : null;
         var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        // A child's symbolizer of its own (libdw's handles are not shared between threads);
+        // its warnings were the parent's already.
+        Supplier<SymbolizeStage> childSymbolize = nativeTraces
+                ? () -> new SymbolizeStage(Symbolizers.best(warning -> {}))
+                : () -> null;
         ForkedCaptures forks = followFork
-                ? new ForkedCaptures(err, out, compress, aggregate, this::header, this::analysisFailed) : null;
+                ? new ForkedCaptures(err, out, compress, aggregate, this::header, this::analysisFailed, childSymbolize)
+                : null;
         if (forks != null) {
             collector.followForks(forks::start);
         }
@@ -127,6 +127,11 @@ final class RunSession {
         if (aggregated != null && end.cutShort()) {
             err.println("memflux: how the program ended: " + end.describe() + "; the aggregated capture " + out
                     + " holds everything recorded until then and says so");
+            err.flush();
+        }
+        if ("1".equals(System.getenv("MEMFLUX_AGENT_STATS"))) {
+            // With the agent's own line (time blocked in send): which side set the pace.
+            err.println("memflux: the collector found the ring full " + ring.fullWaits() + " times");
             err.flush();
         }
         if (forks != null) {
