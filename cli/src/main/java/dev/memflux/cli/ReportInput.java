@@ -1,11 +1,13 @@
 package dev.memflux.cli;
 
 import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.EventBatch;
 import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** Opens the capture file a report was given, turning every failure into one line. */
 final class ReportInput {
@@ -26,6 +28,14 @@ final class ReportInput {
 
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
     static FileAnalysis analyze(Path file, PrintWriter err) {
+        return analyze(file, err, null);
+    }
+
+    /**
+     * The analysis, with {@code observer} (may be null) fed the same batches in the same
+     * pass, and progress on {@code err} when reading takes more than a couple of seconds.
+     */
+    static FileAnalysis analyze(Path file, PrintWriter err, Consumer<EventBatch> observer) {
         if (!Files.exists(file)) {
             err.println("memflux: no such file: " + file);
             return null;
@@ -36,7 +46,10 @@ final class ReportInput {
         }
         quietReactor();
         try {
-            return FileAnalysis.of(file);
+            ReadProgress progress = new ReadProgress(err, file.toString());
+            FileAnalysis analysis = FileAnalysis.of(file, observer == null ? progress : observer.andThen(progress));
+            progress.done();
+            return analysis;
         } catch (CorruptCaptureException e) {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {
