@@ -26,6 +26,17 @@ final class ReportInput {
         REACTOR.setLevel(java.util.logging.Level.OFF);
     }
 
+    /** Why {@code file} cannot be a capture to read (missing, a directory), or null. */
+    static String problem(Path file) {
+        if (!Files.exists(file)) {
+            return "no such file: " + file;
+        }
+        if (Files.isDirectory(file)) {
+            return file + " is a directory, not a capture file";
+        }
+        return null;
+    }
+
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
     static FileAnalysis analyze(Path file, PrintWriter err) {
         return analyze(file, err, null);
@@ -36,12 +47,9 @@ final class ReportInput {
      * pass, and progress on {@code err} when reading takes more than a couple of seconds.
      */
     static FileAnalysis analyze(Path file, PrintWriter err, Consumer<EventBatch> observer) {
-        if (!Files.exists(file)) {
-            err.println("memflux: no such file: " + file);
-            return null;
-        }
-        if (Files.isDirectory(file)) {
-            err.println("memflux: " + file + " is a directory, not a capture file");
+        String problem = problem(file);
+        if (problem != null) {
+            err.println("memflux: " + problem);
             return null;
         }
         quietReactor();
