@@ -19,11 +19,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "transform", mixinStandardHelpOptions = true,
         description = {"Writes a capture's memory at the heap's peak (or --leaks, or --temporary-allocations) "
                 + "in another tool's format:",
-                "  csv         memray's columns: allocator, num_allocations, size, tid, thread_name, stack_trace",
-                "  gprof2dot   JSON for gprof2dot -f json (then: gprof2dot -f json OUT | dot -Tpng -o graph.png)",
-                "  pprof       a gzipped profile.proto for go tool pprof, Pyroscope or Grafana: alloc_objects, "
-                        + "alloc_space (the whole run), inuse_objects, inuse_space (the peak, or the leaks)",
-                "  speedscope  speedscope's JSON file format (open it at speedscope.app or in its CLI)",
+                "  csv         memray's columns: allocator, num_allocations, size, tid,",
+                "              thread_name, stack_trace",
+                "  gprof2dot   JSON for gprof2dot: gprof2dot -f json OUT | dot -Tpng -o g.png",
+                "  pprof       gzipped profile.proto (go tool pprof, Pyroscope, Grafana):",
+                "              alloc_objects, alloc_space (the whole run), inuse_objects,",
+                "              inuse_space (the peak, or the leaks)",
+                "  speedscope  speedscope's JSON file format",
                 "The default output is memflux-FORMAT-NAME.SUFFIX beside the capture (NAME: the capture's name "
                         + "without memflux- and its last suffix)."},
         exitCodeListHeading = "%nExit codes:%n",
