@@ -14,7 +14,7 @@ export PYTHONPATH=/work/memray-build/memray/src:/work/memray-build/pydeps
 measure() { # label, command...
   local label=$1
   shift
-  /usr/bin/time -f "$label	%e s	%M KiB" -o time.txt "$@" >/dev/null 2>err.txt || { echo "$label failed"; tail -3 err.txt; }
+  /usr/bin/time -f "$label	%e s wall	%U+%S s CPU	%M KiB" -o time.txt "$@" >/dev/null 2>err.txt || { echo "$label failed"; tail -3 err.txt; }
   cat time.txt
 }
 [[ -f mf.bin ]] || "$memflux" run -q -f --python /usr/bin/python3 -o mf.bin "$here/workload.py" "$n"
