@@ -16,17 +16,18 @@ public final class NodeAllocators implements Consumer<EventBatch> {
 
     @Override
     public void accept(EventBatch batch) {
-        final int n = batch.count;
-        for (int i = 0; i < n; i++) {
-            byte tag = batch.tag(i);
-            if (RecordTag.isAlloc(tag)) {
-                int node = batch.allocNode(i);
-                if (node >= kinds.length) {
-                    kinds = Arrays.copyOf(kinds, Math.max(kinds.length * 2, Integer.highestOneBit(node) << 1));
-                }
-                kinds[node] |= 1 << (tag - RecordTag.ALLOC);
+        for (int i = 0; i < batch.count; i++) {
+            if (RecordTag.isAlloc(batch.tag(i))) {
+                used(batch.allocNode(i), batch.tag(i) - RecordTag.ALLOC);
             }
         }
+    }
+
+    private void used(int node, int kind) {
+        if (node >= kinds.length) {
+            kinds = Arrays.copyOf(kinds, Math.max(kinds.length * 2, Integer.highestOneBit(node) << 1));
+        }
+        kinds[node] |= 1 << kind;
     }
 
     /** The allocators {@code node} used, in {@link AllocatorKind} order (empty if it allocated nothing). */
