@@ -35,7 +35,10 @@ class ReportBadInputTest {
         refused(2, "exclude each other", "tree", "--leaks", "--temporary-allocations", notCapture.toString());
         refused(2, "exclude each other", "summary", "--leaks", "--temporary-allocation-threshold", "3",
                 notCapture.toString());
-        refused(2, "must be 0 or more", "summary", "--temporary-allocation-threshold", "-1", notCapture.toString());
+        refused(2, "must be from 0 to 1000000, not -1", "summary", "--temporary-allocation-threshold", "-1",
+                notCapture.toString());
+        refused(2, "must be from 0 to 1000000, not 2000000000", "tree", "--temporary-allocation-threshold",
+                "2000000000", notCapture.toString());
         refused(2, "-b must be at least 1", "tree", "-b", "0", notCapture.toString());
     }
 

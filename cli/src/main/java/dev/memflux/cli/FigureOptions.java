@@ -36,9 +36,9 @@ final class FigureOptions {
             throw new CommandLine.ParameterException(cli,
                     "--temporary-allocations means --temporary-allocation-threshold=1; give one of them");
         }
-        if (threshold != null && threshold < 0) {
-            throw new CommandLine.ParameterException(cli,
-                    "--temporary-allocation-threshold must be 0 or more, not " + threshold);
+        if (threshold != null && (threshold < 0 || threshold > TemporaryAllocations.MAX_THRESHOLD)) {
+            throw new CommandLine.ParameterException(cli, "--temporary-allocation-threshold must be from 0 to "
+                    + TemporaryAllocations.MAX_THRESHOLD + ", not " + threshold);
         }
     }
 

@@ -22,6 +22,11 @@ import java.util.function.Consumer;
  * path allocates, except when a new thread or a new stack node grows the arrays.
  */
 public final class TemporaryAllocations implements Consumer<EventBatch> {
+    /**
+     * Each thread's ring takes 21 bytes a slot: a million slots (21 MiB a thread) is far past
+     * any useful "temporary", and keeps the rings' indexes within an int for 2,000 threads.
+     */
+    public static final int MAX_THRESHOLD = 1_000_000;
     private static final int MMAP = AllocatorKind.MMAP.ordinal();
     /** A ring slot whose allocation was freed or pushed out: no address matches it. */
     private static final long EMPTY = -1;
@@ -46,13 +51,13 @@ public final class TemporaryAllocations implements Consumer<EventBatch> {
     private long temporaryAllocations;
     private long temporaryBytes;
 
-    /** @param threshold how many other allocations may happen on the thread before the free (0 or more) */
+    /** @param threshold how many other allocations may happen on the thread before the free (0 to {@link #MAX_THRESHOLD}) */
     public TemporaryAllocations(int threshold) {
-        if (threshold < 0) {
-            throw new IllegalArgumentException("the threshold must be 0 or more, not " + threshold);
+        if (threshold < 0 || threshold > MAX_THRESHOLD) {
+            throw new IllegalArgumentException("the threshold must be from 0 to " + MAX_THRESHOLD + ", not " + threshold);
         }
         window = threshold + 1;
-        int threads = 4;
+        int threads = 1;
         address = new long[threads * window];
         Arrays.fill(address, EMPTY);
         size = new long[threads * window];
@@ -127,7 +132,13 @@ public final class TemporaryAllocations implements Consumer<EventBatch> {
     }
 
     private void growThreads(int number) {
-        int threads = Math.max(head.length * 2, number + 1);
+        long wanted = Math.max(head.length * 2L, number + 1L);
+        if (wanted * window > Integer.MAX_VALUE - 8) {
+            // As many threads as an array can ring (2,000 at the largest threshold): a capture with more is refused.
+            throw new IllegalStateException("thread " + number + "'s allocations do not fit in the temporary-allocation"
+                    + " rings (threshold " + threshold() + "): use a smaller --temporary-allocation-threshold");
+        }
+        int threads = (int) wanted;
         int from = address.length;
         address = Arrays.copyOf(address, threads * window);
         Arrays.fill(address, from, address.length, EMPTY);
