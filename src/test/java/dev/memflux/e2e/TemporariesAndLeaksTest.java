@@ -95,4 +95,15 @@ class TemporariesAndLeaksTest {
         assertTrue(text.stdout().lines().noneMatch(l -> l.contains("temporaries_and_leaks.py:" + temp + " ")),
                 text.stdout());
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void twoThreadsChurningAtOnceLoseNoTemporary(String python) throws Exception {
+        Path program = Memflux.program("threaded_temporaries.py");
+        Path file = capture(dir, python, program);
+        NodeFigures figures = temporaries(file, 0);
+        long[] churn = own(FileAnalysis.of(file), figures, program, "churn");
+        assertEquals(600, churn[1]);
+        assertEquals(600L * 150_004, churn[0]);
+    }
 }
