@@ -19,7 +19,7 @@ public record NodeFigures(Kind kind, long[] bytes, long[] counts, long totalByte
     public enum Kind {
         PEAK("at the peak", "@peak"),
         LEAKS("leaked (still allocated when tracking stopped)", "leaked"),
-        TEMPORARY("in temporary allocations", "temporary");
+        TEMPORARY("in temporary allocations", "temp");
 
         /** For sentences: "95 MiB at the peak". */
         public final String phrase;

@@ -88,7 +88,7 @@ public final class SummaryReport {
         return out.toString();
     }
 
-    /** "@peak" as before; " leaked", " temporary" for the other figures. */
+    /** "@peak" as before; " leaked", " temp" for the other figures. */
     private String column() {
         return figures.kind() == NodeFigures.Kind.PEAK ? figures.kind().column : " " + figures.kind().column;
     }
