@@ -91,6 +91,18 @@ class AggregateTest {
                 + "every event; run without --aggregate (stats, summary, flamegraph, tree, table, check work on it)\n",
                 said.toString());
         assertEquals(ProgramEnd.Kind.TRACKING_STOPPED, small.programEnd().kind());
+        // Every report of temporaries says the same line and fails; its figures of leaks work.
+        for (String[] report : new String[][] {{"summary", "--temporary-allocations"}, {"tree", "--temporary-allocations"},
+                {"transform", "csv", "--temporary-allocation-threshold", "3", "-o", "t.csv"}}) {
+            String[] args = java.util.Arrays.copyOf(report, report.length + 1);
+            args[report.length] = "small.bin";
+            Memflux.Result refused = Memflux.run(dir, args);
+            assertEquals(1, refused.exitCode(), refused.toString());
+            assertTrue(refused.stderr().matches("memflux: \\S*small.bin is an aggregated capture: temporary allocations "
+                    + "need every event; run without --aggregate \\(.*\\)\n"), refused.stderr());
+        }
+        assertEquals(Memflux.run(dir, "summary", "--leaks", "full.bin").stdout().replace("full.bin", "FILE"),
+                Memflux.run(dir, "summary", "--leaks", "small.bin").stdout().replace("small.bin", "FILE"));
         SameFigures.assertSame(full.totals(), small.totals());
         // One run, so even its times match: only the kind of file differs.
         assertEquals(statsJson("full.bin", KIND_KEYS), statsJson("small.bin", KIND_KEYS));
@@ -252,8 +264,8 @@ class AggregateTest {
 
         Memflux.Result unknown = Memflux.run(dir, "transform", "flamegraph-of-doom", "garbage.bin");
         assertEquals(2, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.stderr().startsWith("memflux: unknown format 'flamegraph-of-doom' (transform writes: "
-                + "aggregate)\n"), unknown.stderr());
+        assertTrue(unknown.stderr().startsWith("memflux: format not supported: 'flamegraph-of-doom' (csv, gprof2dot, "
+                + "pprof, speedscope or aggregate)\n"), unknown.stderr());
 
         Memflux.Result exists = Memflux.run(dir, "transform", "aggregate", "garbage.bin", "-o", "garbage.bin");
         assertEquals(1, exists.exitCode(), exists.toString());

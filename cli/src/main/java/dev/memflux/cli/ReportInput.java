@@ -1,11 +1,13 @@
 package dev.memflux.cli;
 
 import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.EventBatch;
 import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** Opens the capture file a report was given, turning every failure into one line. */
 final class ReportInput {
@@ -24,19 +26,38 @@ final class ReportInput {
         REACTOR.setLevel(java.util.logging.Level.OFF);
     }
 
-    /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
-    static FileAnalysis analyze(Path file, PrintWriter err) {
+    /** Why {@code file} cannot be a capture to read (missing, a directory), or null. */
+    static String problem(Path file) {
         if (!Files.exists(file)) {
-            err.println("memflux: no such file: " + file);
-            return null;
+            return "no such file: " + file;
         }
         if (Files.isDirectory(file)) {
-            err.println("memflux: " + file + " is a directory, not a capture file");
+            return file + " is a directory, not a capture file";
+        }
+        return null;
+    }
+
+    /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
+    static FileAnalysis analyze(Path file, PrintWriter err) {
+        return analyze(file, err, null);
+    }
+
+    /**
+     * The analysis, with {@code observer} (may be null) fed the same batches in the same
+     * pass, and progress on {@code err} when reading takes more than a couple of seconds.
+     */
+    static FileAnalysis analyze(Path file, PrintWriter err, Consumer<EventBatch> observer) {
+        String problem = problem(file);
+        if (problem != null) {
+            err.println("memflux: " + problem);
             return null;
         }
         quietReactor();
         try {
-            return FileAnalysis.of(file);
+            ReadProgress progress = new ReadProgress(err, file.toString());
+            FileAnalysis analysis = FileAnalysis.of(file, observer == null ? progress : observer.andThen(progress));
+            progress.done();
+            return analysis;
         } catch (CorruptCaptureException e) {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {

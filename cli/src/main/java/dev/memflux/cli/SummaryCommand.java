@@ -13,7 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"A table of the locations that held memory at the heap's peak: for each function and "
                 + "file:line, the bytes it allocated itself (own) and everything allocated below it (total) "
-                + "that was live at the peak, and how many allocations it made over the whole run."},
+                + "that was live at the peak, and how many allocations it made over the whole run.",
+                "With --leaks, what was still allocated when tracking stopped instead; with --temporary-allocations, "
+                + "the allocations freed soon after they were made (the count column then counts those)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the report was written", "1:the file could not be read (missing, not a capture, corrupt)",
                 "2:usage error"})
@@ -33,6 +35,9 @@ final class SummaryCommand implements Callable<Integer> {
                     + "by the location itself) or count (allocations made). Default: ${DEFAULT-VALUE}.")
     String sort;
 
+    @picocli.CommandLine.Mixin
+    FigureOptions figures;
+
     @Override
     public Integer call() {
         SummaryReport.SortKey key;
@@ -45,11 +50,14 @@ final class SummaryCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, not " + limit);
         }
-        FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr());
-        if (analysis == null) {
+        figures.check(spec.commandLine());
+        var temporary = figures.temporaryEngine();
+        FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr(), temporary);
+        if (analysis == null || (temporary != null
+                && analysis.refuseAggregated("temporary allocations", spec.commandLine().getErr()))) {
             return ExitCodes.INPUT;
         }
-        System.out.print(new SummaryReport(analysis, key, limit).text());
+        System.out.print(new SummaryReport(analysis, figures.figures(analysis, temporary), key, limit).text());
         System.out.flush();
         return ExitCodes.OK;
     }

@@ -37,6 +37,11 @@ final class Batches {
         return this;
     }
 
+    Batches thread(int number) {
+        batch.addThread(number, 1000 + number);
+        return this;
+    }
+
     Batches time(long deltaMillis) {
         batch.addTime(deltaMillis);
         return this;

@@ -4,6 +4,7 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
 import dev.memflux.format.ProgramEnd;
 import dev.memflux.format.RecordTag;
+import dev.memflux.format.EventBatch;
 import dev.memflux.format.Trailer;
 import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.AggregatedRecords;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * A capture file run once through the aggregation engine, which keeps the totals and what
@@ -37,9 +39,18 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
     }
 
     public static FileAnalysis of(Path file) throws IOException, CorruptCaptureException {
+        return of(file, batch -> { });
+    }
+
+    /**
+     * The analysis, with {@code observer} shown every batch right after the aggregator, in
+     * the same pass (temporary allocations, progress): a report that needs more than the
+     * aggregator keeps reading the capture once.
+     */
+    public static FileAnalysis of(Path file, Consumer<EventBatch> observer) throws IOException, CorruptCaptureException {
         Aggregator totals = new Aggregator();
         AggregatedRecords.Reader figures = new AggregatedRecords.Reader();
-        Pass pass = run(file, totals, figures);
+        Pass pass = run(file, totals, figures, observer);
         ProgramEnd end = null;
         String reason = pass.reason;
         if (pass.header.has(RecordTag.FLAG_AGGREGATED)) {
@@ -104,13 +115,14 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
     private record Pass(CaptureHeader header, Trailer trailer, boolean cutShort, String reason, int version,
                         long trailerOffset, boolean sourceCutShort) {}
 
-    private static Pass run(Path file, Aggregator aggregator, AggregatedRecords.Reader figures)
-            throws IOException, CorruptCaptureException {
+    private static Pass run(Path file, Aggregator aggregator, AggregatedRecords.Reader figures,
+            Consumer<EventBatch> observer) throws IOException, CorruptCaptureException {
         try (FileSource source = FileSource.open(file)) {
             try {
                 var batches = source.batches().transform(new AggregateStage(aggregator));
                 // Only an aggregated capture has figures to collect; a full one's events skip the look.
-                (source.header().has(RecordTag.FLAG_AGGREGATED) ? batches.doOnNext(figures) : batches).blockLast();
+                (source.header().has(RecordTag.FLAG_AGGREGATED) ? batches.doOnNext(figures) : batches)
+                        .doOnNext(observer).blockLast();
             } catch (RuntimeException e) {
                 Throwable cause = reactor.core.Exceptions.unwrap(e);
                 if (cause instanceof CorruptCaptureException c) {

@@ -24,22 +24,33 @@ public final class SummaryReport {
     }
 
     private final FileAnalysis analysis;
+    private final NodeFigures figures;
     private final List<LocationTotals.Row> rows;
     private final long peak;
 
     public SummaryReport(FileAnalysis analysis, SortKey sort, int limit) {
+        this(analysis, NodeFigures.peak(analysis.totals()), sort, limit);
+    }
+
+    /**
+     * Rows of {@code figures}; at the peak the count column is the allocations made over
+     * the whole run, for leaks and temporaries it is the leaked or temporary allocations.
+     */
+    public SummaryReport(FileAnalysis analysis, NodeFigures figures, SortKey sort, int limit) {
         this.analysis = analysis;
+        this.figures = figures;
         Aggregator totals = analysis.totals();
         int nodes = totals.stacks().nodeCount();
-        long[] bytes = totals.peakBytesByNode();
-        // Counts: allocations made at each location over the whole run.
-        long[] counts = new long[bytes.length];
-        for (int node = 0; node < nodes; node++) {
-            counts[node] = totals.nodeAllocations(node);
+        long[] counts = figures.counts();
+        if (figures.kind() == NodeFigures.Kind.PEAK) {
+            counts = new long[figures.bytes().length];
+            for (int node = 0; node < nodes && node < counts.length; node++) {
+                counts[node] = totals.nodeAllocations(node);
+            }
         }
-        LocationTotals folded = LocationTotals.of(totals.stacks(), bytes, counts);
+        LocationTotals folded = LocationTotals.of(totals.stacks(), figures.bytes(), counts);
         rows = folded.sorted(sort.order(), limit);
-        peak = totals.peakBytes();
+        peak = figures.kind() == NodeFigures.Kind.PEAK ? totals.peakBytes() : figures.totalBytes();
     }
 
     public List<LocationTotals.Row> rows() {
@@ -48,8 +59,13 @@ public final class SummaryReport {
 
     public String text() {
         StringBuilder out = new StringBuilder();
-        out.append("Peak heap ").append(Units.bytes(peak)).append(" at ")
-                .append(Units.seconds(analysis.totals().peakMillis())).append(" — ").append(analysis.file()).append('\n');
+        if (figures.kind() == NodeFigures.Kind.PEAK) {
+            out.append("Peak heap ").append(Units.bytes(peak)).append(" at ")
+                    .append(Units.seconds(analysis.totals().peakMillis()));
+        } else {
+            out.append(figures.heading());
+        }
+        out.append(" — ").append(analysis.file()).append('\n');
         if (analysis.cutShort()) {
             out.append("Warning: the capture was cut short: ").append(analysis.cutShortReason()).append('\n');
         }
@@ -57,7 +73,7 @@ public final class SummaryReport {
             out.append("Estimates: ").append(analysis.samplingNote()).append('\n');
         }
         out.append(String.format(Locale.ROOT, "%n%-40s %-44s %12s %7s %12s %7s %12s%n", "Function", "Location",
-                "Total@peak", "Total%", "Own@peak", "Own%", "Allocations"));
+                "Total" + column(), "Total%", "Own" + column(), "Own%", "Allocations"));
         boolean nativeStacks = analysis.header().has(dev.memflux.format.RecordTag.FLAG_NATIVE);
         for (LocationTotals.Row r : rows) {
             String where = r.location.file() + ":" + r.location.line();
@@ -73,6 +89,11 @@ public final class SummaryReport {
             }
         }
         return out.toString();
+    }
+
+    /** "@peak" as before; " leaked", " temp" for the other figures. */
+    private String column() {
+        return figures.kind() == NodeFigures.Kind.PEAK ? figures.kind().column : " " + figures.kind().column;
     }
 
     private double percent(long bytes) {
