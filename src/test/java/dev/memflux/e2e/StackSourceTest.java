@@ -8,6 +8,7 @@ import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -91,6 +92,30 @@ class StackSourceTest {
         }
         assertEquals(5, generated);
         assertEquals(6, fetched);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dev.memflux.e2e.StackSources#both")
+    void dashMLeavesTheInterpretersRunpyOut(String python, String source) throws Exception {
+        Path program = Memflux.program("mfx_module_prog.py");
+        Path out = dir.resolve(source + ".bin");
+        Memflux.Result r = Memflux.runWith(program.getParent(), null, source.equals("profile")
+                ? Map.of("MEMFLUX_STACK_SOURCE", "profile") : Map.of(),
+                "run", "-q", "--python", python, "-o", out.toString(), "-m", "mfx_module_prog");
+        assertEquals(0, r.exitCode(), r.toString());
+        FileAnalysis analysis = FileAnalysis.of(out);
+        StackSources.assertSource(source, analysis);
+        Aggregator a = analysis.totals();
+        int line = Programs.lineOf(program, "module");
+        assertEquals(new Programs.Site(1, 0, 20_001, 20_001), Programs.site(a, "<module>", program.toString(), line));
+        long found = 0;
+        for (int node = 1; node < a.stacks().nodeCount(); node++) {
+            if (a.nodeAllocations(node) == 1 && a.nodeBytes(node) == 20_001) {
+                assertEquals(List.of("<module>:" + line), StackSources.stack(a.stacks(), node));
+                found++;
+            }
+        }
+        assertEquals(1, found);
     }
 
     @ParameterizedTest(name = "{0} {1}")
