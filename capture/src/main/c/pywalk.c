@@ -29,7 +29,7 @@
 #define AT(type, base, offset) (*(type *)((char *)(base) + (offset)))
 
 /* The running interpreter's offsets, copied once at start: read on every frame walked. */
-static struct mfx_py_layout L;
+static struct mfx_py_layout layout;
 static void *(*py_GILStateGetThisThreadState)(void);
 /* Safe inside malloc: on 3.11-3.13 it only decodes the line table (PyCode_Addr2Line ->
  * _PyCode_CheckLineNumber -> retreat, no other call; disassembled from each libpython). */
@@ -61,14 +61,14 @@ static __thread struct walk_state *walk_self __attribute__((tls_model("initial-e
  * while this one, without the GIL, reads. Surrogates (from undecodable file names) cannot
  * be UTF-8 and become U+FFFD. */
 static size_t str_utf8(void *s, char *out, size_t size) {
-    uint32_t state = AT(uint32_t, s, L.str_state);
+    uint32_t state = AT(uint32_t, s, layout.str_state);
     unsigned kind = (state >> 2) & 7;
     int compact = (state >> 5) & 1;
     int ascii = (state >> 6) & 1;
-    size_t length = (size_t)AT(intptr_t, s, L.str_length);
-    const unsigned char *data = ascii && compact ? (const unsigned char *)s + L.str_ascii_data
-                                : compact       ? (const unsigned char *)s + L.str_compact_data
-                                                : AT(const unsigned char *, s, L.str_legacy_data);
+    size_t length = (size_t)AT(intptr_t, s, layout.str_length);
+    const unsigned char *data = ascii && compact ? (const unsigned char *)s + layout.str_ascii_data
+                                : compact       ? (const unsigned char *)s + layout.str_compact_data
+                                                : AT(const unsigned char *, s, layout.str_legacy_data);
     size_t n = 0;
     if (!data || (kind != 1 && kind != 2 && kind != 4)) {
         length = 0;
@@ -117,17 +117,17 @@ static int same_text(void *s, const char *expected) {
 
 void mfx_walk_code_names(void *code, char *function, size_t function_size, char *file, size_t file_size,
                          long *first_line) {
-    str_utf8(AT(void *, code, L.code_name), function, function_size);
-    str_utf8(AT(void *, code, L.code_filename), file, file_size);
-    *first_line = AT(int, code, L.code_firstlineno);
+    str_utf8(AT(void *, code, layout.code_name), function, function_size);
+    str_utf8(AT(void *, code, layout.code_filename), file, file_size);
+    *first_line = AT(int, code, layout.code_firstlineno);
 }
 
 /* What a code object's FRAME record says, by pointer: a code object whose address is
  * reused by another with the same three says the same FRAME. */
 void mfx_walk_code_identity(void *code, void **name, void **file, int *first_line) {
-    *name = AT(void *, code, L.code_name);
-    *file = AT(void *, code, L.code_filename);
-    *first_line = AT(int, code, L.code_firstlineno);
+    *name = AT(void *, code, layout.code_name);
+    *file = AT(void *, code, layout.code_filename);
+    *first_line = AT(int, code, layout.code_firstlineno);
 }
 
 static inline void *current_iframe(void) {
@@ -135,35 +135,35 @@ static inline void *current_iframe(void) {
     if (!tstate) {
         return NULL;
     }
-    if (!L.through_cframe) {
-        return AT(void *, tstate, L.tstate_frame);
+    if (!layout.through_cframe) {
+        return AT(void *, tstate, layout.tstate_frame);
     }
-    void *cframe = AT(void *, tstate, L.tstate_frame);
-    return cframe ? AT(void *, cframe, L.cframe_current) : NULL;
+    void *cframe = AT(void *, tstate, layout.tstate_frame);
+    return cframe ? AT(void *, cframe, layout.cframe_current) : NULL;
 }
 
 /* The program's code object of a frame; NULL for an entry frame. */
 static inline void *code_of(void *iframe) {
-    if (AT(char, iframe, L.frame_owner) == OWNED_BY_CSTACK) {
+    if (AT(char, iframe, layout.frame_owner) == OWNED_BY_CSTACK) {
         return NULL;
     }
-    void *code = AT(void *, iframe, L.frame_code);
-    return code && AT(void *, code, L.object_type) == py_CodeType ? code : NULL;
+    void *code = AT(void *, iframe, layout.frame_code);
+    return code && AT(void *, code, layout.object_type) == py_CodeType ? code : NULL;
 }
 
 /* A frame still setting itself up (before its first RESUME: copying free variables,
  * making cells, creating its generator) has no line yet, and the profile function has
  * not seen it called. */
 static inline int complete(void *iframe, void *code) {
-    if (AT(char, iframe, L.frame_owner) == OWNED_BY_GENERATOR) {
+    if (AT(char, iframe, layout.frame_owner) == OWNED_BY_GENERATOR) {
         return 1;
     }
-    char *first = (char *)code + L.code_adaptive + 2 * (size_t)AT(int, code, L.code_firsttraceable);
-    return AT(char *, iframe, L.frame_instr) >= first;
+    char *first = (char *)code + layout.code_adaptive + 2 * (size_t)AT(int, code, layout.code_firsttraceable);
+    return AT(char *, iframe, layout.frame_instr) >= first;
 }
 
 static inline int line_of(void *code, void *instr) {
-    return py_CodeAddr2Line(code, (int)((char *)instr - ((char *)code + L.code_adaptive)));
+    return py_CodeAddr2Line(code, (int)((char *)instr - ((char *)code + layout.code_adaptive)));
 }
 
 static struct walk_state *state(void) {
@@ -209,7 +209,7 @@ uint32_t mfx_walk_node(void) {
         return 0;
     }
     uint32_t depth = 0;
-    for (void *f = current_iframe(); f; f = AT(void *, f, L.frame_previous)) {
+    for (void *f = current_iframe(); f; f = AT(void *, f, layout.frame_previous)) {
         void *code = code_of(f);
         if (!code || !complete(f, code)) {
             continue;
@@ -217,7 +217,7 @@ uint32_t mfx_walk_node(void) {
         if (depth == w->capacity && grow(w) != 0) {
             break;
         }
-        w->now[depth++] = (struct walk_frame){f, code, AT(void *, f, L.frame_instr), 0};
+        w->now[depth++] = (struct walk_frame){f, code, AT(void *, f, layout.frame_instr), 0};
     }
     /* The longest bottom part that is exactly as at the last allocation keeps its nodes. */
     uint32_t same = 0;
@@ -347,8 +347,9 @@ static int first_traceable_right(void) {
     if (generator && module_code && api.bytes_size(module_code) >= 2) {
         unsigned char resume = (unsigned char)api.bytes_data(module_code)[0];
         long at = first_resume(generator, resume);
-        ok = at > 0 && AT(int, generator, L.code_firsttraceable) == at
-             && AT(int, module, L.code_firsttraceable) == 0 && AT(void *, generator, L.object_type) == py_CodeType;
+        ok = at > 0 && AT(int, generator, layout.code_firsttraceable) == at
+             && AT(int, module, layout.code_firsttraceable) == 0
+             && AT(void *, generator, layout.object_type) == py_CodeType;
     }
     if (module_code) {
         api.decref(module_code);
@@ -365,13 +366,13 @@ static int first_traceable_right(void) {
 /* A code object's first line and names, read as the walk reads them, are CPython's. */
 static int code_reads_right(void *code) {
     void *first = api.get_attr(code, "co_firstlineno");
-    int ok = first && api.as_long(first) == AT(int, code, L.code_firstlineno);
+    int ok = first && api.as_long(first) == AT(int, code, layout.code_firstlineno);
     if (first) {
         api.decref(first);
     }
     void *name = api.get_attr(code, "co_name");
     void *file = api.get_attr(code, "co_filename");
-    ok = ok && name == AT(void *, code, L.code_name) && file == AT(void *, code, L.code_filename)
+    ok = ok && name == AT(void *, code, layout.code_name) && file == AT(void *, code, layout.code_filename)
          && same_text(name, api.as_utf8(name)) && same_text(file, api.as_utf8(file));
     if (name) {
         api.decref(name);
@@ -394,7 +395,8 @@ static int frames_read_right(void) {
     for (int level = 0; level < 2 && frame && iframe && ok; level++) {
         void *code = api.frame_code(frame); /* new reference */
         ok = code == code_of(iframe) && complete(iframe, code)
-             && line_of(code, AT(void *, iframe, L.frame_instr)) == api.frame_line(frame) && code_reads_right(code);
+             && line_of(code, AT(void *, iframe, layout.frame_instr)) == api.frame_line(frame)
+             && code_reads_right(code);
         api.decref(code);
         void *back = api.frame_back(frame); /* new reference */
         if (back) {
@@ -402,17 +404,17 @@ static int frames_read_right(void) {
         }
         frame = back;
         do {
-            iframe = AT(void *, iframe, L.frame_previous);
+            iframe = AT(void *, iframe, layout.frame_previous);
         } while (iframe && (!code_of(iframe) || !complete(iframe, code_of(iframe))));
     }
     return ok;
 }
 
 int mfx_walk_validate(const char *version) {
-    const struct mfx_py_layout *layout = mfx_py_layout_of(version);
-    if (!layout || resolve_api() != 0) {
+    const struct mfx_py_layout *known = mfx_py_layout_of(version);
+    if (!known || resolve_api() != 0) {
         return -1;
     }
-    L = *layout;
+    layout = *known;
     return strings_read_right() && first_traceable_right() && frames_read_right() ? 0 : -1;
 }

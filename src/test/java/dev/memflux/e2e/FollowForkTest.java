@@ -23,7 +23,7 @@ class FollowForkTest {
     Path dir;
 
     @ParameterizedTest
-    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    @MethodSource("dev.memflux.e2e.StackSources#walking")
     void parentChildAndGrandchildEachGetTheirOwnCapture(String python) throws Exception {
         Path program = Memflux.program("follow_forks.py");
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--follow-fork", "--python", python, "-o", "fork.bin",
@@ -42,7 +42,7 @@ class FollowForkTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    @MethodSource("dev.memflux.e2e.StackSources#walking")
     void eachPoolWorkerGetsACaptureWithItsTasks(String python) throws Exception {
         Path program = Memflux.program("fork_pool.py");
         Memflux.Result r = Memflux.run(dir, "run", "-q", "--follow-fork", "--python", python, "-o", "pool.bin",

@@ -72,7 +72,8 @@ class StackSourceTest {
         assertEquals(new Programs.Site(6, 0, 6L * 50_021, 6L * 50_021),
                 Programs.site(a, "fetch", file, Programs.lineOf(program, "fetch")));
         List<String> generator = List.of("produce:" + Programs.lineOf(program, "produce"),
-                "delegate:" + Programs.lineOf(program, "delegates"), "<module>:" + Programs.lineOf(program, "consumes"));
+                "delegate:" + Programs.lineOf(program, "delegates"),
+                "<module>:" + Programs.lineOf(program, "consumes"));
         List<String> coroutine = List.of("fetch:" + Programs.lineOf(program, "fetch"),
                 "handle:" + Programs.lineOf(program, "awaits"), "main:" + Programs.lineOf(program, "calls-handle"));
         String bottom = "<module>:" + Programs.lineOf(program, "runs-main");

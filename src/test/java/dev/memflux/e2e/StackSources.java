@@ -29,9 +29,13 @@ final class StackSources {
      * the frame walk knows, beside the profile function on the same interpreter.
      */
     static Stream<Arguments> both() {
+        return walking().flatMap(python -> Stream.of("walk", "profile").map(s -> Arguments.of(python, s)));
+    }
+
+    /** Every interpreter of {@link Interpreters#all()} and pyenv's 3.12 and 3.13 where installed. */
+    static Stream<String> walking() {
         Stream<String> newer = Stream.of("3.12", "3.13").flatMap(v -> Pyenv.python(v).stream()).map(Path::toString);
-        return Stream.concat(Interpreters.all(), newer).distinct()
-                .flatMap(python -> Stream.of("walk", "profile").map(s -> Arguments.of(python, s)));
+        return Stream.concat(Interpreters.all(), newer).distinct();
     }
 
     /** Runs the program under memflux; returns the capture file. */
