@@ -3,7 +3,9 @@
 
 For each interpreter and workload, runs plain python, `memflux run` with the frame walk
 and `memflux run` with the profile function (MEMFLUX_STACK_SOURCE=profile), interleaved
-so that machine noise hits all three alike, and prints the medians and each slowdown.
+so that machine noise hits all three alike, and prints the medians and each slowdown:
+of the wall time, and of the CPU time (user + system) of every process the run made
+(memflux's JVM included), which a busy shared machine disturbs far less.
 A capture whose metadata names another source than the one asked for (an interpreter
 whose frames the agent could not validate) is an error, not a measurement.
 
@@ -13,6 +15,7 @@ whose frames the agent could not validate) is an error, not a measurement.
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,9 +28,13 @@ SOURCES = {"frame-walk": {}, "profile-function": {"MEMFLUX_STACK_SOURCE": "profi
 
 
 def timed(cmd, env=None):
+    """(wall seconds, CPU seconds of the command and everything it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def source_of(memflux, capture):
@@ -51,7 +58,7 @@ def main():
     subprocess.run([args.memflux, "run", "-q", "-f", "-o", os.path.join(tempfile.gettempdir(), "memflux-warmup.bin"),
                     "-c", "pass"], check=True)
     print(f"runs: {args.runs}; medians in seconds; slowdown = memflux median / plain median")
-    print(f"{'python':<9}{'workload':<16}{'plain':>8}{'walk':>8}{'profile':>9}{'walk x':>8}{'profile x':>11}")
+    print(f"{'python':<9}{'workload':<16}{'':<6}{'plain':>8}{'walk':>8}{'profile':>9}{'walk x':>8}{'profile x':>11}")
     with tempfile.TemporaryDirectory() as tmp:
         for python in args.python or ["python3"]:
             for workload in args.workload or ["call_heavy.py", "alloc_heavy.py"]:
@@ -65,9 +72,10 @@ def main():
                                                     script], dict(os.environ, **extra)))
                         if source_of(args.memflux, out) != source:
                             sys.exit(f"stack_sources.py: {python} ran {source_of(args.memflux, out)}, not {source}")
-                plain, walk, profile = (statistics.median(times[k]) for k in ["plain", *SOURCES])
-                print(f"{version_of(python):<9}{workload:<16}{plain:>8.3f}{walk:>8.3f}{profile:>9.3f}"
-                      f"{walk / plain:>7.2f}x{profile / plain:>10.2f}x")
+                for label, column in (("wall", 0), ("cpu", 1)):
+                    plain, walk, profile = (statistics.median(t[column] for t in times[k]) for k in ["plain", *SOURCES])
+                    print(f"{version_of(python):<9}{workload:<16}{label:<6}{plain:>8.3f}{walk:>8.3f}{profile:>9.3f}"
+                          f"{walk / plain:>7.2f}x{profile / plain:>10.2f}x")
 
 
 if __name__ == "__main__":

@@ -275,6 +275,7 @@ static struct {
     char *(*bytes_data)(void *);
     long (*bytes_size)(void *);
     void (*decref)(void *);
+    void (*clear_error)(void);
 } api;
 
 #define PY_FILE_INPUT 257
@@ -296,10 +297,11 @@ static int resolve_api(void) {
     api.bytes_data = dlsym(RTLD_DEFAULT, "PyBytes_AsString");
     api.bytes_size = dlsym(RTLD_DEFAULT, "PyBytes_Size");
     api.decref = dlsym(RTLD_DEFAULT, "Py_DecRef");
+    api.clear_error = dlsym(RTLD_DEFAULT, "PyErr_Clear");
     return py_GILStateGetThisThreadState && py_CodeAddr2Line && py_CodeType && api.get_frame && api.frame_code
                    && api.frame_back && api.frame_line && api.get_attr && api.as_long && api.as_utf8
                    && api.from_utf8 && api.compile && api.tuple_item && api.bytes_data && api.bytes_size
-                   && api.decref
+                   && api.decref && api.clear_error
                ? 0
                : -1;
 }
@@ -416,5 +418,9 @@ int mfx_walk_validate(const char *version) {
         return -1;
     }
     layout = *known;
-    return strings_read_right() && first_traceable_right() && frames_read_right() ? 0 : -1;
+    int ok = strings_read_right() && first_traceable_right() && frames_read_right();
+    /* A check that failed in the C-API left its exception set: the bootstrap's ctypes
+     * call would raise it instead of falling back. */
+    api.clear_error();
+    return ok ? 0 : -1;
 }
