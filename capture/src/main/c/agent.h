@@ -2,7 +2,7 @@
  * allocation of the process it is preloaded into and writes one ordered record stream
  * (docs/FORMAT.md) to the memflux JVM. Split by job: hooks.c interposes the allocator,
  * real.c finds the real one, thread.c keeps per-thread state, trie.c interns stack
- * nodes, pyframe.c names code objects, pystack.c / pywalk.c / pychain.c follow Python
+ * nodes, pyframe.c names code objects, pystack.c / pywalk.c (pylayout.c) / pychain.c follow Python
  * frames, unwind.c native ones, stream.c encodes, buffers and writes, exec.c and
  * fdguard.c keep the stream whole across exec and the program's descriptor calls,
  * sigstate.c restores signal state, pyalloc.c wraps Python's own allocators
@@ -107,7 +107,7 @@ int mfx_unwind(struct mfx_thread *t);                                /* fills t-
 uint32_t mfx_native_node(struct mfx_thread *t, int depth);           /* caller holds the lock */
 void mfx_modules_announce(void);                                    /* takes the lock itself */
 
-/* pywalk.c: the frame-walk stack source (CPython 3.11) */
+/* pywalk.c: the frame-walk stack source (CPython 3.11-3.13, offsets from pylayout.c) */
 int mfx_walk_validate(const char *version);
 uint32_t mfx_walk_node(void);                                       /* caller holds the lock */
 void mfx_walk_code_names(void *code, char *function, size_t function_size, char *file, size_t file_size,

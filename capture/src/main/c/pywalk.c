@@ -4,44 +4,37 @@
  * doubles the eval loop's instructions (200 M -> 421 M) because the specialized
  * instructions are skipped while profiling, against 90 M for all of the agent's work.
  *
- * At each allocation the thread's frame chain (tstate->cframe->current_frame, then
- * ->previous) is compared, from the bottom up, with the chain seen at the thread's last
- * allocation: frames whose (frame, code, instruction) are unchanged keep their cached
- * node, and only the frames above the first difference are looked up (line from the
- * instruction offset, then interned). A frame's own thread is the only writer of its
- * chain, and it is inside malloc, so the walk is safe with or without the GIL.
+ * At each allocation the thread's frame chain (its current frame, then ->previous) is
+ * compared, from the bottom up, with the chain seen at the thread's last allocation:
+ * frames whose (frame, code, instruction) are unchanged keep their cached node, and only
+ * the frames above the first difference are looked up (line from the instruction
+ * offset, then interned). A frame's own thread is the only writer of its chain, and it
+ * is inside malloc, so the walk is safe with or without the GIL.
  *
- * The layout is CPython 3.11's (struct offsets read with gdb from a 3.11.7 build). It is
- * used only when every offset checks out against the public C-API at start
- * (mfx_walk_validate); any other interpreter gets the profile function (pystack.c). */
+ * The struct offsets are CPython 3.11's, 3.12's or 3.13's (pylayout.c). They are used only
+ * when every one checks out against the public C-API at start (mfx_walk_validate); any
+ * other interpreter gets the profile function (pystack.c). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <string.h>
 
 #include "agent.h"
+#include "pylayout.h"
 
-#define TSTATE_CFRAME 56
-#define CFRAME_CURRENT_FRAME 8
-#define IFRAME_CODE 32
-#define IFRAME_PREVIOUS 48
-#define IFRAME_PREV_INSTR 56
-#define IFRAME_OWNER 69
-#define CODE_FIRSTTRACEABLE 168
-#define CODE_ADAPTIVE 184
-#define CODE_FIRSTLINENO 72
-#define CODE_FILENAME 112
-#define CODE_NAME 120
-#define STR_LENGTH 16
-#define STR_STATE 32
-#define STR_ASCII_DATA 48
-#define STR_COMPACT_DATA 72
-#define STR_LEGACY_DATA 72
 #define OWNED_BY_GENERATOR 1
+/* 3.12+: the entry frame _PyEval_EvalFrameDefault pushes for each C-to-Python call; not
+ * the program's (its code is a trampoline in 3.12, None in 3.13). */
+#define OWNED_BY_CSTACK 3
 
 #define AT(type, base, offset) (*(type *)((char *)(base) + (offset)))
 
+/* The running interpreter's offsets, copied once at start: read on every frame walked. */
+static struct mfx_py_layout layout;
 static void *(*py_GILStateGetThisThreadState)(void);
+/* Safe inside malloc: on 3.11-3.13 it only decodes the line table (PyCode_Addr2Line ->
+ * _PyCode_CheckLineNumber -> retreat, no other call; disassembled from each libpython). */
 static int (*py_CodeAddr2Line)(void *, int);
+static void *py_CodeType;
 
 /* One frame of a chain: what identifies it and the node of the chain up to it. */
 struct walk_frame {
@@ -68,14 +61,14 @@ static __thread struct walk_state *walk_self __attribute__((tls_model("initial-e
  * while this one, without the GIL, reads. Surrogates (from undecodable file names) cannot
  * be UTF-8 and become U+FFFD. */
 static size_t str_utf8(void *s, char *out, size_t size) {
-    uint32_t state = AT(uint32_t, s, STR_STATE);
+    uint32_t state = AT(uint32_t, s, layout.str_state);
     unsigned kind = (state >> 2) & 7;
     int compact = (state >> 5) & 1;
     int ascii = (state >> 6) & 1;
-    size_t length = (size_t)AT(intptr_t, s, STR_LENGTH);
-    const unsigned char *data = ascii && compact ? (const unsigned char *)s + STR_ASCII_DATA
-                                : compact       ? (const unsigned char *)s + STR_COMPACT_DATA
-                                                : AT(const unsigned char *, s, STR_LEGACY_DATA);
+    size_t length = (size_t)AT(intptr_t, s, layout.str_length);
+    const unsigned char *data = ascii && compact ? (const unsigned char *)s + layout.str_ascii_data
+                                : compact       ? (const unsigned char *)s + layout.str_compact_data
+                                                : AT(const unsigned char *, s, layout.str_legacy_data);
     size_t n = 0;
     if (!data || (kind != 1 && kind != 2 && kind != 4)) {
         length = 0;
@@ -124,17 +117,17 @@ static int same_text(void *s, const char *expected) {
 
 void mfx_walk_code_names(void *code, char *function, size_t function_size, char *file, size_t file_size,
                          long *first_line) {
-    str_utf8(AT(void *, code, CODE_NAME), function, function_size);
-    str_utf8(AT(void *, code, CODE_FILENAME), file, file_size);
-    *first_line = AT(int, code, CODE_FIRSTLINENO);
+    str_utf8(AT(void *, code, layout.code_name), function, function_size);
+    str_utf8(AT(void *, code, layout.code_filename), file, file_size);
+    *first_line = AT(int, code, layout.code_firstlineno);
 }
 
 /* What a code object's FRAME record says, by pointer: a code object whose address is
  * reused by another with the same three says the same FRAME. */
 void mfx_walk_code_identity(void *code, void **name, void **file, int *first_line) {
-    *name = AT(void *, code, CODE_NAME);
-    *file = AT(void *, code, CODE_FILENAME);
-    *first_line = AT(int, code, CODE_FIRSTLINENO);
+    *name = AT(void *, code, layout.code_name);
+    *file = AT(void *, code, layout.code_filename);
+    *first_line = AT(int, code, layout.code_firstlineno);
 }
 
 static inline void *current_iframe(void) {
@@ -142,21 +135,33 @@ static inline void *current_iframe(void) {
     if (!tstate) {
         return NULL;
     }
-    void *cframe = AT(void *, tstate, TSTATE_CFRAME);
-    return cframe ? AT(void *, cframe, CFRAME_CURRENT_FRAME) : NULL;
+    if (!layout.through_cframe) {
+        return AT(void *, tstate, layout.tstate_frame);
+    }
+    void *cframe = AT(void *, tstate, layout.tstate_frame);
+    return cframe ? AT(void *, cframe, layout.cframe_current) : NULL;
 }
 
-/* A frame still setting itself up (before its first RESUME) has no line yet. */
+/* The program's code object of a frame; NULL for an entry frame. Only an entry frame
+ * holds something else than a code object (3.13: None), so its type is not read here:
+ * that would be one more cache line per frame of every stack (checked at start). */
+static inline void *code_of(void *iframe) {
+    return AT(char, iframe, layout.frame_owner) == OWNED_BY_CSTACK ? NULL : AT(void *, iframe, layout.frame_code);
+}
+
+/* A frame still setting itself up (before its first RESUME: copying free variables,
+ * making cells, creating its generator) has no line yet, and the profile function has
+ * not seen it called. */
 static inline int complete(void *iframe, void *code) {
-    if (AT(char, iframe, IFRAME_OWNER) == OWNED_BY_GENERATOR) {
+    if (AT(char, iframe, layout.frame_owner) == OWNED_BY_GENERATOR) {
         return 1;
     }
-    char *first = (char *)code + CODE_ADAPTIVE + 2 * (size_t)AT(int, code, CODE_FIRSTTRACEABLE);
-    return AT(char *, iframe, IFRAME_PREV_INSTR) >= first;
+    char *first = (char *)code + layout.code_adaptive + 2 * (size_t)AT(int, code, layout.code_firsttraceable);
+    return AT(char *, iframe, layout.frame_instr) >= first;
 }
 
 static inline int line_of(void *code, void *instr) {
-    return py_CodeAddr2Line(code, (int)((char *)instr - ((char *)code + CODE_ADAPTIVE)));
+    return py_CodeAddr2Line(code, (int)((char *)instr - ((char *)code + layout.code_adaptive)));
 }
 
 static struct walk_state *state(void) {
@@ -202,15 +207,15 @@ uint32_t mfx_walk_node(void) {
         return 0;
     }
     uint32_t depth = 0;
-    for (void *f = current_iframe(); f; f = AT(void *, f, IFRAME_PREVIOUS)) {
-        void *code = AT(void *, f, IFRAME_CODE);
-        if (!complete(f, code)) {
+    for (void *f = current_iframe(); f; f = AT(void *, f, layout.frame_previous)) {
+        void *code = code_of(f);
+        if (!code || !complete(f, code)) {
             continue;
         }
         if (depth == w->capacity && grow(w) != 0) {
             break;
         }
-        w->now[depth++] = (struct walk_frame){f, code, AT(void *, f, IFRAME_PREV_INSTR), 0};
+        w->now[depth++] = (struct walk_frame){f, code, AT(void *, f, layout.frame_instr), 0};
     }
     /* The longest bottom part that is exactly as at the last allocation keeps its nodes. */
     uint32_t same = 0;
@@ -245,76 +250,169 @@ void mfx_walk_forget_thread(void) {
     }
 }
 
-/* Every offset this file reads, checked against the C-API on the calling thread (which
- * runs Python code and holds the GIL). */
-int mfx_walk_validate(const char *version) {
-    if (strncmp(version, "3.11.", 5) != 0) {
-        return -1;
-    }
+/* ---- the check at start: every offset above against the C-API, GIL held ---- */
+
+/* The C-API functions the check calls (not on any allocation's path). */
+static struct {
+    void *(*get_frame)(void);
+    void *(*frame_code)(void *);
+    void *(*frame_back)(void *);
+    int (*frame_line)(void *);
+    void *(*get_attr)(void *, const char *);
+    long (*as_long)(void *);
+    const char *(*as_utf8)(void *);
+    void *(*from_utf8)(const char *);
+    void *(*compile)(const char *, const char *, int);
+    void *(*tuple_item)(void *, long);
+    char *(*bytes_data)(void *);
+    long (*bytes_size)(void *);
+    void (*decref)(void *);
+    void (*clear_error)(void);
+} api;
+
+#define PY_FILE_INPUT 257
+
+static int resolve_api(void) {
     py_GILStateGetThisThreadState = dlsym(RTLD_DEFAULT, "PyGILState_GetThisThreadState");
     py_CodeAddr2Line = dlsym(RTLD_DEFAULT, "PyCode_Addr2Line");
-    void *(*get_frame)(void) = dlsym(RTLD_DEFAULT, "PyEval_GetFrame");
-    void *(*frame_code)(void *) = dlsym(RTLD_DEFAULT, "PyFrame_GetCode");
-    void *(*frame_back)(void *) = dlsym(RTLD_DEFAULT, "PyFrame_GetBack");
-    int (*frame_line)(void *) = dlsym(RTLD_DEFAULT, "PyFrame_GetLineNumber");
-    void *(*get_attr)(void *, const char *) = dlsym(RTLD_DEFAULT, "PyObject_GetAttrString");
-    long (*as_long)(void *) = dlsym(RTLD_DEFAULT, "PyLong_AsLong");
-    void (*decref)(void *) = dlsym(RTLD_DEFAULT, "Py_DecRef");
-    if (!py_GILStateGetThisThreadState || !py_CodeAddr2Line || !get_frame || !frame_code || !frame_back
-        || !frame_line || !get_attr || !as_long || !decref) {
-        return -1;
-    }
-    /* Non-ASCII names are read from the 1-, 2- and 4-byte layouts: check each. */
-    void *(*from_utf8)(const char *) = dlsym(RTLD_DEFAULT, "PyUnicode_FromString");
+    py_CodeType = dlsym(RTLD_DEFAULT, "PyCode_Type");
+    api.get_frame = dlsym(RTLD_DEFAULT, "PyEval_GetFrame");
+    api.frame_code = dlsym(RTLD_DEFAULT, "PyFrame_GetCode");
+    api.frame_back = dlsym(RTLD_DEFAULT, "PyFrame_GetBack");
+    api.frame_line = dlsym(RTLD_DEFAULT, "PyFrame_GetLineNumber");
+    api.get_attr = dlsym(RTLD_DEFAULT, "PyObject_GetAttrString");
+    api.as_long = dlsym(RTLD_DEFAULT, "PyLong_AsLong");
+    api.as_utf8 = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
+    api.from_utf8 = dlsym(RTLD_DEFAULT, "PyUnicode_FromString");
+    api.compile = dlsym(RTLD_DEFAULT, "Py_CompileString");
+    api.tuple_item = dlsym(RTLD_DEFAULT, "PyTuple_GetItem");
+    api.bytes_data = dlsym(RTLD_DEFAULT, "PyBytes_AsString");
+    api.bytes_size = dlsym(RTLD_DEFAULT, "PyBytes_Size");
+    api.decref = dlsym(RTLD_DEFAULT, "Py_DecRef");
+    api.clear_error = dlsym(RTLD_DEFAULT, "PyErr_Clear");
+    return py_GILStateGetThisThreadState && py_CodeAddr2Line && py_CodeType && api.get_frame && api.frame_code
+                   && api.frame_back && api.frame_line && api.get_attr && api.as_long && api.as_utf8
+                   && api.from_utf8 && api.compile && api.tuple_item && api.bytes_data && api.bytes_size
+                   && api.decref && api.clear_error
+               ? 0
+               : -1;
+}
+
+/* Non-ASCII names are read from the 1-, 2- and 4-byte layouts: check each. */
+static int strings_read_right(void) {
     static const char *const samples[] = {"caf\xc3\xa9", "\xe6\xbc\xa2\xe5\xad\x97.py", "f\xf0\x9f\x98\x80"};
     for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
-        void *sample = from_utf8 ? from_utf8(samples[i]) : NULL;
+        void *sample = api.from_utf8(samples[i]);
         int same = sample && same_text(sample, samples[i]);
         if (sample) {
-            decref(sample);
+            api.decref(sample);
         }
         if (!same) {
-            return -1;
+            return 0;
         }
     }
-    void *frame = get_frame(); /* borrowed: the bootstrap's frame */
+    return 1;
+}
+
+/* Where a code object's first RESUME is, by its co_code (the instructions as compiled). */
+static long first_resume(void *code, unsigned char resume) {
+    void *bytes = api.get_attr(code, "co_code");
+    const unsigned char *op = bytes ? (const unsigned char *)api.bytes_data(bytes) : NULL;
+    long n = op ? api.bytes_size(bytes) / 2 : 0;
+    long at = 0;
+    while (at < n && op[2 * at] != resume) {
+        at++;
+    }
+    if (bytes) {
+        api.decref(bytes);
+    }
+    return at < n ? at : -1;
+}
+
+/* _co_firsttraceable is 0 in most code, so a wrong offset reading a zero would go
+ * unseen: a generator's code starts past RETURN_GENERATOR and POP_TOP. The RESUME opcode
+ * is the module code's first instruction on every version the walk knows. */
+static int first_traceable_right(void) {
+    void *module = api.compile("def g():\n    yield\n", "<memflux>", PY_FILE_INPUT);
+    void *consts = module ? api.get_attr(module, "co_consts") : NULL;
+    void *generator = consts ? api.tuple_item(consts, 0) : NULL; /* borrowed */
+    void *module_code = module ? api.get_attr(module, "co_code") : NULL;
+    int ok = 0;
+    if (generator && module_code && api.bytes_size(module_code) >= 2) {
+        unsigned char resume = (unsigned char)api.bytes_data(module_code)[0];
+        long at = first_resume(generator, resume);
+        ok = at > 0 && AT(int, generator, layout.code_firsttraceable) == at
+             && AT(int, module, layout.code_firsttraceable) == 0
+             && AT(void *, generator, layout.object_type) == py_CodeType;
+    }
+    if (module_code) {
+        api.decref(module_code);
+    }
+    if (consts) {
+        api.decref(consts);
+    }
+    if (module) {
+        api.decref(module);
+    }
+    return ok;
+}
+
+/* A code object's first line and names, read as the walk reads them, are CPython's. */
+static int code_reads_right(void *code) {
+    void *first = api.get_attr(code, "co_firstlineno");
+    int ok = first && api.as_long(first) == AT(int, code, layout.code_firstlineno);
+    if (first) {
+        api.decref(first);
+    }
+    void *name = api.get_attr(code, "co_name");
+    void *file = api.get_attr(code, "co_filename");
+    ok = ok && name == AT(void *, code, layout.code_name) && file == AT(void *, code, layout.code_filename)
+         && same_text(name, api.as_utf8(name)) && same_text(file, api.as_utf8(file));
+    if (name) {
+        api.decref(name);
+    }
+    if (file) {
+        api.decref(file);
+    }
+    return ok;
+}
+
+/* The caller's two innermost frames, walked as at an allocation, are the frames,
+ * code objects and lines the C-API gives. */
+static int frames_read_right(void) {
+    void *frame = api.get_frame(); /* borrowed: the bootstrap's frame */
     void *iframe = current_iframe();
     if (!frame || !iframe) {
-        return -1;
+        return 0;
     }
     int ok = 1;
     for (int level = 0; level < 2 && frame && iframe && ok; level++) {
-        void *code = frame_code(frame);
-        ok = code == AT(void *, iframe, IFRAME_CODE) && complete(iframe, code)
-             && line_of(code, AT(void *, iframe, IFRAME_PREV_INSTR)) == frame_line(frame);
-        void *first = get_attr(code, "co_firstlineno");
-        ok = ok && first && as_long(first) == AT(int, code, CODE_FIRSTLINENO);
-        if (first) {
-            decref(first);
-        }
-        /* The names are read from the str objects themselves: check both the pointers
-         * and the text layout against what CPython says. */
-        const char *(*as_utf8)(void *) = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
-        void *name = get_attr(code, "co_name");
-        void *file = get_attr(code, "co_filename");
-        ok = ok && as_utf8 && name == AT(void *, code, CODE_NAME) && file == AT(void *, code, CODE_FILENAME)
-             && same_text(name, as_utf8(name)) && same_text(file, as_utf8(file));
-        if (name) {
-            decref(name);
-        }
-        if (file) {
-            decref(file);
-        }
-        decref(code);
-        void *back = frame_back(frame); /* new reference */
+        void *code = api.frame_code(frame); /* new reference */
+        ok = code == code_of(iframe) && AT(void *, code, layout.object_type) == py_CodeType && complete(iframe, code)
+             && line_of(code, AT(void *, iframe, layout.frame_instr)) == api.frame_line(frame)
+             && code_reads_right(code);
+        api.decref(code);
+        void *back = api.frame_back(frame); /* new reference */
         if (back) {
-            decref(back); /* still alive: it is on the stack */
+            api.decref(back); /* still alive: it is on the stack */
         }
         frame = back;
-        iframe = AT(void *, iframe, IFRAME_PREVIOUS);
-        while (iframe && !complete(iframe, AT(void *, iframe, IFRAME_CODE))) {
-            iframe = AT(void *, iframe, IFRAME_PREVIOUS);
-        }
+        do {
+            iframe = AT(void *, iframe, layout.frame_previous);
+        } while (iframe && (!code_of(iframe) || !complete(iframe, code_of(iframe))));
     }
+    return ok;
+}
+
+int mfx_walk_validate(const char *version) {
+    const struct mfx_py_layout *known = mfx_py_layout_of(version);
+    if (!known || resolve_api() != 0) {
+        return -1;
+    }
+    layout = *known;
+    int ok = strings_read_right() && first_traceable_right() && frames_read_right();
+    /* A check that failed in the C-API left its exception set: the bootstrap's ctypes
+     * call would raise it instead of falling back. */
+    api.clear_error();
     return ok ? 0 : -1;
 }

@@ -55,7 +55,7 @@ class FollowForkTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.memflux.e2e.StackSources#both")
+    @MethodSource("dev.memflux.e2e.StackSources#bothOnDefaultPythons")
     void parentChildAndGrandchildEachGetTheirOwnCapture(String python, String source) throws Exception {
         Path program = Memflux.program("follow_forks.py");
         Memflux.Result r = run(python, source, "fork.bin", program);
@@ -78,7 +78,7 @@ class FollowForkTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.memflux.e2e.StackSources#both")
+    @MethodSource("dev.memflux.e2e.StackSources#bothOnDefaultPythons")
     void eachLongLivedPoolWorkerGetsACaptureWithExactlyItsTasks(String python, String source) throws Exception {
         Path program = Memflux.program("fork_pool_tasks.py");
         Memflux.Result r = run(python, source, "pool.bin", program);
@@ -108,7 +108,7 @@ class FollowForkTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.memflux.e2e.StackSources#both")
+    @MethodSource("dev.memflux.e2e.StackSources#bothOnDefaultPythons")
     void eachPreForkedWorkerGetsTheRequestsItServed(String python, String source) throws Exception {
         Path program = Memflux.program("prefork_server.py");
         Memflux.Result r = run(python, source, "server.bin", program);
@@ -172,7 +172,7 @@ class FollowForkTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.memflux.e2e.StackSources#both")
+    @MethodSource("dev.memflux.e2e.StackSources#bothOnDefaultPythons")
     void aChildThatExecsIsFollowedUpToItsExecOnly(String python, String source) throws Exception {
         Path program = Memflux.program("fork_exec.py");
         Memflux.Result r = follow(python, source, List.of(), "exec.bin", program);

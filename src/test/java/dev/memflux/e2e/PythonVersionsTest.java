@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.report.FileAnalysis;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,34 +17,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every CPython memflux supports, as pyenv installs them ($PYENV_ROOT or ~/.pyenv): the
- * profile-function source on each, and the frame walk where it applies (3.11). A version
- * missing from the machine is skipped.
+ * profile-function source on each, and the frame walk where it applies (3.11, 3.12, 3.13).
+ * A version missing from the machine is skipped.
  */
 class PythonVersionsTest {
     @TempDir
     Path dir;
 
     static Stream<Arguments> versions() {
-        return Stream.of("3.8", "3.9", "3.10", "3.11", "3.12", "3.13").flatMap(v -> v.equals("3.11")
+        return Stream.of("3.8", "3.9", "3.10", "3.11", "3.12", "3.13").flatMap(v -> StackSources.WALKING.contains(v)
                 ? Stream.of(Arguments.of(v, "walk"), Arguments.of(v, "profile")) : Stream.of(Arguments.of(v, "profile")));
-    }
-
-    private static Optional<Path> pyenvPython(String version) throws IOException {
-        String root = System.getenv().getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv");
-        Path versions = Path.of(root, "versions");
-        if (!Files.isDirectory(versions)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> installed = Files.list(versions)) {
-            return installed.filter(p -> p.getFileName().toString().startsWith(version + "."))
-                    .map(p -> p.resolve("bin/python3")).filter(Files::isExecutable).sorted().reduce((a, b) -> b);
-        }
     }
 
     @ParameterizedTest(name = "CPython {0} {1}")
     @MethodSource("versions")
     void exactCountsAndLinesOnEveryInstalledVersion(String version, String source) throws Exception {
-        Optional<Path> python = pyenvPython(version);
+        Optional<Path> python = Pyenv.python(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Path program = Memflux.program("small_stack.py");
         FileAnalysis analysis = FileAnalysis.of(
@@ -71,7 +57,7 @@ class PythonVersionsTest {
     @ParameterizedTest(name = "CPython {0} {1}")
     @MethodSource("versions")
     void theProgramsOwnProfilersOnEveryInstalledVersion(String version, String source) throws Exception {
-        Optional<Path> python = pyenvPython(version);
+        Optional<Path> python = Pyenv.python(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Path program = Memflux.program("own_profilers.py");
         FileAnalysis analysis = FileAnalysis.of(
@@ -83,7 +69,7 @@ class PythonVersionsTest {
     @ParameterizedTest(name = "CPython {0} {1}")
     @MethodSource("versions")
     void nonAsciiNamesAndGilFreeThreadsOnEveryInstalledVersion(String version, String source) throws Exception {
-        Optional<Path> python = pyenvPython(version);
+        Optional<Path> python = Pyenv.python(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Aggregator names = FileAnalysis.of(StackSources.capture(dir, python.get().toString(), source,
                 Memflux.program("unicode_names.py"))).totals();
@@ -100,7 +86,7 @@ class PythonVersionsTest {
     @ParameterizedTest(name = "CPython {0} {1}")
     @MethodSource("versions")
     void followForkOnEveryInstalledVersion(String version, String source) throws Exception {
-        Optional<Path> python = pyenvPython(version);
+        Optional<Path> python = Pyenv.python(version);
         assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
         Map<String, String> env = source.equals("profile") ? Map.of("MEMFLUX_STACK_SOURCE", "profile") : Map.of();
         Path forks = Memflux.program("follow_forks.py");

@@ -8,19 +8,42 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Captures a program with a chosen Python stack source ("walk": the frame walk, the
- * default on CPython 3.11; "profile": MEMFLUX_STACK_SOURCE=profile) and reads stacks back.
+ * default on CPython 3.11, 3.12 and 3.13; "profile": MEMFLUX_STACK_SOURCE=profile) and
+ * reads stacks back.
  */
 final class StackSources {
     private StackSources() {}
 
-    /** (interpreter, source) for every interpreter of {@link Interpreters#all()} and both sources. */
+    /** The CPython versions whose frames the agent walks. */
+    static final Set<String> WALKING = Set.of("3.11", "3.12", "3.13");
+
+    /**
+     * (interpreter, source) for both sources on every interpreter of {@link Interpreters#all()}
+     * (3.11 on this machine kind) and on pyenv's 3.12 and 3.13 where installed: each layout
+     * the frame walk knows, beside the profile function on the same interpreter.
+     */
     static Stream<Arguments> both() {
+        return walking().flatMap(python -> Stream.of("walk", "profile").map(s -> Arguments.of(python, s)));
+    }
+
+    /**
+     * Both sources on the interpreters of {@link Interpreters#all()} only, for tests whose
+     * other versions PythonVersionsTest covers (following forks).
+     */
+    static Stream<Arguments> bothOnDefaultPythons() {
         return Interpreters.all().flatMap(python -> Stream.of("walk", "profile").map(s -> Arguments.of(python, s)));
+    }
+
+    /** Every interpreter of {@link Interpreters#all()} and pyenv's 3.12 and 3.13 where installed. */
+    static Stream<String> walking() {
+        Stream<String> newer = Stream.of("3.12", "3.13").flatMap(v -> Pyenv.python(v).stream()).map(Path::toString);
+        return Stream.concat(Interpreters.all(), newer).distinct();
     }
 
     /** Runs the program under memflux; returns the capture file. */
