@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code memflux} command. Exit codes: 0 success; 1 the input could not be read (a
- * missing, foreign, corrupt file...); 2 a usage error; {@code run} exits with the
+ * missing, foreign, corrupt file...); 2 a usage error; 3 {@code check}: a limit exceeded;
+ * {@code run} exits with the
  * profiled program's own code (128 + N when a signal N ended it).
  */
 @Command(name = "memflux", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -31,10 +32,11 @@ public final class Main implements Runnable {
         // picocli models each subcommand by reflection, which costs tens of milliseconds
         // before the program can start: register only the one asked for (all for help).
         String first = args.length > 0 ? args[0] : "";
-        if (first.equals("run") || first.equals("stats") || first.equals("summary")) {
+        if (first.equals("run") || first.equals("stats") || first.equals("summary") || first.equals("check")
+                || first.equals("diff")) {
             cli.addSubcommand(first, subcommand(first));
         } else {
-            for (String name : new String[] {"run", "stats", "summary"}) {
+            for (String name : new String[] {"run", "stats", "summary", "check", "diff"}) {
                 cli.addSubcommand(name, subcommand(name));
             }
             cli.addSubcommand("help", new CommandLine.HelpCommand());
@@ -59,6 +61,8 @@ public final class Main implements Runnable {
         return switch (name) {
             case "run" -> new RunCommand();
             case "stats" -> new StatsCommand();
+            case "check" -> new CheckCommand();
+            case "diff" -> new DiffCommand();
             default -> new SummaryCommand();
         };
     }
@@ -66,6 +70,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.err);
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, stats, summary)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, stats, summary, check, diff)");
     }
 }

@@ -26,6 +26,12 @@ final class ReportInput {
 
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
     static FileAnalysis analyze(Path file, PrintWriter err) {
+        return analyze(file, err, batch -> { });
+    }
+
+    /** As {@link #analyze(Path, PrintWriter)}, with {@code observer} in the same pass (see FileAnalysis). */
+    static FileAnalysis analyze(Path file, PrintWriter err,
+                                java.util.function.Consumer<dev.memflux.format.EventBatch> observer) {
         if (!Files.exists(file)) {
             err.println("memflux: no such file: " + file);
             return null;
@@ -36,7 +42,7 @@ final class ReportInput {
         }
         quietReactor();
         try {
-            return FileAnalysis.of(file);
+            return FileAnalysis.of(file, observer);
         } catch (CorruptCaptureException e) {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {

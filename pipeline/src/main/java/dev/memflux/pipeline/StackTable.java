@@ -108,6 +108,11 @@ public final class StackTable {
         return file[frameId];
     }
 
+    /** The line a frame's code starts at (a function's {@code def}). */
+    public int firstLine(int frameId) {
+        return firstLine[frameId];
+    }
+
     public int frameCount() {
         return frames;
     }

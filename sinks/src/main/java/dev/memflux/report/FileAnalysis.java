@@ -20,8 +20,17 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
                               Trailer trailer, boolean cutShort, String cutShortReason, int formatVersion) {
 
     public static FileAnalysis of(Path file) throws IOException, CorruptCaptureException {
+        return of(file, batch -> { });
+    }
+
+    /**
+     * As {@link #of(Path)}, with {@code observer} seeing every batch right after the
+     * aggregator, in the same pass (figures the aggregator does not keep: per-test ones).
+     */
+    public static FileAnalysis of(Path file, java.util.function.Consumer<dev.memflux.format.EventBatch> observer)
+            throws IOException, CorruptCaptureException {
         Aggregator totals = new Aggregator();
-        Pass pass = run(file, totals);
+        Pass pass = run(file, totals, observer);
         // A trailer whose totals were unavailable (memflux ran out of heap) has nothing to check.
         if (pass.trailer != null && !pass.trailer.totalsUnavailable()) {
             crossCheck(pass.trailer, totals, pass.trailerOffset);
@@ -47,10 +56,12 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
     private record Pass(CaptureHeader header, Trailer trailer, boolean cutShort, String reason, int version,
                         long trailerOffset) {}
 
-    private static Pass run(Path file, Aggregator aggregator) throws IOException, CorruptCaptureException {
+    private static Pass run(Path file, Aggregator aggregator,
+                            java.util.function.Consumer<dev.memflux.format.EventBatch> observer)
+            throws IOException, CorruptCaptureException {
         try (FileSource source = FileSource.open(file)) {
             try {
-                source.batches().transform(new AggregateStage(aggregator)).blockLast();
+                source.batches().transform(new AggregateStage(aggregator)).doOnNext(observer).blockLast();
             } catch (RuntimeException e) {
                 Throwable cause = reactor.core.Exceptions.unwrap(e);
                 if (cause instanceof CorruptCaptureException c) {
