@@ -38,7 +38,8 @@ public record Verdict(String subject, Figure figure, Scope scope, Location locat
 
     /**
      * The verdict in one line: {@code FAIL peak 612.40 MiB > 500.00 MiB (+18% vs baseline),
-     * top: load_table (etl/load.py:88) 410.00 MiB}.
+     * top: load_table (etl/load.py:88) 410.00 MiB}; against a baseline, {@code FAIL peak
+     * 61.99 MiB > 52.45 MiB (+30% vs baseline 47.68 MiB, tolerance 10%), top: ...}.
      */
     public String line() {
         StringBuilder s = new StringBuilder(passed() ? "PASS " : "FAIL ");
@@ -53,9 +54,9 @@ public record Verdict(String subject, Figure figure, Scope scope, Location locat
         }
         s.append(' ').append(figure.format(actual)).append(passed() ? " <= " : " > ").append(figure.format(max));
         if (tolerance != null) {
-            s.append(" (baseline ").append(figure.format(baseline)).append(" ").append(tolerance).append(')');
-        }
-        if (baseline >= 0) {
+            s.append(" (").append(change(actual, baseline)).append(" vs baseline ").append(figure.format(baseline))
+                    .append(", tolerance ").append(tolerance).append(')');
+        } else if (baseline >= 0) {
             s.append(" (").append(change(actual, baseline)).append(" vs baseline)");
         }
         if (location == null && !top.isEmpty()) {
