@@ -61,6 +61,9 @@ public final class Gate {
         if (baseline != null) {
             for (Map.Entry<Scope, Set<Figure>> e : compared().entrySet()) {
                 for (Figure figure : e.getValue()) {
+                    if (!tolerance.appliesTo(figure)) {
+                        continue;
+                    }
                     against(verdicts, subject, figure, e.getKey(), now.apply(e.getKey()), baseline.apply(e.getKey()));
                 }
             }

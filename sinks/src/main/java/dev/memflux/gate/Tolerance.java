@@ -29,6 +29,19 @@ public record Tolerance(double fraction, String absolute) {
         return new Tolerance(0, t.substring(1));
     }
 
+    /** Whether it says how much {@code figure} may grow: {@code +2MB} says nothing of a count of allocations. */
+    public boolean appliesTo(Figure figure) {
+        if (absolute == null) {
+            return true;
+        }
+        try {
+            figure.parse(absolute);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The largest value {@code figure} may reach over {@code baseline}. */
     public long allowed(Figure figure, long baseline) {
         if (absolute != null) {
