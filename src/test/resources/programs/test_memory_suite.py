@@ -4,7 +4,10 @@
 # - test_leaks_three leaves 3 x 2,000,001 bytes in a module-level list ("site: three"):
 #   peak and leaked >= 6,000,003 bytes;
 # - test_small_churn allocates 100 x 10,001 bytes one at a time ("site: churn"), each
-#   dropped before the next: allocated >= 1,000,100 bytes, peak under 1 MiB.
+#   dropped before the next: allocated >= 1,000,100 bytes, peak under 1 MiB;
+# - test_clears_kept allocates 1,001 bytes ("site: marker") and empties the list
+#   test_leaks_three filled: at its own end test_leaks_three had left 6,000,003 bytes
+#   live, though none of them is live when tracking stops.
 kept = []
 
 
@@ -24,3 +27,9 @@ def test_small_churn():
     for _ in range(100):
         total += len(bytearray(10_000))  # site: churn
     assert total == 1_000_000
+
+
+def test_clears_kept():
+    marker = bytearray(1_000)  # site: marker
+    kept.clear()
+    assert len(marker) == 1_000

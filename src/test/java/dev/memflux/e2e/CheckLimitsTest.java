@@ -167,4 +167,23 @@ class CheckLimitsTest {
         assertTrue(again.stderr().contains("memory.xml already exists (use -f"), again.toString());
         assertEquals(3, Memflux.run(dir, "check", "--max-peak", "95MiB", "--junit", "memory.xml", "-f", "p.bin").exitCode());
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void threadScopesCountWhatEachThreadAllocated(String python) throws Exception {
+        Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", "p.bin",
+                Memflux.program("thread_holds.py").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        long workerPeak = figure("peak", "--where", "thread:2");
+        assertTrue(workerPeak >= 8_000_008 && workerPeak < 8_000_008 + (1 << 20), Long.toString(workerPeak));
+        long workerLeak = figure("leaked", "--where", "thread:2");
+        assertTrue(workerLeak >= 2_000_002 && workerLeak < 2_000_002 + (1 << 20), Long.toString(workerLeak));
+        long mainLeak = figure("leaked", "--where", "thread:1");
+        assertTrue(mainLeak >= 1_000_001 && mainLeak < 1_000_001 + (1 << 20), Long.toString(mainLeak));
+        assertEquals(0, figure("allocations", "--where", "thread:3"));
+        Memflux.Result over = Memflux.run(dir, "check", "--where", "thread:2", "--max-peak", "7MiB", "p.bin");
+        assertEquals(3, over.exitCode(), over.toString());
+        assertTrue(over.stdout().startsWith("FAIL peak of thread:2 7.6"), over.toString());
+        assertEquals(0, Memflux.run(dir, "check", "--where", "thread:2", "--max-peak", "8MiB", "p.bin").exitCode());
+    }
 }

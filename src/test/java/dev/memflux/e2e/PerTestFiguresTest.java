@@ -34,7 +34,7 @@ class PerTestFiguresTest {
         Files.copy(Memflux.program("suite_runner.py"), dir.resolve("suite_runner.py"));
         Memflux.Result run = Memflux.run(dir, "run", "-q", "--python", python, "-o", "suite.bin", "suite_runner.py");
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.stdout().contains("passed 3"), run.toString());
+        assertTrue(run.stdout().contains("passed 4"), run.toString());
         expectKnownFigures();
     }
 
@@ -47,7 +47,7 @@ class PerTestFiguresTest {
         Memflux.Result run = Memflux.run(dir, "run", "-q", "--python", "/usr/bin/python3", "-o", "suite.bin", "-m",
                 "pytest", "-q", "-p", "no:cacheprovider", "test_memory_suite.py");
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.stdout().contains("3 passed"), run.toString());
+        assertTrue(run.stdout().contains("4 passed"), run.toString());
         expectKnownFigures();
     }
 
@@ -60,13 +60,14 @@ class PerTestFiguresTest {
             Map<String, Object> v = MiniJson.object(o);
             peaks.put((String) v.get("subject"), v);
         }
-        assertEquals(3, peaks.size(), r.stdout());
+        assertEquals(4, peaks.size(), r.stdout());
         long ten = value(peaks.get("test_memory_suite.py::test_holds_ten"));
         long three = value(peaks.get("test_memory_suite.py::test_leaks_three"));
         long churn = value(peaks.get("test_memory_suite.py::test_small_churn"));
         assertTrue(ten >= 10_000_010 && ten < 10_000_010 + (1 << 20), r.stdout());
         assertTrue(three >= 6_000_003 && three < 6_000_003 + (1 << 20), r.stdout());
         assertTrue(churn >= 10_001 && churn < (1 << 20), r.stdout());
+        assertEquals(1_001, value(peaks.get("test_memory_suite.py::test_clears_kept")), r.stdout());
 
         Memflux.Result table = Memflux.run(dir, "check", "--per-test", "suite.bin");
         assertEquals(0, table.exitCode(), table.toString());
@@ -77,7 +78,7 @@ class PerTestFiguresTest {
                 rows.put(cells[4], cells);
             }
         }
-        // peak, allocated, allocations, leaked
+        // peak, allocated, allocations, left live at its end (test_clears_kept frees it later)
         String[] leaks = rows.get("test_memory_suite.py::test_leaks_three");
         assertEquals(List.of("5.72 MiB", "5.72 MiB", "3", "5.72 MiB"), List.of(leaks).subList(0, 4), table.stdout());
         String[] holds = rows.get("test_memory_suite.py::test_holds_ten");
@@ -87,7 +88,7 @@ class PerTestFiguresTest {
 
         Element suite = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(dir.resolve("tests.xml").toFile()).getElementsByTagName("testsuite").item(0);
-        assertEquals("3", suite.getAttribute("tests"));
+        assertEquals("4", suite.getAttribute("tests"));
         assertEquals("2", suite.getAttribute("failures"));
         NodeList cases = suite.getElementsByTagName("testcase");
         Map<String, Integer> failures = new HashMap<>();
@@ -96,7 +97,7 @@ class PerTestFiguresTest {
             failures.put(c.getAttribute("name"), c.getElementsByTagName("failure").getLength());
         }
         assertEquals(Map.of("test_memory_suite.py::test_holds_ten", 1, "test_memory_suite.py::test_leaks_three", 1,
-                "test_memory_suite.py::test_small_churn", 0), failures);
+                "test_memory_suite.py::test_small_churn", 0, "test_memory_suite.py::test_clears_kept", 0), failures);
 
         // a default for every test, raised for one by pattern in the limits file
         Files.writeString(dir.resolve("limits.toml"), """

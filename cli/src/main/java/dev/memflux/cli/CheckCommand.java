@@ -9,6 +9,7 @@ import dev.memflux.gate.ScopeFigures;
 import dev.memflux.gate.TestFigures;
 import dev.memflux.gate.TestPattern;
 import dev.memflux.gate.TestVerdicts;
+import dev.memflux.gate.ThreadFigures;
 import dev.memflux.gate.Tolerance;
 import dev.memflux.gate.Verdict;
 import dev.memflux.report.FileAnalysis;
@@ -42,7 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Scopes (--where, or [where.\"SCOPE\"] in the limits file): file:GLOB (file:etl/*.py, matched against "
                 + "the end of the source path; ** crosses directories) or function:GLOB (function:load_table). A "
                 + "scope holds what was allocated while a matching frame was on the stack; its peak is what it held "
-                + "when the whole program's heap peaked.",
+                + "when the whole program's heap peaked. thread:N: the allocations thread N made (1 is the thread "
+                + "that started tracking, the others numbered as they first appear); its peak is the most they held "
+                + "at once.",
                 "A follow-fork family (FILE and FILE.<pid> beside it) is checked file by file, or summed with "
                 + "--family sum (peaks then add as if simultaneous: an upper bound); a baseline is held against the "
                 + "parent's file (or the summed family).",
@@ -51,8 +54,9 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeList = {"0:every limit holds", "1:the capture (or baseline, or limits file) cannot be checked: "
                 + "missing, not a capture, corrupt, cut short with --strict; or an output exists without -f",
                 "2:usage error", "3:a limit is exceeded"},
-        footer = {"", "Example: memflux check --max-peak 500MB --where 'file:etl/*.py' --junit memory.xml run.bin",
-                "         memflux check --baseline main.bin --tolerance 10% --format github run.bin"})
+        footer = {"", "Examples:", "  memflux check --max-peak 500MB --where 'file:etl/*.py' --junit m.xml run.bin",
+                "  memflux check --baseline main.bin --tolerance 10%% --format github run.bin",
+                "  memflux check --per-test --max-peak 50MB tests.bin"})
 final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,7 +78,8 @@ final class CheckCommand implements Callable<Integer> {
     String maxAllocations;
 
     @Option(names = "--where", paramLabel = "SCOPE",
-            description = "Apply the --max-* limits to a scope (file:GLOB or function:GLOB) instead of the program.")
+            description = "Apply the --max-* limits to a scope (file:GLOB, function:GLOB or thread:N) instead of the "
+                    + "program.")
     String where;
 
     @Option(names = "--limits", paramLabel = "FILE",
@@ -87,7 +92,7 @@ final class CheckCommand implements Callable<Integer> {
     Path baseline;
 
     @Option(names = "--tolerance", paramLabel = "GROWTH",
-            description = "Growth allowed over the baseline: a percentage (10%) or an amount (+2MB). Default: 10%.")
+            description = "Growth allowed over the baseline: a percentage (10%%) or an amount (+2MB). Default: 10%%.")
     String tolerance;
 
     @Option(names = "--movers", paramLabel = "N", defaultValue = "3",
@@ -238,23 +243,18 @@ final class CheckCommand implements Callable<Integer> {
         List<Path> files = family.equals("none") ? List.of(file) : ForkFamily.of(file);
         List<Function<Scope, ScopeFigures>> captures = new ArrayList<>();
         for (Path f : files) {
-            FileAnalysis a = load(f, err, batch -> { });
-            if (a == null) {
+            Function<Scope, ScopeFigures> figures = figures(List.of(f), err);
+            if (figures == null) {
                 return null;
             }
-            captures.add(figures(List.of(a)));
+            captures.add(figures);
         }
         Function<Scope, ScopeFigures> before = null;
         if (baseline != null) {
-            List<FileAnalysis> old = new ArrayList<>();
-            for (Path f : family.equals("sum") ? ForkFamily.of(baseline) : List.of(baseline)) {
-                FileAnalysis a = load(f, err, batch -> { });
-                if (a == null) {
-                    return null;
-                }
-                old.add(a);
+            before = figures(family.equals("sum") ? ForkFamily.of(baseline) : List.of(baseline), err);
+            if (before == null) {
+                return null;
             }
-            before = figures(old);
         }
         if (family.equals("sum")) {
             Function<Scope, ScopeFigures> sum = memo(s -> ScopeFigures.sum(captures.stream().map(c -> c.apply(s)).toList()));
@@ -269,9 +269,30 @@ final class CheckCommand implements Callable<Integer> {
         return verdicts;
     }
 
-    private static Function<Scope, ScopeFigures> figures(List<FileAnalysis> parts) {
-        return memo(s -> parts.size() == 1 ? ScopeFigures.of(parts.get(0).totals(), s)
-                : ScopeFigures.sum(parts.stream().map(a -> ScopeFigures.of(a.totals(), s)).toList()));
+    /**
+     * A scope's figures in {@code parts} (summed when several), or null after saying why
+     * one cannot be checked. Thread scopes come from an observer in the same pass.
+     */
+    private Function<Scope, ScopeFigures> figures(List<Path> parts, PrintWriter err) {
+        List<FileAnalysis> analyses = new ArrayList<>();
+        List<ThreadFigures> threads = new ArrayList<>();
+        for (Path part : parts) {
+            ThreadFigures t = new ThreadFigures();
+            FileAnalysis a = load(part, err, t);
+            if (a == null) {
+                return null;
+            }
+            analyses.add(a);
+            threads.add(t);
+        }
+        return memo(s -> {
+            List<ScopeFigures> each = new ArrayList<>();
+            for (int i = 0; i < analyses.size(); i++) {
+                each.add(s.kind() == Scope.Kind.THREAD ? threads.get(i).of(s.thread())
+                        : ScopeFigures.of(analyses.get(i).totals(), s));
+            }
+            return each.size() == 1 ? each.get(0) : ScopeFigures.sum(each);
+        });
     }
 
     private static Function<Scope, ScopeFigures> memo(Function<Scope, ScopeFigures> f) {

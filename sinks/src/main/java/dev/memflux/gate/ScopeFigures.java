@@ -89,6 +89,17 @@ public final class ScopeFigures {
         contributors.put(figure, list);
     }
 
+    /** Figures known without their locations (a thread's). */
+    public static ScopeFigures of(long peak, long leaked, long allocated, long allocations) {
+        ScopeFigures f = new ScopeFigures();
+        long[] values = {peak, leaked, allocated, allocations};
+        for (Figure figure : Figure.values()) {
+            f.values.put(figure, values[figure.ordinal()]);
+            f.contributors.put(figure, List.of());
+        }
+        return f;
+    }
+
     /** Several captures' figures added up (a follow-fork family summed: peaks add as if simultaneous). */
     public static ScopeFigures sum(List<ScopeFigures> parts) {
         ScopeFigures f = new ScopeFigures();

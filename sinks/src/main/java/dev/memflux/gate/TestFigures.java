@@ -2,7 +2,6 @@ package dev.memflux.gate;
 
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordTag;
-import dev.memflux.pipeline.LiveAllocations;
 import dev.memflux.pipeline.StackTable;
 import dev.memflux.report.Location;
 import java.util.ArrayList;
@@ -17,16 +16,19 @@ import java.util.function.Consumer;
  * (an observer of the same batches). An allocation belongs to the test whose function is
  * on its stack (the outermost, the one the runner called); for each test it keeps the
  * bytes its allocations held at most at once (its peak while it ran), the bytes and
- * allocations it made, and what of it was still live when tracking stopped.
+ * allocations it made, and what of it was still live at its end. A test ends when its
+ * thread next allocates outside it (the runner's own work, or the next test), so the
+ * locals it dropped on returning are freed by then; the last test ends with tracking.
  *
- * <p>Runs on the reader's thread. Per event it does one or two probes of its own live
- * map and array updates, no allocation; a test is named once, when its first stack node
- * arrives. A munmap is matched by its start address only (a mapping a test made and later
- * unmapped from the middle stays counted): tests' memory is the malloc family and whole
- * mappings.
+ * <p>Runs on the reader's thread. Per event: a lookup of the node's test and the
+ * {@link GroupFigures} update, no allocation; a test is named once, when its first stack
+ * node arrives.
  */
 public final class TestFigures implements Consumer<EventBatch> {
-    /** One test's figures; {@code location} is its function (file and the line of its def). */
+    /**
+     * One test's figures; {@code location} is its function (file and the line of its def),
+     * {@code leaked} what it left live at its end.
+     */
     public record Test(Location location, long peak, long allocated, long allocations, long leaked) {
         public long value(Figure f) {
             return switch (f) {
@@ -41,14 +43,15 @@ public final class TestFigures implements Consumer<EventBatch> {
     private static final int NONE = -1;
     private final TestPattern pattern;
     private final StackTable stacks = new StackTable();
-    private final LiveAllocations owned = new LiveAllocations(1 << 12);
+    private final GroupFigures figures = new GroupFigures();
     private int[] testOfNode = new int[1024];
     private final Map<Location, Integer> ids = new HashMap<>();
     private final List<Location> locations = new ArrayList<>();
-    private long[] live = new long[16];
-    private long[] peak = new long[16];
-    private long[] bytes = new long[16];
-    private long[] count = new long[16];
+    /** What each test had live when it last ended; -1 while it has not. */
+    private long[] leftAtEnd = new long[16];
+    private int running = NONE;
+    private int runningThread;
+    private int thread = 1;
 
     public TestFigures(TestPattern pattern) {
         this.pattern = pattern;
@@ -60,47 +63,29 @@ public final class TestFigures implements Consumer<EventBatch> {
         for (int i = 0; i < batch.count; i++) {
             byte tag = batch.tag(i);
             if (RecordTag.isAlloc(tag)) {
-                allocated(batch.allocAddress(i), batch.allocSize(i), batch.allocNode(i));
+                int node = batch.allocNode(i);
+                int test = node > 0 && node < stacks.nodeCount() ? testOfNode[node] : NONE;
+                if (running != NONE && running != test && runningThread == thread) {
+                    leftAtEnd[running] = figures.live(running);
+                    running = NONE;
+                }
+                if (test != NONE) {
+                    figures.allocated(batch.allocAddress(i), batch.allocSize(i), test);
+                    running = test;
+                    runningThread = thread;
+                }
             } else if (tag == RecordTag.FREE) {
-                released(batch.freeAddress(i), Long.MAX_VALUE);
+                figures.released(batch.freeAddress(i), Long.MAX_VALUE);
             } else if (tag == RecordTag.MUNMAP) {
-                released(batch.munmapAddress(i), batch.munmapLength(i));
+                figures.released(batch.munmapAddress(i), batch.munmapLength(i));
+            } else if (tag == RecordTag.THREAD) {
+                thread = batch.threadNumber(i);
             } else if (tag == RecordTag.NODE || tag == RecordTag.FRAME) {
                 stacks.accept(batch, i);
                 if (tag == RecordTag.NODE) {
                     classify(stacks.nodeCount() - 1);
                 }
             }
-        }
-    }
-
-    private void allocated(long address, long size, int node) {
-        int test = node > 0 && node < stacks.nodeCount() ? testOfNode[node] : NONE;
-        if (test == NONE) {
-            return;
-        }
-        bytes[test] += size;
-        count[test]++;
-        long replaced = owned.put(address, size, test);
-        if (replaced >= 0) {
-            live[owned.removedNode()] -= replaced;
-        }
-        live[test] += size;
-        if (live[test] > peak[test]) {
-            peak[test] = live[test];
-        }
-    }
-
-    private void released(long address, long length) {
-        long size = owned.remove(address);
-        if (size < 0) {
-            return;
-        }
-        int test = owned.removedNode();
-        long gone = Math.min(size, length);
-        live[test] -= gone;
-        if (gone < size) {
-            owned.put(address + gone, size - gone, test);
         }
     }
 
@@ -130,12 +115,11 @@ public final class TestFigures implements Consumer<EventBatch> {
         int next = locations.size();
         ids.put(test, next);
         locations.add(test);
-        if (next == live.length) {
-            live = Arrays.copyOf(live, next * 2);
-            peak = Arrays.copyOf(peak, next * 2);
-            bytes = Arrays.copyOf(bytes, next * 2);
-            count = Arrays.copyOf(count, next * 2);
+        figures.ensure(next);
+        if (next == leftAtEnd.length) {
+            leftAtEnd = Arrays.copyOf(leftAtEnd, next * 2);
         }
+        leftAtEnd[next] = -1;
         return next;
     }
 
@@ -143,7 +127,8 @@ public final class TestFigures implements Consumer<EventBatch> {
     public List<Test> tests() {
         List<Test> tests = new ArrayList<>();
         for (int t = 0; t < locations.size(); t++) {
-            tests.add(new Test(locations.get(t), peak[t], bytes[t], count[t], live[t]));
+            long left = t == running || leftAtEnd[t] < 0 ? figures.live(t) : leftAtEnd[t];
+            tests.add(new Test(locations.get(t), figures.peak(t), figures.bytes(t), figures.count(t), left));
         }
         return tests;
     }
