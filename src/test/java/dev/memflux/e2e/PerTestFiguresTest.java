@@ -108,10 +108,11 @@ class PerTestFiguresTest {
                 peak = "10MiB"
                 """);
         Memflux.Result limited = Memflux.run(dir, "check", "--per-test", "--limits", "limits.toml", "suite.bin");
+        int defLine = Files.readAllLines(dir.resolve("test_memory_suite.py")).indexOf("def test_holds_ten():") + 1;
         assertEquals(3, limited.exitCode(), limited.toString());
         List<String> verdicts = limited.stdout().lines().filter(l -> l.startsWith("PASS") || l.startsWith("FAIL")).toList();
         assertTrue(verdicts.contains("PASS [test_memory_suite.py::test_holds_ten] peak 9.54 MiB <= 10.00 MiB, top: "
-                + "test_holds_ten (" + dir.toRealPath().resolve("test_memory_suite.py") + ":11) 9.54 MiB"),
+                + "test_holds_ten (" + dir.toRealPath().resolve("test_memory_suite.py") + ":" + defLine + ") 9.54 MiB"),
                 limited.stdout());
         assertTrue(verdicts.stream().anyMatch(l -> l.startsWith("FAIL [test_memory_suite.py::test_leaks_three] leaked "
                 + "5.72 MiB > 1.00 MiB")), limited.stdout());
