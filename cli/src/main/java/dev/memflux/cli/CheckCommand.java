@@ -164,71 +164,41 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         LimitsFile fromFile = LimitsFile.empty();
-        Map<Figure, Long> flags;
-        Tolerance growth;
-        try {
-            if (limitsFile != null) {
-                if (!Files.isRegularFile(limitsFile)) {
-                    err.println("memflux: no such limits file: " + limitsFile);
-                    return ExitCodes.INPUT;
-                }
-                fromFile = LimitsFile.read(limitsFile);
+        if (limitsFile != null) {
+            if (!Files.isRegularFile(limitsFile)) {
+                err.println("memflux: no such limits file: " + limitsFile);
+                return ExitCodes.INPUT;
             }
-            flags = flagLimits();
-            growth = tolerance != null ? Tolerance.parse(tolerance)
-                    : fromFile.tolerance() != null ? fromFile.tolerance() : Tolerance.parse("10%");
-        } catch (IllegalArgumentException e) {
-            if (limitsFile != null && e.getMessage().startsWith(limitsFile.toString())) {
+            try {
+                fromFile = LimitsFile.read(limitsFile);
+            } catch (IllegalArgumentException e) {
                 err.println("memflux: " + e.getMessage());
                 return ExitCodes.INPUT;
             }
-            throw usage(e.getMessage());
         }
+        Map<Figure, Long> flags;
+        Tolerance growth;
         Scope scope;
         try {
+            flags = flagLimits();
+            growth = tolerance != null ? Tolerance.parse(tolerance)
+                    : fromFile.tolerance() != null ? fromFile.tolerance() : Tolerance.parse("10%");
             scope = where == null ? Scope.ALL : Scope.parse(where);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         Path base = Path.of("").toAbsolutePath();
-        List<Verdict> verdicts;
-        String table = "";
-        if (perTest) {
-            Map<Figure, Long> defaults = new EnumMap<>(Figure.class);
-            defaults.putAll(fromFile.testDefaults());
-            defaults.putAll(flags);
-            TestVerdicts tests = new TestVerdicts(defaults, fromFile.testOverrides(), base);
-            TestFigures figures = new TestFigures(TestPattern.of(testPattern, testFiles));
-            if (load(file, err, figures) == null) {
-                return ExitCodes.INPUT;
-            }
-            if (figures.tests().isEmpty()) {
-                err.println("memflux: " + file + ": no test function (" + testPattern + " in " + testFiles
-                        + ") allocated anything");
-            }
-            verdicts = tests.check(figures.tests());
-            table = tests.table(figures.tests());
-        } else {
-            Map<String, Limit> limits = new LinkedHashMap<>();
-            for (Limit l : fromFile.limits()) {
-                limits.put(l.figure() + " " + l.scope(), l);
-            }
-            flags.forEach((f, max) -> limits.put(f + " " + scope, new Limit(f, scope, max)));
-            if (limits.isEmpty() && baseline == null) {
-                throw usage("no limit to check: give --max-peak, --max-leaked, --max-allocated, --max-allocations, "
-                        + "--limits FILE or --baseline CAPTURE");
-            }
-            Gate gate = new Gate(new ArrayList<>(limits.values()), growth, movers, top);
-            verdicts = gateFamily(gate, err);
-            if (verdicts == null) {
-                return ExitCodes.INPUT;
-            }
+        StringBuilder table = new StringBuilder();
+        List<Verdict> verdicts = perTest ? perTestVerdicts(fromFile, flags, base, table, err)
+                : limitVerdicts(fromFile, flags, scope, growth, err);
+        if (verdicts == null) {
+            return ExitCodes.INPUT;
         }
         CheckReport report = new CheckReport(verdicts, base);
         switch (output) {
             case "json" -> System.out.print(report.json());
             case "github" -> System.out.print(report.github());
-            default -> System.out.print(table + (table.isEmpty() ? "" : "\n") + report.text());
+            default -> System.out.print(table + (table.length() == 0 ? "" : "\n") + report.text());
         }
         System.out.flush();
         if (junit != null) {
@@ -236,6 +206,40 @@ final class CheckCommand implements Callable<Integer> {
             err.println("memflux: wrote the JUnit report to " + junit);
         }
         return report.passed() ? ExitCodes.OK : ExitCodes.LIMIT_EXCEEDED;
+    }
+
+    /** Each test's figures against its limits (their table into {@code table}), or null when unreadable. */
+    private List<Verdict> perTestVerdicts(LimitsFile fromFile, Map<Figure, Long> flags, Path base, StringBuilder table,
+                                          PrintWriter err) {
+        Map<Figure, Long> defaults = new EnumMap<>(Figure.class);
+        defaults.putAll(fromFile.testDefaults());
+        defaults.putAll(flags);
+        TestVerdicts tests = new TestVerdicts(defaults, fromFile.testOverrides(), base);
+        TestFigures figures = new TestFigures(TestPattern.of(testPattern, testFiles));
+        if (load(file, err, figures) == null) {
+            return null;
+        }
+        if (figures.tests().isEmpty()) {
+            err.println("memflux: " + file + ": no test function (" + testPattern + " in " + testFiles
+                    + ") allocated anything");
+        }
+        table.append(tests.table(figures.tests()));
+        return tests.check(figures.tests());
+    }
+
+    /** The file's limits with the flags' over them, held against the capture (or family), or null when unreadable. */
+    private List<Verdict> limitVerdicts(LimitsFile fromFile, Map<Figure, Long> flags, Scope scope, Tolerance growth,
+                                        PrintWriter err) throws IOException {
+        Map<String, Limit> limits = new LinkedHashMap<>();
+        for (Limit l : fromFile.limits()) {
+            limits.put(l.figure() + " " + l.scope(), l);
+        }
+        flags.forEach((f, max) -> limits.put(f + " " + scope, new Limit(f, scope, max)));
+        if (limits.isEmpty() && baseline == null) {
+            throw usage("no limit to check: give --max-peak, --max-leaked, --max-allocated, --max-allocations, "
+                    + "--limits FILE or --baseline CAPTURE");
+        }
+        return gateFamily(new Gate(new ArrayList<>(limits.values()), growth, movers, top), err);
     }
 
     /** The verdicts of every capture checked, or null when one could not be read. */
