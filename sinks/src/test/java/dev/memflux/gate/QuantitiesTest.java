@@ -60,7 +60,10 @@ class QuantitiesTest {
         Scope function = Scope.parse("function:load_*");
         assertTrue(function.matches("load_table", "/a.py"));
         assertFalse(function.matches("reload_table", "/a.py"));
-        assertThrows(IllegalArgumentException.class, () -> Scope.parse("thread:1"));
+        assertEquals(2, Scope.parse("thread:2").thread());
+        assertFalse(Scope.parse("thread:2").matches("f", "/a.py"), "a thread scope is not decided by frames");
+        assertThrows(IllegalArgumentException.class, () -> Scope.parse("thread:0"));
+        assertThrows(IllegalArgumentException.class, () -> Scope.parse("thread:main"));
         assertThrows(IllegalArgumentException.class, () -> Scope.parse("file:"));
     }
 }
