@@ -7,6 +7,8 @@ final class ExitCodes {
     static final int INPUT = 1;
     /** The command line is wrong. */
     static final int USAGE = 2;
+    /** {@code check}: a memory limit is exceeded. */
+    static final int LIMIT_EXCEEDED = 3;
 
     private ExitCodes() {}
 }

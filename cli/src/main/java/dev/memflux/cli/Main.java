@@ -1,17 +1,22 @@
 package dev.memflux.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code memflux} command. Exit codes: 0 success; 1 the input could not be read (a
- * missing, foreign, corrupt file...); 2 a usage error; {@code run} exits with the
- * profiled program's own code (128 + N when a signal N ended it).
+ * missing, foreign, corrupt file...); 2 a usage error; 3 {@code check}: a limit exceeded;
+ * {@code run} exits with the profiled program's own code (128 + N when a signal N ended it).
  */
 @Command(name = "memflux", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A memory profiler for Python programs.",
         footer = {"", "Start with: memflux run script.py, then memflux stats on the file it wrote."})
 public final class Main implements Runnable {
+    /** Every command, in the order help lists them. */
+    private static final List<String> COMMANDS =
+            List.of("run", "stats", "summary", "tree", "transform", "check", "diff");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -31,11 +36,10 @@ public final class Main implements Runnable {
         // picocli models each subcommand by reflection, which costs tens of milliseconds
         // before the program can start: register only the one asked for (all for help).
         String first = args.length > 0 ? args[0] : "";
-        if (first.equals("run") || first.equals("stats") || first.equals("summary") || first.equals("tree")
-                || first.equals("transform")) {
+        if (COMMANDS.contains(first)) {
             cli.addSubcommand(first, subcommand(first));
         } else {
-            for (String name : new String[] {"run", "stats", "summary", "tree", "transform"}) {
+            for (String name : COMMANDS) {
                 cli.addSubcommand(name, subcommand(name));
             }
             cli.addSubcommand("help", new CommandLine.HelpCommand());
@@ -62,6 +66,8 @@ public final class Main implements Runnable {
             case "stats" -> new StatsCommand();
             case "tree" -> new TreeCommand();
             case "transform" -> new TransformCommand();
+            case "check" -> new CheckCommand();
+            case "diff" -> new DiffCommand();
             default -> new SummaryCommand();
         };
     }
@@ -69,6 +75,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.err);
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, stats, summary, tree, transform)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required (" + String.join(", ", COMMANDS) + ")");
     }
 }

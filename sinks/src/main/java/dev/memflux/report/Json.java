@@ -1,12 +1,12 @@
 package dev.memflux.report;
 
 /** A tiny JSON writer, enough for the reports (no dependency for forty lines). */
-final class Json {
+public final class Json {
     private final StringBuilder out = new StringBuilder();
     private boolean needComma;
     private int depth;
 
-    Json beginObject() {
+    public Json beginObject() {
         comma();
         out.append('{');
         depth++;
@@ -14,7 +14,7 @@ final class Json {
         return this;
     }
 
-    Json endObject() {
+    public Json endObject() {
         depth--;
         newline();
         out.append('}');
@@ -22,7 +22,7 @@ final class Json {
         return this;
     }
 
-    Json beginArray() {
+    public Json beginArray() {
         comma();
         out.append('[');
         depth++;
@@ -30,7 +30,7 @@ final class Json {
         return this;
     }
 
-    Json endArray() {
+    public Json endArray() {
         depth--;
         newline();
         out.append(']');
@@ -38,7 +38,7 @@ final class Json {
         return this;
     }
 
-    Json name(String name) {
+    public Json name(String name) {
         comma();
         string(name);
         out.append(": ");
@@ -46,7 +46,7 @@ final class Json {
         return this;
     }
 
-    Json value(String s) {
+    public Json value(String s) {
         comma();
         if (s == null) {
             out.append("null");
@@ -57,29 +57,29 @@ final class Json {
         return this;
     }
 
-    Json value(long v) {
+    public Json value(long v) {
         comma();
         out.append(v);
         needComma = true;
         return this;
     }
 
-    Json value(boolean v) {
+    public Json value(boolean v) {
         comma();
         out.append(v);
         needComma = true;
         return this;
     }
 
-    Json field(String name, String v) {
+    public Json field(String name, String v) {
         return name(name).value(v);
     }
 
-    Json field(String name, long v) {
+    public Json field(String name, long v) {
         return name(name).value(v);
     }
 
-    Json field(String name, boolean v) {
+    public Json field(String name, boolean v) {
         return name(name).value(v);
     }
 

@@ -1,0 +1,142 @@
+package dev.memflux.gate;
+
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.pipeline.StackTable;
+import dev.memflux.report.Location;
+import dev.memflux.report.LocationTotals;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four figures of one scope of a capture, and which locations (innermost frames)
+ * contributed to each, largest first. Read from the aggregator's per-node arrays, so it
+ * works on any capture the aggregator reads (full or aggregated); a scope's peak is what
+ * it held when the whole program's heap peaked.
+ */
+public final class ScopeFigures {
+    /** One location's part of a figure. */
+    public record Contribution(Location location, long value) {}
+
+    private static final Comparator<Contribution> LARGEST_FIRST =
+            Comparator.comparingLong(Contribution::value).reversed().thenComparing(c -> c.location().key());
+
+    private final EnumMap<Figure, Long> values = new EnumMap<>(Figure.class);
+    private final EnumMap<Figure, List<Contribution>> contributors = new EnumMap<>(Figure.class);
+
+    private ScopeFigures() {}
+
+    public static ScopeFigures of(Aggregator totals, Scope scope) {
+        StackTable stacks = totals.stacks();
+        boolean[] in = membership(stacks, scope);
+        long[] peakBytes = totals.peakBytesByNode();
+        long[] peakCount = totals.peakCountByNode();
+        long[] liveBytes = totals.liveBytesByNode();
+        long[] liveCount = totals.liveCountByNode();
+        int n = Math.max(peakBytes.length, stacks.nodeCount());
+        long[] bytes = new long[n];
+        long[] counts = new long[n];
+        for (int node = 0; node < n; node++) {
+            bytes[node] = totals.nodeBytes(node);
+            counts[node] = totals.nodeAllocations(node);
+        }
+        ScopeFigures f = new ScopeFigures();
+        f.put(Figure.PEAK, stacks, in, peakBytes, peakCount, false);
+        f.put(Figure.LEAKED, stacks, in, liveBytes, liveCount, false);
+        f.put(Figure.ALLOCATED, stacks, in, bytes, counts, false);
+        f.put(Figure.ALLOCATIONS, stacks, in, bytes, counts, true);
+        return f;
+    }
+
+    /** A node is in scope when a frame on its stack matches; node 0 (no Python frame) only in the whole program. */
+    private static boolean[] membership(StackTable stacks, Scope scope) {
+        boolean[] in = new boolean[stacks.nodeCount()];
+        in[0] = scope.kind() == Scope.Kind.ALL;
+        for (int node = 1; node < in.length; node++) {
+            int frame = stacks.frame(node);
+            int parent = stacks.parent(node);
+            // parents come before their children, so the caller's answer is known
+            in[node] = (parent > 0 && in[parent]) || in[0] || scope.matches(stacks.function(frame), stacks.file(frame));
+        }
+        return in;
+    }
+
+    private void put(Figure figure, StackTable stacks, boolean[] in, long[] bytes, long[] counts, boolean byCount) {
+        long[] b = new long[bytes.length];
+        long[] c = new long[bytes.length];
+        long total = 0;
+        for (int node = 0; node < bytes.length; node++) {
+            boolean inScope = node < in.length ? in[node] : in[0];
+            if (inScope) {
+                b[node] = bytes[node];
+                c[node] = node < counts.length ? counts[node] : 0;
+                total += byCount ? c[node] : b[node];
+            }
+        }
+        values.put(figure, total);
+        List<Contribution> list = new ArrayList<>();
+        for (LocationTotals.Row row : LocationTotals.of(stacks, b, c).sorted(Comparator.comparingLong(r -> 0L),
+                Integer.MAX_VALUE)) {
+            long v = byCount ? row.ownCount : row.ownBytes;
+            if (v > 0) {
+                list.add(new Contribution(row.location, v));
+            }
+        }
+        list.sort(LARGEST_FIRST);
+        contributors.put(figure, list);
+    }
+
+    /** Figures known without their locations (a thread's). */
+    public static ScopeFigures of(long peak, long leaked, long allocated, long allocations) {
+        ScopeFigures f = new ScopeFigures();
+        long[] values = {peak, leaked, allocated, allocations};
+        for (Figure figure : Figure.values()) {
+            f.values.put(figure, values[figure.ordinal()]);
+            f.contributors.put(figure, List.of());
+        }
+        return f;
+    }
+
+    /** Several captures' figures added up (a follow-fork family summed: peaks add as if simultaneous). */
+    public static ScopeFigures sum(List<ScopeFigures> parts) {
+        ScopeFigures f = new ScopeFigures();
+        for (Figure figure : Figure.values()) {
+            long total = 0;
+            Map<Location, Long> by = new HashMap<>();
+            for (ScopeFigures p : parts) {
+                total += p.value(figure);
+                for (Contribution c : p.contributors(figure)) {
+                    by.merge(c.location(), c.value(), Long::sum);
+                }
+            }
+            f.values.put(figure, total);
+            List<Contribution> list = new ArrayList<>();
+            by.forEach((loc, v) -> list.add(new Contribution(loc, v)));
+            list.sort(LARGEST_FIRST);
+            f.contributors.put(figure, list);
+        }
+        return f;
+    }
+
+    public long value(Figure figure) {
+        return values.get(figure);
+    }
+
+    /** Every contributing location, largest first. */
+    public List<Contribution> contributors(Figure figure) {
+        return contributors.get(figure);
+    }
+
+    /** What {@code location} contributed to {@code figure} (0 if nothing). */
+    public long at(Figure figure, Location location) {
+        for (Contribution c : contributors.get(figure)) {
+            if (c.location().equals(location)) {
+                return c.value();
+            }
+        }
+        return 0;
+    }
+}
