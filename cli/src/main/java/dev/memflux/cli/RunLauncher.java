@@ -4,10 +4,12 @@ import dev.memflux.capture.AgentFiles;
 import dev.memflux.capture.Collector;
 import dev.memflux.capture.PythonLauncher;
 import dev.memflux.format.RecordTag;
+import dev.memflux.live.LiveServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One {@code memflux run}: starts the program first, then hands over to a
@@ -23,6 +25,9 @@ final class RunLauncher {
     private final boolean nativeTraces;
     private final boolean tracePythonAllocators;
     private final boolean followFork;
+    private LiveServer liveServer;
+    private Path programOutput;
+    private Consumer<Process> started = process -> { };
 
     RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces,
             boolean tracePythonAllocators, boolean followFork) {
@@ -35,6 +40,22 @@ final class RunLauncher {
         this.followFork = followFork;
     }
 
+    /** The same run, saying what it has to say to {@code err} instead. */
+    RunLauncher(PrintWriter err, RunLauncher same) {
+        this(err, same.out, same.compress, same.quiet, same.nativeTraces, same.tracePythonAllocators, same.followFork);
+    }
+
+    /**
+     * A live run: the session feeds {@code server} too; {@code programOutput} (if not null)
+     * takes the program's stdout and stderr; {@code started} is told of the program once it runs.
+     */
+    RunLauncher live(LiveServer server, Path programOutput, Consumer<Process> started) {
+        this.liveServer = server;
+        this.programOutput = programOutput;
+        this.started = started;
+        return this;
+    }
+
     int run(String python, PythonLauncher.Mode mode, String target, List<String> args) throws Exception {
         AgentFiles agent = AgentFiles.extract();
         try (Collector collector = new Collector()) {
@@ -44,13 +65,15 @@ final class RunLauncher {
                 process = new PythonLauncher(python, agent, Signals.startState()).start(mode, target, args, collector.socketPath(),
                         (nativeTraces ? RecordTag.FLAG_NATIVE : 0)
                                 | (tracePythonAllocators ? RecordTag.FLAG_PYTHON_ALLOCATORS : 0)
-                                | (followFork ? RecordTag.FLAG_FOLLOW_FORK : 0));
+                                | (followFork ? RecordTag.FLAG_FOLLOW_FORK : 0), programOutput);
             } catch (IOException e) {
                 err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
                 return ExitCodes.INPUT;
             }
             signals.forwardTo(process);
-            return new RunSession(err, out, compress, quiet, nativeTraces, followFork).follow(collector, process, python);
+            started.accept(process);
+            return new RunSession(err, out, compress, quiet, nativeTraces, followFork).live(liveServer)
+                    .follow(collector, process, python);
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.Lz4BlockEncoder;
 import dev.memflux.pipeline.RunPipeline;
+import dev.memflux.pipeline.StreamSink;
+import dev.memflux.live.LiveServer;
+import dev.memflux.live.LiveSink;
 import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.pipeline.symbolize.Symbolizers;
 import dev.memflux.sinks.CaptureFileSink;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.FutureTask;
 import reactor.core.publisher.Flux;
@@ -34,6 +38,7 @@ final class RunSession {
     private final boolean quiet;
     private final boolean nativeTraces;
     private final boolean followFork;
+    private LiveServer live;
 
     RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces, boolean followFork) {
         this.followFork = followFork;
@@ -42,6 +47,12 @@ final class RunSession {
         this.compress = compress;
         this.quiet = quiet;
         this.nativeTraces = nativeTraces;
+    }
+
+    /** Feeds {@code server} (--live, --live-remote) from the same pipeline; null: no live feed. */
+    RunSession live(LiveServer server) {
+        this.live = server;
+        return this;
     }
 
     /** Captures until the program ends; returns its exit code. */
@@ -78,13 +89,20 @@ final class RunSession {
             err.flush();
         }
         EventRing ring = prepared.get().ring;
-        CaptureFileSink file = new CaptureFileSink(out, header(hello), compress);
+        CaptureFileSink file = out == null ? null : new CaptureFileSink(out, header(hello), compress);
+        List<StreamSink> sinks = new ArrayList<>();
+        if (file != null) {
+            sinks.add(file);
+        }
+        if (live != null) {
+            sinks.add(new LiveSink(prepared.get().aggregator, hello, live));
+        }
         SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
             if (!quiet) {
                 err.println("memflux: " + warning);
             }
         })) : null;
-        var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, sinks).run(ring).toFuture();
         ForkedCaptures forks = followFork ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed) : null;
         if (forks != null) {
             collector.followForks(forks::start);
@@ -97,7 +115,10 @@ final class RunSession {
         if (symbolize != null) {
             symbolize.close();
         }
-        if (file.failure() != null) {
+        if (live != null) {
+            live.close(LIVE_GRACE_MILLIS);
+        }
+        if (file != null && file.failure() != null) {
             err.println("memflux: " + file.failure());
             err.flush();
         }
@@ -109,13 +130,16 @@ final class RunSession {
                         Units.count(symbolize.misses()), symbolize.symbolizerName(), Units.count(lookups),
                         lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
             }
-            report(totals, file.bytesWritten(), collector, exitCode);
+            report(totals, file == null ? -1 : file.bytesWritten(), collector, exitCode);
         }
         if (forks != null) {
             forks.finish(collector, quiet);
         }
         return exitCode;
     }
+
+    /** How long the end waits for live viewers to take the last snapshot: a stopped one costs this, once. */
+    private static final long LIVE_GRACE_MILLIS = 2000;
 
     /** What the run's pipeline needs before the header is known. */
     private record Prepared(EventRing ring, Aggregator aggregator) {
@@ -145,7 +169,13 @@ final class RunSession {
         String totalsSaid = totals.available()
                 ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
                 : "";
-        err.println("memflux: wrote " + out + " (" + totalsSaid + Units.bytes(fileBytes) + " on disk)");
+        if (out == null) {
+            err.println("memflux: the program ended" + (totals.available() ? " (" + Units.count(totals.allocations())
+                    + " allocations, peak " + Units.bytes(totals.peakBytes()) + ")" : "")
+                    + "; no capture file was asked for (-o writes one)");
+        } else {
+            err.println("memflux: wrote " + out + " (" + totalsSaid + Units.bytes(fileBytes) + " on disk)");
+        }
         if (collector.reconnections() > 0) {
             err.println("memflux: the program closed or replaced memflux's socket; the agent reconnected "
                     + "and nothing was lost");
@@ -160,7 +190,9 @@ final class RunSession {
                     : "memflux: the program ended before tracking stopped (killed or crashed); "
                             + "the capture holds everything recorded until then");
         }
-        err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
+        if (out != null) {
+            err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
+        }
         err.flush();
     }
 }

@@ -1,0 +1,61 @@
+package dev.memflux.live;
+
+import dev.memflux.format.CaptureHeader;
+import dev.memflux.format.EventBatch;
+import dev.memflux.format.Trailer;
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.pipeline.StreamSink;
+import dev.memflux.pipeline.ThreadFigures;
+
+/**
+ * The live feed of a run: a sink beside the file sink in the same pipeline. It never
+ * blocks the stream: on the pipeline thread, at most about once a second (and on the
+ * collector's tick, so an idle program's last changes show), it makes a small snapshot
+ * from the run's aggregator, which has already counted the batch, and hands it to the
+ * {@link LiveServer}, whose threads deliver it.
+ */
+public final class LiveSink implements StreamSink {
+    private static final long INTERVAL_NANOS = 1_000_000_000L;
+
+    private final ThreadFigures threads = new ThreadFigures();
+    private final SnapshotMaker maker;
+    private final LiveServer server;
+    private final long startMillis;
+    private final Aggregator aggregator;
+    private long lastSnapshot = System.nanoTime() - INTERVAL_NANOS;
+    private boolean changed;
+
+    public LiveSink(Aggregator aggregator, CaptureHeader header, LiveServer server) {
+        this.aggregator = aggregator;
+        this.server = server;
+        this.startMillis = header.startMillis();
+        this.maker = new SnapshotMaker(aggregator, threads, header.pid(), header.commandLine());
+    }
+
+    @Override
+    public void accept(EventBatch batch) {
+        threads.accept(batch);
+        changed |= batch.count > 0;
+        long now = System.nanoTime();
+        if (now - lastSnapshot >= INTERVAL_NANOS || (batch.tick && changed)) {
+            lastSnapshot = now;
+            changed = false;
+            server.publish(maker.make(duration(), false));
+        }
+    }
+
+    @Override
+    public void finish(Trailer trailer) {
+        server.publish(maker.make(Math.max(aggregator.clockMillis(), trailer.endMillis() - startMillis), true));
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        server.publish(maker.make(duration(), true));
+    }
+
+    /** The agent's clock stands still while the program makes no events; the wall clock does not. */
+    private long duration() {
+        return Math.max(aggregator.clockMillis(), System.currentTimeMillis() - startMillis);
+    }
+}
