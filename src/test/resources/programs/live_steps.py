@@ -27,8 +27,11 @@ def grow(held):
 
 
 def hold(ready, done):
-    big = [bytearray(3 << 20) for _ in range(2)]  # site: hold
-    small = [bytearray(1000) for _ in range(300)]  # site: many
+    big, small = [], []
+    for _ in range(2):
+        big.append(bytearray(3 << 20))  # site: hold
+    for _ in range(300):
+        small.append(bytearray(1000))  # site: many
     ready.set()
     done.wait()
     return big, small
