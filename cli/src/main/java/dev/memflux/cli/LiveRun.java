@@ -63,6 +63,7 @@ final class LiveRun {
         StringWriter held = new StringWriter();
         Process[] program = new Process[1];
         Throwable[] viewFailure = new Throwable[1];
+        boolean[] stopped = new boolean[1];
         Thread view = new Thread(() -> {
             try {
                 new LiveScreen(updates, LiveTable.Sort.TOTAL, "q/Esc: quit (stops the program: SIGTERM)",
@@ -77,6 +78,7 @@ final class LiveRun {
                 p = program[0];
             }
             if (p != null && p.isAlive()) {
+                stopped[0] = true;
                 p.destroy();
             }
         }, "memflux-live-view");
@@ -101,6 +103,9 @@ final class LiveRun {
         }
         if (viewFailure[0] != null) {
             err.println("memflux: the live view failed: " + Problems.describe(viewFailure[0]));
+        }
+        if (stopped[0]) {
+            err.println("memflux: the view was quit while the program ran, so memflux stopped it (SIGTERM)");
         }
         err.println("memflux: the program's output is in " + output);
         err.flush();

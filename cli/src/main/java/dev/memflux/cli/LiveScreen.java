@@ -197,8 +197,9 @@ final class LiveScreen {
         }
         if (log != null && showLog) {
             out.add(bold("program output (" + log.path() + "; l hides it):"));
-            for (String line : log.tail(LOG_ROWS)) {
-                out.add(new AttributedString(line));
+            List<String> tail = log.tail(LOG_ROWS);
+            for (int i = 0; i < LOG_ROWS; i++) {
+                out.add(i < tail.size() ? new AttributedString(tail.get(i)) : AttributedString.EMPTY);
             }
         }
         out.add(new AttributedStringBuilder().style(AttributedStyle.INVERSE).append(footer(s)).toAttributedString());
@@ -237,7 +238,7 @@ final class LiveScreen {
             out.add(new AttributedString(b));
         }
         out.add(new AttributedString(String.format(Locale.ROOT, "%11s +%s", "", "-".repeat(Math.min(width,
-                Math.max(1, history.length - first)))) + " heap over time, one column a second"));
+                Math.max(1, history.length - first)))) + " heap over time, one column an update (about a second)"));
     }
 
     private void body(LiveSnapshot s, int rows, List<AttributedString> out) {
