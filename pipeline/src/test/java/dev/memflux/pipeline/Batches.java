@@ -37,6 +37,11 @@ final class Batches {
         return this;
     }
 
+    Batches thread(int number, int tid) {
+        batch.addThread(number, tid);
+        return this;
+    }
+
     Batches time(long deltaMillis) {
         batch.addTime(deltaMillis);
         return this;
