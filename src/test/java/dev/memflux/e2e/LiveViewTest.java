@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,6 +62,34 @@ class LiveViewTest {
             assertFalse(Files.exists(dir.resolve("stop")));
             await(view, "memflux says it stopped the program",
                     s -> s.contains("the view was quit while the program ran, so memflux stopped it (SIGTERM)"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void aRemoteViewerInATerminalLeavesWithEscAndTheProgramRunsOn(String python) throws Exception {
+        String grow = LiveRuns.STEPS + ":" + Programs.lineOf(LiveRuns.STEPS, "grow");
+        LiveRuns.Server server = LiveRuns.startServer(dir, "--live-remote", "--python", python,
+                LiveRuns.STEPS.toString(), dir.toString());
+        String command = String.join(" ", Memflux.command(List.of(), List.of(), "live",
+                Integer.toString(server.port()), "--sort", "own")) + "; echo $? > viewer-exit; sleep 600";
+        try (Tmux view = Tmux.start(dir, 160, 45, command)) {
+            await(view, "grow first by own bytes, 8 MiB", s -> isFirst(s, "grow", grow, "8.00 MiB"));
+            assertTrue(view.text().contains("q/Esc: quit this viewer (the program keeps running)"), view.text());
+            view.keys("Escape");
+            Path exit = dir.resolve("viewer-exit");
+            Await.until("the viewer ends on Esc", Duration.ofSeconds(60), () -> Files.exists(exit)
+                    && !Files.readString(exit).isBlank());
+            assertEquals("0", Files.readString(exit).strip());
+            assertTrue(server.process().isAlive(), server::err);
+            for (String file : List.of("go1", "go2", "go3", "stop")) {
+                Files.createFile(dir.resolve(file));
+            }
+            assertTrue(server.process().waitFor(120, TimeUnit.SECONDS), server::err);
+            assertEquals(0, server.process().exitValue(), server::err);
+            assertEquals("step 1\nstep 2\nstep 3\n", Files.readString(dir.resolve("run.out")));
+        } finally {
+            LiveRuns.stopAll(server.process());
         }
     }
 
