@@ -96,35 +96,32 @@ public final class ThreadFigures implements Consumer<EventBatch> {
         return number < tids.length ? tids[number] : 0;
     }
 
-    /** Bytes thread {@code thread} allocated and has not freed, per stack node (length {@code nodes}). */
-    public long[] liveBytesByNode(int thread, int nodes) {
-        return byNode(thread, nodes, liveBytes);
-    }
+    /** Every thread's live figures per stack node, made in one sweep over the (thread, node) pairs. */
+    public record PerThread(long[][] bytes, long[][] counts, long[] heapBytes) {}
 
-    /** Live allocations thread {@code thread} made, per stack node (length {@code nodes}). */
-    public long[] liveCountByNode(int thread, int nodes) {
-        return byNode(thread, nodes, liveCount);
-    }
-
-    /** Bytes thread {@code thread} has live, over all its stacks. */
-    public long heapBytes(int thread) {
-        long sum = 0;
+    /**
+     * Index t of each array: thread t's figures (per node, {@code nodes} long), or null
+     * where thread t has nothing live: a snapshot of many threads costs one pass over the
+     * pairs plus one array per thread that holds memory.
+     */
+    public PerThread perThread(int nodes) {
+        long[][] bytes = new long[threads + 1][];
+        long[][] counts = new long[threads + 1][];
+        long[] heap = new long[threads + 1];
         for (int pair = 0, n = Math.min(pairs.count(), liveBytes.length); pair < n; pair++) {
-            if (pairs.thread(pair) == thread) {
-                sum += liveBytes[pair];
-            }
-        }
-        return sum;
-    }
-
-    private long[] byNode(int thread, int nodes, long[] figures) {
-        long[] out = new long[nodes];
-        for (int pair = 0, n = Math.min(pairs.count(), figures.length); pair < n; pair++) {
+            int thread = pairs.thread(pair);
             int node = pairs.node(pair);
-            if (pairs.thread(pair) == thread && node >= 0 && node < nodes) {
-                out[node] += figures[pair];
+            if ((liveBytes[pair] == 0 && liveCount[pair] == 0) || thread > threads || node < 0 || node >= nodes) {
+                continue;
             }
+            if (bytes[thread] == null) {
+                bytes[thread] = new long[nodes];
+                counts[thread] = new long[nodes];
+            }
+            bytes[thread][node] += liveBytes[pair];
+            counts[thread][node] += liveCount[pair];
+            heap[thread] += liveBytes[pair];
         }
-        return out;
+        return new PerThread(bytes, counts, heap);
     }
 }

@@ -13,12 +13,12 @@ class ThreadFiguresTest {
     void aFreeOnAnotherThreadCountsAgainstTheThreadThatAllocated() {
         figures.accept(new Batches().thread(1, 100).malloc(0x1000, 300, 1).malloc(0x2000, 50, 2)
                 .thread(2, 101).malloc(0x3000, 7000, 1).free(0x1000).build());
-        assertArrayEquals(new long[] {0, 0, 50}, figures.liveBytesByNode(1, 3));
-        assertArrayEquals(new long[] {0, 7000, 0}, figures.liveBytesByNode(2, 3));
-        assertArrayEquals(new long[] {0, 0, 1}, figures.liveCountByNode(1, 3));
-        assertArrayEquals(new long[] {0, 1, 0}, figures.liveCountByNode(2, 3));
-        assertEquals(50, figures.heapBytes(1));
-        assertEquals(7000, figures.heapBytes(2));
+        assertArrayEquals(new long[] {0, 0, 50}, bytes(1, 3));
+        assertArrayEquals(new long[] {0, 7000, 0}, bytes(2, 3));
+        assertArrayEquals(new long[] {0, 0, 1}, counts(1, 3));
+        assertArrayEquals(new long[] {0, 1, 0}, counts(2, 3));
+        assertEquals(50, heap(1));
+        assertEquals(7000, heap(2));
         assertEquals(2, figures.threadCount());
         assertEquals(101, figures.tid(2));
     }
@@ -28,19 +28,19 @@ class ThreadFiguresTest {
         // A free never seen (the realloc's FREE lost before tracking) leaves the address live: the new ALLOC replaces it.
         figures.accept(new Batches().thread(1, 100).malloc(0x1000, 300, 1).thread(2, 101).malloc(0x1000, 900, 2)
                 .build());
-        assertEquals(0, figures.heapBytes(1));
-        assertArrayEquals(new long[] {0, 0, 900}, figures.liveBytesByNode(2, 3));
+        assertEquals(0, heap(1));
+        assertArrayEquals(new long[] {0, 0, 900}, bytes(2, 3));
     }
 
     @Test
     void aMappingCutByMunmapKeepsItsPiecesOnItsThread() {
         figures.accept(new Batches().thread(1, 100).mmap(0x10000, 0x4000, 1).thread(2, 101)
                 .munmap(0x11000, 0x1000).build());
-        assertArrayEquals(new long[] {0, 0x3000}, figures.liveBytesByNode(1, 2));
-        assertArrayEquals(new long[] {0, 2}, figures.liveCountByNode(1, 2));
+        assertArrayEquals(new long[] {0, 0x3000}, bytes(1, 2));
+        assertArrayEquals(new long[] {0, 2}, counts(1, 2));
         figures.accept(new Batches().munmap(0x10000, 0x4000).build());
-        assertArrayEquals(new long[] {0, 0}, figures.liveBytesByNode(1, 2));
-        assertArrayEquals(new long[] {0, 0}, figures.liveCountByNode(1, 2));
+        assertArrayEquals(new long[] {0, 0}, bytes(1, 2));
+        assertArrayEquals(new long[] {0, 0}, counts(1, 2));
     }
 
     @Test
@@ -54,10 +54,33 @@ class ThreadFiguresTest {
         }
         figures.accept(b.build());
         for (int t = 1; t <= 40; t++) {
-            long[] bytes = figures.liveBytesByNode(t, 60);
+            long[] bytes = bytes(t, 60);
             for (int node = 0; node < 60; node++) {
                 assertEquals(t * 1000L + node, bytes[node]);
             }
         }
+    }
+
+    @Test
+    void aThreadWithNothingLiveHasNoTable() {
+        figures.accept(new Batches().thread(1, 100).malloc(0x1000, 300, 1).thread(2, 101).malloc(0x3000, 10, 1)
+                .free(0x3000).build());
+        assertEquals(null, figures.perThread(2).bytes()[2]);
+        assertEquals(0, heap(2));
+        assertEquals(300, heap(1));
+    }
+
+    private long[] bytes(int thread, int nodes) {
+        long[] b = figures.perThread(nodes).bytes()[thread];
+        return b == null ? new long[nodes] : b;
+    }
+
+    private long[] counts(int thread, int nodes) {
+        long[] c = figures.perThread(nodes).counts()[thread];
+        return c == null ? new long[nodes] : c;
+    }
+
+    private long heap(int thread) {
+        return figures.perThread(1 << 10).heapBytes()[thread];
     }
 }

@@ -46,9 +46,11 @@ final class SnapshotMaker {
         long[] bytes = aggregator.liveBytesByNode();
         long[] counts = aggregator.liveCountByNode();
         views.add(new LiveSnapshot.View(0, 0, heap, rows(stacks, bytes, counts)));
+        ThreadFigures.PerThread perThread = threads.perThread(bytes.length);
         for (int t = 1; t <= threads.threadCount(); t++) {
-            views.add(new LiveSnapshot.View(t, threads.tid(t), threads.heapBytes(t),
-                    rows(stacks, threads.liveBytesByNode(t, bytes.length), threads.liveCountByNode(t, bytes.length))));
+            List<LiveSnapshot.Row> rows = perThread.bytes()[t] == null ? List.of()
+                    : rows(stacks, perThread.bytes()[t], perThread.counts()[t]);
+            views.add(new LiveSnapshot.View(t, threads.tid(t), perThread.heapBytes()[t], rows));
         }
         return new LiveSnapshot(pid, commandLine, durationMillis, heap, aggregator.peakBytes(),
                 java.util.Arrays.copyOf(history, samples), ended, List.copyOf(views));
