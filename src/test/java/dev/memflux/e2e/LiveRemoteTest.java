@@ -24,8 +24,8 @@ class LiveRemoteTest {
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void viewersSeeTheHeapGrowAtItsLineAndANewViewerSeesTheStateAtOnce(String python) throws Exception {
-        String grow = LiveRuns.STEPS + ":" + Programs.lineOf(LiveRuns.STEPS, "grow");
-        String hold = LiveRuns.STEPS + ":" + Programs.lineOf(LiveRuns.STEPS, "hold");
+        String grow = LiveRuns.place("grow");
+        String hold = LiveRuns.place("hold");
         LiveRuns.Server server = LiveRuns.startServer(dir, "--live-remote", "--python", python,
                 LiveRuns.STEPS.toString(), dir.toString());
         Process first = null;

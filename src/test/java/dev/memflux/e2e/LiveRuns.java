@@ -21,6 +21,11 @@ final class LiveRuns {
 
     private LiveRuns() {}
 
+    /** Where live_steps.py's site {@code name} is, as the live view writes it: file:line. */
+    static String place(String name) throws IOException {
+        return STEPS + ":" + Programs.lineOf(STEPS, name);
+    }
+
     /** A running {@code memflux run --live-remote ...}, its stderr in {@code dir/run.err}. */
     record Server(Process process, int port, Path stderr) {
         String err() {

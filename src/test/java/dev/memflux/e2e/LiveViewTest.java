@@ -25,9 +25,9 @@ class LiveViewTest {
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void theViewFollowsTheProgramAndItsKeys(String python) throws Exception {
-        String grow = LiveRuns.STEPS + ":" + Programs.lineOf(LiveRuns.STEPS, "grow");
-        String hold = LiveRuns.STEPS + ":" + Programs.lineOf(LiveRuns.STEPS, "hold");
-        String many = LiveRuns.STEPS + ":" + Programs.lineOf(LiveRuns.STEPS, "many");
+        String grow = LiveRuns.place("grow");
+        String hold = LiveRuns.place("hold");
+        String many = LiveRuns.place("many");
         String command = String.join(" ", Memflux.command(List.of(), List.of(), "run", "--live", "--python", python,
                 LiveRuns.STEPS.toString(), dir.toString())) + "; echo $? > exit; sleep 600";
         try (Tmux view = Tmux.start(dir, 160, 45, command)) {
@@ -68,7 +68,7 @@ class LiveViewTest {
     @ParameterizedTest
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void aRemoteViewerInATerminalLeavesWithEscAndTheProgramRunsOn(String python) throws Exception {
-        String grow = LiveRuns.STEPS + ":" + Programs.lineOf(LiveRuns.STEPS, "grow");
+        String grow = LiveRuns.place("grow");
         LiveRuns.Server server = LiveRuns.startServer(dir, "--live-remote", "--python", python,
                 LiveRuns.STEPS.toString(), dir.toString());
         String command = String.join(" ", Memflux.command(List.of(), List.of(), "live",
