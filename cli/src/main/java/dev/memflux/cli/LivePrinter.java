@@ -1,5 +1,6 @@
 package dev.memflux.cli;
 
+import dev.memflux.live.LiveFrame;
 import dev.memflux.live.LiveSnapshot;
 import dev.memflux.report.Units;
 import java.io.PrintStream;
@@ -7,7 +8,8 @@ import java.util.List;
 
 /**
  * {@code memflux live PORT --print}: a top-style text snapshot of the table on stdout, the
- * first as soon as there is one, then every interval, and the last when the program ends.
+ * first as soon as there is one, then every interval, and the last when the program ends;
+ * with --follow-fork one after the other for the program and each forked child.
  * Sizes are exact byte counts, for scripts. Runs on the command's thread.
  */
 final class LivePrinter {
@@ -29,12 +31,14 @@ final class LivePrinter {
     boolean run() throws InterruptedException {
         updates.awaitNewer(0, Long.MAX_VALUE / 2_000_000);
         while (true) {
-            LiveSnapshot s = updates.newest();
-            if (s == null) {
+            LiveFrame frame = updates.newest();
+            if (frame == null) {
                 return false;
             }
-            print(s);
-            if (s.ended()) {
+            for (LiveSnapshot s : frame.processes()) {
+                print(s);
+            }
+            if (frame.ended()) {
                 return true;
             }
             long printed = updates.number();
@@ -43,8 +47,7 @@ final class LivePrinter {
             while (System.nanoTime() < next) {
                 updates.awaitNewer(printed, Math.max(1, (next - System.nanoTime()) / 1_000_000));
                 printed = updates.number();
-                LiveSnapshot latest = updates.newest();
-                if (updates.lost() || latest.ended()) {
+                if (updates.lost() || updates.newest().ended()) {
                     break;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.memflux.cli;
 
+import dev.memflux.live.LiveFrame;
 import dev.memflux.live.LiveSnapshot;
 import dev.memflux.report.Units;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.jline.utils.NonBlockingReader;
  * Runs on the thread that calls {@link #run}; snapshots come from {@link LiveUpdates}.
  */
 final class LiveScreen {
-    private enum Op { TOTAL, OWN, COUNT, PREV, NEXT, MERGE, PAUSE, UP, DOWN, PAGE_UP, PAGE_DOWN, HOME, END, LOG, QUIT }
+    private enum Op { TOTAL, OWN, COUNT, PREV, NEXT, MERGE, PROCESS, PAUSE, UP, DOWN, PAGE_UP, PAGE_DOWN, HOME, END, LOG, QUIT }
 
     private static final int CHART_ROWS = 6;
     private static final int LOG_ROWS = 5;
@@ -38,7 +39,7 @@ final class LiveScreen {
     private final String ended;
     private final ProgramLog log;
     private final LiveTable table;
-    private LiveSnapshot paused;
+    private LiveFrame paused;
     private int scroll;
     private boolean showLog = true;
     private volatile boolean resized;
@@ -126,6 +127,7 @@ final class LiveScreen {
         keys.bind(Op.PREV, "<");
         keys.bind(Op.NEXT, ">");
         keys.bind(Op.MERGE, "m");
+        keys.bind(Op.PROCESS, "p");
         keys.bind(Op.PAUSE, " ");
         keys.bind(Op.LOG, "l");
         keys.bind(Op.QUIT, "q", "Q", KeyMap.esc());
@@ -154,6 +156,11 @@ final class LiveScreen {
                 }
             }
             case MERGE -> table.merged = !table.merged;
+            case PROCESS -> {
+                if (shownFrame() != null) {
+                    table.nextProcess(shownFrame());
+                }
+            }
             case PAUSE -> paused = paused == null ? updates.newest() : null;
             case UP -> scroll--;
             case DOWN -> scroll++;
@@ -164,13 +171,18 @@ final class LiveScreen {
             case LOG -> showLog = !showLog;
             default -> { }
         }
-        if (op.ordinal() <= Op.MERGE.ordinal()) {
+        if (op.ordinal() <= Op.PROCESS.ordinal()) {
             scroll = 0;
         }
     }
 
-    private LiveSnapshot shown() {
+    private LiveFrame shownFrame() {
         return paused != null ? paused : updates.newest();
+    }
+
+    private LiveSnapshot shown() {
+        LiveFrame frame = shownFrame();
+        return frame == null ? null : table.snapshot(frame);
     }
 
     private int logRows() {
@@ -212,11 +224,11 @@ final class LiveScreen {
 
     private void header(LiveSnapshot s, List<AttributedString> out) {
         LiveSnapshot.View view = table.view(s);
-        out.add(bold("memflux live   pid " + s.pid() + "   " + s.commandLine()));
+        out.add(bold("memflux live   " + table.processLabel(shownFrame()) + "pid " + s.pid() + "   " + s.commandLine()));
         out.add(new AttributedString(String.format(Locale.ROOT, "%s   heap now %s   peak %s   duration %s%s",
                 table.threadLabel(s), Units.bytes(view.heapBytes()), Units.bytes(s.peakBytes()),
                 Units.seconds(s.durationMillis()), paused != null ? "   [paused: space resumes]" : "")));
-        out.add(s.ended() ? bold(ended) : updates.lost()
+        out.add(shownFrame().ended() ? bold(ended) : s.ended() ? bold("this process ended") : updates.lost()
                 ? bold("the live feed ended before the program did (memflux run was stopped); q leaves")
                 : AttributedString.EMPTY);
     }
@@ -253,8 +265,10 @@ final class LiveScreen {
     }
 
     private String footer(LiveSnapshot s) {
-        String quit = s != null && s.ended() ? "q/Esc: leave" : quitting;
-        return " t/o/a sort  </> thread  m merge  space pause  arrows/PgUp/PgDn scroll"
+        LiveFrame frame = shownFrame();
+        String quit = frame != null && frame.ended() ? "q/Esc: leave" : quitting;
+        return " t/o/a sort  </> thread  m merge" + (frame != null && frame.processes().size() > 1 ? "  p process" : "")
+                + "  space pause  arrows/PgUp/PgDn scroll"
                 + (log != null ? "  l output" : "") + "  " + quit + " ";
     }
 

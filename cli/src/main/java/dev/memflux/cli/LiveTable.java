@@ -1,5 +1,6 @@
 package dev.memflux.cli;
 
+import dev.memflux.live.LiveFrame;
 import dev.memflux.live.LiveSnapshot;
 import dev.memflux.report.Units;
 import java.util.ArrayList;
@@ -40,10 +41,28 @@ final class LiveTable {
     boolean merged;
     /** The thread shown when not merged (1: the thread that started tracking). */
     int thread = 1;
+    /** The process shown: 0 the program, then its forked children (--follow-fork). */
+    int process;
 
     LiveTable(Sort sort, boolean merged) {
         this.sort = sort;
         this.merged = merged;
+    }
+
+    /** The snapshot of the process shown (the program's, if that process is not in the frame). */
+    LiveSnapshot snapshot(LiveFrame frame) {
+        return frame.processes().get(process < frame.processes().size() ? process : 0);
+    }
+
+    void nextProcess(LiveFrame frame) {
+        process = (process + 1) % frame.processes().size();
+        thread = 1;
+    }
+
+    String processLabel(LiveFrame frame) {
+        int n = frame.processes().size();
+        return n == 1 ? "" : "process " + (Math.min(process, n - 1) + 1) + " of " + n + (process == 0 || process >= n
+                ? " (the program)   " : " (a forked child)   ");
     }
 
     int threadCount(LiveSnapshot s) {

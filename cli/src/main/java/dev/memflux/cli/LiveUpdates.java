@@ -1,17 +1,17 @@
 package dev.memflux.cli;
 
 import dev.memflux.live.LiveFeed;
-import dev.memflux.live.LiveSnapshot;
+import dev.memflux.live.LiveFrame;
 import java.io.IOException;
 
 /**
  * Reads a {@link LiveFeed} on its own thread ("memflux-live-reader") and keeps only the
- * newest snapshot, so a viewer that draws slowly never makes the feed back up: the
+ * newest frame, so a viewer that draws slowly never makes the feed back up: the
  * viewer's thread asks for the newest when it is ready, and may wait for one.
  */
 final class LiveUpdates {
     private final LiveFeed feed;
-    private LiveSnapshot newest;
+    private LiveFrame newest;
     private long number;
     private boolean over;
     private String failure;
@@ -25,15 +25,12 @@ final class LiveUpdates {
 
     private void read() {
         try {
-            LiveSnapshot s;
-            while ((s = feed.next()) != null) {
+            LiveFrame frame;
+            while ((frame = feed.next()) != null) {
                 synchronized (this) {
-                    newest = s;
+                    newest = frame;
                     number++;
                     notifyAll();
-                }
-                if (s.ended()) {
-                    break;
                 }
             }
         } catch (IOException e) {
@@ -59,7 +56,7 @@ final class LiveUpdates {
         }
     }
 
-    synchronized LiveSnapshot newest() {
+    synchronized LiveFrame newest() {
         return newest;
     }
 
@@ -68,7 +65,7 @@ final class LiveUpdates {
         return number;
     }
 
-    /** The feed ended without the program's last snapshot: memflux run went away, or the frame was bad. */
+    /** The feed ended before every process did: memflux run went away, or a frame was bad. */
     synchronized boolean lost() {
         return over && (newest == null || !newest.ended());
     }

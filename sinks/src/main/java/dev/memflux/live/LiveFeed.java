@@ -66,8 +66,8 @@ public final class LiveFeed implements AutoCloseable {
         return new Unavailable("port " + port + " is not a memflux live feed (" + why + ")");
     }
 
-    /** The next snapshot, or null when the feed ended without the program's last one (memflux is gone). */
-    public LiveSnapshot next() throws IOException {
+    /** The next frame, or null at the feed's end (see {@link LiveFrame#ended} for whether it was the program's). */
+    public LiveFrame next() throws IOException {
         int length;
         try {
             length = in.readInt();
@@ -79,7 +79,16 @@ public final class LiveFeed implements AutoCloseable {
         }
         byte[] frame = new byte[length];
         in.readFully(frame);
-        return LiveSnapshot.read(new DataInputStream(new java.io.ByteArrayInputStream(frame)));
+        DataInputStream data = new DataInputStream(new java.io.ByteArrayInputStream(frame));
+        int processes = data.readInt();
+        if (processes < 1 || processes > 1 << 16) {
+            throw new IOException("a live frame of " + processes + " processes");
+        }
+        java.util.List<LiveSnapshot> snapshots = new java.util.ArrayList<>(processes);
+        for (int i = 0; i < processes; i++) {
+            snapshots.add(LiveSnapshot.read(data));
+        }
+        return new LiveFrame(java.util.List.copyOf(snapshots));
     }
 
     @Override

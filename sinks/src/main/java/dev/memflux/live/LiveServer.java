@@ -9,12 +9,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The live feed's server: loopback only, any number of viewers, each of which may leave
- * and be replaced at any time. {@link #publish} never blocks (the pipeline thread calls
+ * and be replaced at any time; one feed for the program and its forked children. {@link #publish} never blocks (the pipeline thread calls
  * it): it replaces the newest snapshot and wakes the viewers' senders. Each viewer has a
  * sender thread ("memflux-live-viewer") that writes the newest snapshot it has not sent
  * yet, so a slow viewer skips the stale ones and a stopped one blocks only its own
@@ -30,7 +32,8 @@ public final class LiveServer implements AutoCloseable {
     private final Object lock = new Object();
     private final List<Thread> senders = new ArrayList<>();
     private final List<Socket> viewers = new ArrayList<>();
-    private LiveSnapshot newest;
+    /** The newest snapshot of each process, by pid, the program first. */
+    private final Map<Long, LiveSnapshot> newest = new LinkedHashMap<>();
     private long newestNumber;
     private boolean closed;
 
@@ -66,10 +69,13 @@ public final class LiveServer implements AutoCloseable {
         firstViewer.await();
     }
 
-    /** Hands {@code snapshot} to every viewer, now and to come; never blocks on a viewer. */
+    /**
+     * Hands {@code snapshot} to every viewer, now and to come, in place of its process's
+     * previous one; never blocks on a viewer.
+     */
     public void publish(LiveSnapshot snapshot) {
         synchronized (lock) {
-            newest = snapshot;
+            newest.put(snapshot.pid(), snapshot);
             newestNumber++;
             lock.notifyAll();
         }
@@ -108,29 +114,30 @@ public final class LiveServer implements AutoCloseable {
             DataOutputStream out = new DataOutputStream(raw);
             long sent = 0;
             while (true) {
-                LiveSnapshot snapshot;
+                List<LiveSnapshot> processes;
                 synchronized (lock) {
                     while (newestNumber == sent && !closed) {
                         lock.wait();
                     }
                     if (newestNumber == sent) {
-                        return; // closed with nothing more to say
+                        break; // closed, and this viewer has the last of everything
                     }
-                    snapshot = newest;
+                    processes = List.copyOf(newest.values());
                     sent = newestNumber;
                 }
                 ByteArrayOutputStream frame = new ByteArrayOutputStream(1 << 14);
-                snapshot.write(new DataOutputStream(frame));
+                DataOutputStream data = new DataOutputStream(frame);
+                data.writeInt(processes.size());
+                for (LiveSnapshot snapshot : processes) {
+                    snapshot.write(data);
+                }
                 out.writeInt(frame.size());
                 frame.writeTo(out);
                 out.flush();
-                if (snapshot.ended()) {
-                    viewer.shutdownOutput();
-                    // Wait for the viewer to close its end, so the last frame is not lost to a reset.
-                    viewer.getInputStream().read();
-                    return;
-                }
             }
+            viewer.shutdownOutput();
+            // Wait for the viewer to close its end, so the last frame is not lost to a reset.
+            viewer.getInputStream().read();
         } catch (IOException e) {
             // The viewer went away; another may come.
         } catch (InterruptedException e) {
@@ -144,8 +151,9 @@ public final class LiveServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, gives the viewers up to {@code graceMillis} to take the last snapshot
-     * published, then disconnects them all: a stopped viewer delays the end by the grace at most.
+     * The feed's end: stops accepting, gives the viewers up to {@code graceMillis} to take
+     * the last snapshots published, then disconnects them all: a stopped viewer delays the
+     * end by the grace at most.
      */
     public void close(long graceMillis) throws InterruptedException {
         List<Thread> toJoin;

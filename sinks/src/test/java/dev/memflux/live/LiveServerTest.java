@@ -20,12 +20,16 @@ import org.junit.jupiter.api.Test;
 /** The feed's server never waits for a viewer, and gives each the newest snapshot. */
 class LiveServerTest {
     private static LiveSnapshot snapshot(long number, int rows, boolean ended) {
+        return snapshot(4242, number, rows, ended);
+    }
+
+    private static LiveSnapshot snapshot(long pid, long number, int rows, boolean ended) {
         List<LiveSnapshot.Row> list = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             list.add(new LiveSnapshot.Row("function_with_a_long_name_" + i, "/some/where/program.py", i + 1,
                     1000L * i, 10L * i, i));
         }
-        return new LiveSnapshot(4242, "python3 program.py", number, 100 * number, 200 * number, new long[] {number},
+        return new LiveSnapshot(pid, "python3 program.py", number, 100 * number, 200 * number, new long[] {number},
                 ended, List.of(new LiveSnapshot.View(0, 0, 100 * number, list)));
     }
 
@@ -75,7 +79,17 @@ class LiveServerTest {
                 LiveSnapshot last = frame(in);
                 assertTrue(last.ended());
                 assertEquals(6, last.durationMillis());
-                assertEquals(-1, in.read(), "the feed ends after the program's last snapshot");
+                Thread closing = new Thread(() -> {
+                    try {
+                        server.close(60_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                closing.start();
+                assertEquals(-1, in.read(), "the feed ends when the server closes, after the last snapshot");
+                late.close();
+                closing.join();
             }
         }
     }
@@ -85,10 +99,37 @@ class LiveServerTest {
         LiveServer server = LiveServer.bind(0);
         LiveFeed feed = LiveFeed.connect(server.port());
         server.publish(snapshot(1, 1, false));
-        assertFalse(feed.next().ended());
+        LiveFrame last = feed.next();
+        assertFalse(last.ended());
         server.close(0);
         assertNull(feed.next(), "a feed cut before the program's end reads as its end of stream");
         feed.close();
+    }
+
+    @Test
+    void aFrameHoldsTheNewestSnapshotOfEveryProcessTheProgramFirst() throws Exception {
+        try (LiveServer server = LiveServer.bind(0)) {
+            LiveFeed feed = LiveFeed.connect(server.port());
+            server.publish(snapshot(100, 1, 1, false));
+            assertEquals(List.of(100L), pids(feed.next()));
+            server.publish(snapshot(200, 2, 1, false));
+            server.publish(snapshot(100, 3, 1, true));
+            LiveFrame frame = feed.next();
+            while (frame.program().durationMillis() != 3) {
+                frame = feed.next();
+            }
+            assertEquals(List.of(100L, 200L), pids(frame));
+            assertFalse(frame.ended(), "a child still runs");
+            server.publish(snapshot(200, 4, 1, true));
+            frame = feed.next();
+            assertTrue(frame.ended());
+            assertEquals(4, frame.processes().get(1).durationMillis());
+            feed.close();
+        }
+    }
+
+    private static List<Long> pids(LiveFrame frame) {
+        return frame.processes().stream().map(LiveSnapshot::pid).toList();
     }
 
     private static DataInputStream open(Socket socket) throws Exception {
@@ -99,9 +140,12 @@ class LiveServerTest {
         return in;
     }
 
+    /** The program's snapshot in the next frame (these tests publish for one process). */
     private static LiveSnapshot frame(DataInputStream in) throws Exception {
         byte[] frame = new byte[in.readInt()];
         in.readFully(frame);
-        return LiveSnapshot.read(new DataInputStream(new java.io.ByteArrayInputStream(frame)));
+        DataInputStream data = new DataInputStream(new java.io.ByteArrayInputStream(frame));
+        assertEquals(1, data.readInt());
+        return LiveSnapshot.read(data);
     }
 }
