@@ -50,7 +50,7 @@ class BadInputTest {
 
     @Test
     void flagsOfLaterVersionsAreNotSilentlyAccepted() throws Exception {
-        for (String flag : new String[] {"--live", "--aggregate"}) {
+        for (String flag : new String[] {"--aggregate"}) {
             oneClearLine(Memflux.run(dir, "run", flag, "x.py"), 2, flag + " is not available");
         }
     }
@@ -59,12 +59,6 @@ class BadInputTest {
     void followForkWithNative() throws Exception {
         oneClearLine(Memflux.run(dir, "run", "--follow-fork", "--native", "x.py"), 2,
                 "--follow-fork with --native is not available");
-    }
-
-    @Test
-    void followForkWithLive() throws Exception {
-        oneClearLine(Memflux.run(dir, "run", "--follow-fork", "--live", "x.py"), 2,
-                "--follow-fork cannot be used with --live or --live-remote");
     }
 
     @Test

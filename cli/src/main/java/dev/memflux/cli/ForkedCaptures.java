@@ -6,6 +6,9 @@ import dev.memflux.format.CaptureHeader;
 import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.RunPipeline;
+import dev.memflux.pipeline.StreamSink;
+import dev.memflux.live.LiveServer;
+import dev.memflux.live.LiveSink;
 import dev.memflux.report.Units;
 import dev.memflux.sinks.CaptureFileSink;
 import java.io.PrintWriter;
@@ -20,7 +23,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * --follow-fork: every forked child's stream into its own file, {@code <output>.<pid>}
- * (memray's naming), each through a pipeline of its own. At the end the children still
+ * (memray's naming), each through a pipeline of its own (and into the live feed, with
+ * --live or --live-remote: one feed, a snapshot per process). At the end the children still
  * running get a bounded wait, then are named as given up on.
  */
 final class ForkedCaptures {
@@ -36,6 +40,7 @@ final class ForkedCaptures {
     private final UnaryOperator<CaptureHeader> header;
     private final AggregateStage.FailureListener onAnalysisFailure;
     private final List<Child> children = new ArrayList<>();
+    private LiveServer live;
 
     ForkedCaptures(PrintWriter err, Path out, boolean compress, UnaryOperator<CaptureHeader> header,
             AggregateStage.FailureListener onAnalysisFailure) {
@@ -46,14 +51,20 @@ final class ForkedCaptures {
         this.onAnalysisFailure = onAnalysisFailure;
     }
 
+    /** Feeds each child's figures to {@code server} too (--live, --live-remote); with no output, only there. */
+    ForkedCaptures live(LiveServer server) {
+        this.live = server;
+        return this;
+    }
+
     /** On the collector's accepting thread, for each child once its HELLO arrived. */
     void start(Collector collector) {
         CaptureHeader hello = collector.hello();
         long pid = hello.pid();
-        Path path = out.resolveSibling(out.getFileName() + "." + pid);
-        CaptureFileSink file;
+        Path path = out == null ? null : out.resolveSibling(out.getFileName() + "." + pid);
+        CaptureFileSink file = null;
         try {
-            file = new CaptureFileSink(path, header.apply(hello), compress);
+            file = path == null ? null : new CaptureFileSink(path, header.apply(hello), compress);
         } catch (RuntimeException e) {
             err.println("memflux: cannot write " + path + " for forked child " + pid + ": " + e.getMessage());
             err.flush();
@@ -61,8 +72,16 @@ final class ForkedCaptures {
             return;
         }
         EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
-        CompletableFuture<Aggregator> result = new RunPipeline(new Aggregator(), null, onAnalysisFailure,
-                List.of(file)).run(ring).toFuture();
+        Aggregator aggregator = new Aggregator();
+        List<StreamSink> sinks = new ArrayList<>();
+        if (file != null) {
+            sinks.add(file);
+        }
+        if (live != null) {
+            sinks.add(new LiveSink(aggregator, hello, live));
+        }
+        CompletableFuture<Aggregator> result = new RunPipeline(aggregator, null, onAnalysisFailure,
+                sinks).run(ring).toFuture();
         Thread pump = new Thread(() -> collector.pump(ring, () -> alive(pid)), "memflux-collector-" + pid);
         pump.setDaemon(true);
         pump.start();
@@ -101,6 +120,9 @@ final class ForkedCaptures {
             try {
                 Aggregator totals = next.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 next.collector().close();
+                if (next.file() == null) {
+                    continue; // a live run without -o: the child was in the view only
+                }
                 if (next.file().failure() != null) {
                     err.println("memflux: " + next.file().failure());
                 } else if (!quiet) {

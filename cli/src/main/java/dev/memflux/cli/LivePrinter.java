@@ -27,7 +27,10 @@ final class LivePrinter {
         this.rows = rows;
     }
 
-    /** Prints until the program ends; false if the feed was lost before. */
+    /**
+     * Prints until the feed ends (memflux ends it once the program and its children did);
+     * false if it ended before they did.
+     */
     boolean run() throws InterruptedException {
         updates.awaitNewer(0, Long.MAX_VALUE / 2_000_000);
         while (true) {
@@ -35,24 +38,22 @@ final class LivePrinter {
             if (frame == null) {
                 return false;
             }
+            long printed = updates.number();
             for (LiveSnapshot s : frame.processes()) {
                 print(s);
             }
-            if (frame.ended()) {
-                return true;
-            }
-            long printed = updates.number();
             long next = System.nanoTime() + intervalMillis * 1_000_000;
-            // Sleep out the interval, but wake for the program's end.
-            while (System.nanoTime() < next) {
-                updates.awaitNewer(printed, Math.max(1, (next - System.nanoTime()) / 1_000_000));
-                printed = updates.number();
-                if (updates.lost() || updates.newest().ended()) {
-                    break;
-                }
+            // Sleep out the interval, but wake for the feed's end, whose last frame is printed at once.
+            while (System.nanoTime() < next && !updates.over()) {
+                updates.awaitNewer(updates.number(), Math.max(1, (next - System.nanoTime()) / 1_000_000));
             }
-            if (updates.lost()) {
-                return false;
+            if (updates.over()) {
+                if (updates.number() != printed) {
+                    for (LiveSnapshot s : updates.newest().processes()) {
+                        print(s);
+                    }
+                }
+                return !updates.lost();
             }
         }
     }

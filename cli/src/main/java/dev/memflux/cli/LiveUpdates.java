@@ -65,6 +65,11 @@ final class LiveUpdates {
         return number;
     }
 
+    /** The feed ended: nothing more will come. */
+    synchronized boolean over() {
+        return over;
+    }
+
     /** The feed ended before every process did: memflux run went away, or a frame was bad. */
     synchronized boolean lost() {
         return over && (newest == null || !newest.ended());

@@ -173,9 +173,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void rejectUnavailable() {
-        if (followFork && (live || liveRemote)) {
-            throw usage("--follow-fork cannot be used with --live or --live-remote");
-        }
         if (followFork && nativeTraces) {
             throw usage("--follow-fork with --native is not available in this version of memflux yet");
         }

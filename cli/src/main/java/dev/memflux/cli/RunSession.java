@@ -103,7 +103,8 @@ final class RunSession {
             }
         })) : null;
         var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, sinks).run(ring).toFuture();
-        ForkedCaptures forks = followFork ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed) : null;
+        ForkedCaptures forks = followFork
+                ? new ForkedCaptures(err, out, compress, this::header, this::analysisFailed).live(live) : null;
         if (forks != null) {
             collector.followForks(forks::start);
         }
@@ -114,9 +115,6 @@ final class RunSession {
         Aggregator totals = result.get();
         if (symbolize != null) {
             symbolize.close();
-        }
-        if (live != null) {
-            live.close(LIVE_GRACE_MILLIS);
         }
         if (file != null && file.failure() != null) {
             err.println("memflux: " + file.failure());
@@ -134,6 +132,9 @@ final class RunSession {
         }
         if (forks != null) {
             forks.finish(collector, quiet);
+        }
+        if (live != null) {
+            live.close(LIVE_GRACE_MILLIS); // the feed's end, once every process's last snapshot is in
         }
         return exitCode;
     }
