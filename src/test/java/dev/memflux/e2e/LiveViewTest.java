@@ -93,6 +93,35 @@ class LiveViewTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void withFollowForkTheKeyPSwitchesProcess(String python) throws Exception {
+        Path program = Memflux.program("follow_forks.py");
+        String parent = program + ":" + Programs.lineOf(program, "parent");
+        String child = program + ":" + Programs.lineOf(program, "child");
+        String grandchild = program + ":" + Programs.lineOf(program, "grandchild");
+        String command = String.join(" ", Memflux.command(List.of(), List.of(), "run", "--live", "--follow-fork",
+                "--python", python, program.toString())) + "; echo $? > exit; sleep 600";
+        try (Tmux view = Tmux.start(dir, 160, 45, command)) {
+            await(view, "the end of all three processes", s -> s.contains("the program ended: q or Esc leaves")
+                    && s.contains("process 1 of 3"));
+            view.keys("o");
+            await(view, "the program's own buffer first", s -> isFirst(s, "<module>", parent, "2.86 MiB"));
+            view.keys("p");
+            await(view, "a child's buffer first", s -> s.contains("process 2 of 3")
+                    && (isFirst(s, "<module>", child, "4.77 MiB") || isFirst(s, "<module>", grandchild, "6.68 MiB")));
+            assertEquals(-1, rowIndex(view.text(), parent), "the program's buffer in a child's table");
+            view.keys("p");
+            await(view, "the other child's buffer first", s -> s.contains("process 3 of 3")
+                    && (isFirst(s, "<module>", child, "4.77 MiB") || isFirst(s, "<module>", grandchild, "6.68 MiB")));
+            view.keys("q");
+            Path exit = dir.resolve("exit");
+            Await.until("memflux ends once the view is left", Duration.ofSeconds(60), () -> Files.exists(exit)
+                    && !Files.readString(exit).isBlank());
+            assertEquals("0", Files.readString(exit).strip());
+        }
+    }
+
     private interface ScreenCheck {
         boolean holds(String screen) throws Exception;
     }

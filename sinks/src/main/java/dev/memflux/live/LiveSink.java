@@ -30,6 +30,9 @@ public final class LiveSink implements StreamSink {
         this.server = server;
         this.startMillis = header.startMillis();
         this.maker = new SnapshotMaker(aggregator, threads, header.pid(), header.commandLine());
+        // Before the pipeline runs (nothing else touches the aggregator yet): the process has
+        // its place in the feed from its start, so the program comes before any child it forks.
+        server.publish(maker.make(duration(), false));
     }
 
     @Override
