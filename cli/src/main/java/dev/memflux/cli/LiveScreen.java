@@ -43,6 +43,7 @@ final class LiveScreen {
     private int scroll;
     private boolean showLog = true;
     private volatile boolean resized;
+    private volatile boolean interrupted;
 
     /**
      * @param quitting what quitting does to the program, said on screen
@@ -66,6 +67,9 @@ final class LiveScreen {
             terminal.puts(Capability.cursor_invisible);
             terminal.flush();
             terminal.handle(Terminal.Signal.WINCH, signal -> resized = true);
+            // Ctrl-C quits like q: the screen is restored and memflux says what happened,
+            // instead of the JVM ending with the terminal left raw on the alternate screen.
+            terminal.handle(Terminal.Signal.INT, signal -> interrupted = true);
             try {
                 return loop(terminal);
             } finally {
@@ -99,6 +103,9 @@ final class LiveScreen {
                 display.update(lines(size.getRows(), size.getColumns()), 0);
                 terminal.flush();
                 dirty = false;
+            }
+            if (interrupted) {
+                return !updates.lost();
             }
             int c = reader.peekCharacter(100);
             if (c == NonBlockingReader.EOF) {

@@ -185,11 +185,10 @@ final class RunSession {
             err.println("memflux: the program exec'd " + totals.execedPath() + "; tracking ended there");
         } else if (!collector.sawEnd()) {
             // Signals end a process with 128 + N; any other code means it went on to a normal end.
+            String kept = out == null ? "" : "; the capture holds everything recorded until then";
             err.println(collector.lostBytes() || exitCode < 128
-                    ? "memflux: the agent's stream was lost before the program ended; "
-                            + "the capture holds everything recorded until then"
-                    : "memflux: the program ended before tracking stopped (killed or crashed); "
-                            + "the capture holds everything recorded until then");
+                    ? "memflux: the agent's stream was lost before the program ended" + kept
+                    : "memflux: the program ended before tracking stopped (killed or crashed)" + kept);
         }
         if (out != null) {
             err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
