@@ -81,6 +81,13 @@ public final class LiveServer implements AutoCloseable {
         }
     }
 
+    /** How many snapshots were published so far. */
+    long published() {
+        synchronized (lock) {
+            return newestNumber;
+        }
+    }
+
     private void acceptLoop() {
         while (true) {
             Socket viewer;

@@ -17,15 +17,23 @@ import dev.memflux.pipeline.ThreadFigures;
 public final class LiveSink implements StreamSink {
     private static final long INTERVAL_NANOS = 1_000_000_000L;
 
+    private final long intervalNanos;
     private final ThreadFigures threads = new ThreadFigures();
     private final SnapshotMaker maker;
     private final LiveServer server;
     private final long startMillis;
     private final Aggregator aggregator;
-    private long lastSnapshot = System.nanoTime() - INTERVAL_NANOS;
+    private long lastSnapshot;
     private boolean changed;
 
     public LiveSink(Aggregator aggregator, CaptureHeader header, LiveServer server) {
+        this(aggregator, header, server, INTERVAL_NANOS);
+    }
+
+    /** @param intervalNanos the least time between two snapshots, but for ticks and the end */
+    LiveSink(Aggregator aggregator, CaptureHeader header, LiveServer server, long intervalNanos) {
+        this.intervalNanos = intervalNanos;
+        this.lastSnapshot = System.nanoTime() - intervalNanos;
         this.aggregator = aggregator;
         this.server = server;
         this.startMillis = header.startMillis();
@@ -40,7 +48,7 @@ public final class LiveSink implements StreamSink {
         threads.accept(batch);
         changed |= batch.count > 0;
         long now = System.nanoTime();
-        if (now - lastSnapshot >= INTERVAL_NANOS || (batch.tick && changed)) {
+        if (now - lastSnapshot >= intervalNanos || (batch.tick && changed)) {
             lastSnapshot = now;
             changed = false;
             server.publish(maker.make(duration(), false));

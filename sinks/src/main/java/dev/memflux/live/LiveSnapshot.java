@@ -95,8 +95,11 @@ public record LiveSnapshot(long pid, String commandLine, long durationMillis, lo
         return n;
     }
 
-    /** writeUTF takes at most 64 KiB; nothing a viewer shows needs more than a line. */
+    /**
+     * writeUTF takes at most 64 KiB; nothing a viewer shows needs more than a line. A name
+     * the stream never gave (a frame id past its FRAME records) must not end the feed.
+     */
     private static String clip(String s) {
-        return s.length() > 2000 ? s.substring(0, 2000) : s;
+        return s == null ? "?" : s.length() > 2000 ? s.substring(0, 2000) : s;
     }
 }
