@@ -21,20 +21,19 @@ final class SnapshotMaker {
     static final int ROWS = 100;
 
     private final Aggregator aggregator;
-    private final ThreadFigures threads;
     private final long pid;
     private final String commandLine;
     private final long[] history = new long[LiveSnapshot.HISTORY];
     private int samples;
 
-    SnapshotMaker(Aggregator aggregator, ThreadFigures threads, long pid, String commandLine) {
+    SnapshotMaker(Aggregator aggregator, long pid, String commandLine) {
         this.aggregator = aggregator;
-        this.threads = threads;
         this.pid = pid;
         this.commandLine = commandLine;
     }
 
-    LiveSnapshot make(long durationMillis, boolean ended) {
+    /** @param threads the per-thread figures, or null when they were given up: all threads merged only */
+    LiveSnapshot make(long durationMillis, boolean ended, ThreadFigures threads) {
         long heap = aggregator.heapBytes();
         if (samples == history.length) {
             System.arraycopy(history, 1, history, 0, history.length - 1);
@@ -46,8 +45,8 @@ final class SnapshotMaker {
         long[] bytes = aggregator.liveBytesByNode();
         long[] counts = aggregator.liveCountByNode();
         views.add(new LiveSnapshot.View(0, 0, heap, rows(stacks, bytes, counts)));
-        ThreadFigures.PerThread perThread = threads.perThread(bytes.length);
-        for (int t = 1; t <= threads.threadCount(); t++) {
+        ThreadFigures.PerThread perThread = threads == null ? null : threads.perThread(bytes.length);
+        for (int t = 1; threads != null && t <= threads.threadCount(); t++) {
             List<LiveSnapshot.Row> rows = perThread.bytes()[t] == null ? List.of()
                     : rows(stacks, perThread.bytes()[t], perThread.counts()[t]);
             views.add(new LiveSnapshot.View(t, threads.tid(t), perThread.heapBytes()[t], rows));
