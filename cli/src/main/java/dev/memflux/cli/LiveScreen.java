@@ -89,6 +89,7 @@ final class LiveScreen {
         KeyMap<Op> keys = keys(terminal);
         BindingReader reader = new BindingReader(terminal.reader());
         long drawn = -1;
+        boolean drawnOver = false;
         boolean dirty = true;
         while (true) {
             if (resized) {
@@ -98,8 +99,9 @@ final class LiveScreen {
                 display.resize(size.getRows(), size.getColumns());
                 dirty = true;
             }
-            if (dirty || updates.number() != drawn || log != null && log.changed()) {
+            if (dirty || updates.number() != drawn || updates.over() != drawnOver || log != null && log.changed()) {
                 drawn = updates.number();
+                drawnOver = updates.over();
                 display.update(lines(size.getRows(), size.getColumns()), 0);
                 terminal.flush();
                 dirty = false;
