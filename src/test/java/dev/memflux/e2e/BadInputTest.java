@@ -49,19 +49,6 @@ class BadInputTest {
     }
 
     @Test
-    void flagsOfLaterVersionsAreNotSilentlyAccepted() throws Exception {
-        for (String flag : new String[] {"--live", "--live-remote"}) {
-            oneClearLine(Memflux.run(dir, "run", flag, "x.py"), 2, flag + " is not available");
-        }
-    }
-
-    @Test
-    void followForkWithLive() throws Exception {
-        oneClearLine(Memflux.run(dir, "run", "--follow-fork", "--live", "x.py"), 2,
-                "--follow-fork cannot be used with --live or --live-remote");
-    }
-
-    @Test
     void nothingToRun() throws Exception {
         oneClearLine(Memflux.run(dir, "run"), 2, "give a script to run");
     }

@@ -52,6 +52,16 @@ public final class PythonLauncher {
     }
 
     public Process start(Mode mode, String target, List<String> args, Path socket, int flags) throws IOException {
+        return start(mode, target, args, socket, flags, null);
+    }
+
+    /**
+     * As {@link #start(Mode, String, List, Path, int)}; with {@code output} not null, the
+     * program's stdout and stderr are appended to that file and its stdin is empty (the
+     * live view owns the terminal).
+     */
+    public Process start(Mode mode, String target, List<String> args, Path socket, int flags, Path output)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(python);
         command.add(agent.bootstrap().toString());
@@ -59,6 +69,11 @@ public final class PythonLauncher {
         command.add(target);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        if (output != null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        }
         Map<String, String> env = builder.environment();
         String userPreload = env.get("LD_PRELOAD");
         if (userPreload != null && !userPreload.isEmpty()) {

@@ -7,6 +7,9 @@ import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.RunPipeline;
 import dev.memflux.pipeline.symbolize.SymbolizeStage;
+import dev.memflux.pipeline.StreamSink;
+import dev.memflux.live.LiveServer;
+import dev.memflux.live.LiveSink;
 import dev.memflux.report.Units;
 import dev.memflux.sinks.AggregatedFileSink;
 import dev.memflux.sinks.CaptureFileSink;
@@ -24,7 +27,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * --follow-fork: every forked child's stream into its own file, {@code <output>.<pid>}
- * (memray's naming), each through a pipeline of its own. At the end the children still
+ * (memray's naming), each through a pipeline of its own (and into the live feed, with
+ * --live or --live-remote: one feed, a snapshot per process). At the end the children still
  * running get a bounded wait, then are named as given up on.
  */
 final class ForkedCaptures {
@@ -47,6 +51,7 @@ final class ForkedCaptures {
     private final AggregateStage.FailureListener onAnalysisFailure;
     private final Supplier<SymbolizeStage> symbolize;
     private final List<Child> children = new ArrayList<>();
+    private LiveServer live;
 
     /**
      * @param aggregate each child's file aggregated too ({@code run --aggregate})
@@ -63,16 +68,22 @@ final class ForkedCaptures {
         this.onAnalysisFailure = onAnalysisFailure;
     }
 
+    /** Feeds each child's figures to {@code server} too (--live, --live-remote); with no output, only there. */
+    ForkedCaptures live(LiveServer server) {
+        this.live = server;
+        return this;
+    }
+
     /** On the collector's accepting thread, for each child once its HELLO arrived. */
     void start(Collector collector) {
         CaptureHeader hello = collector.hello();
         long pid = hello.pid();
-        Path path = out.resolveSibling(out.getFileName() + "." + pid);
+        Path path = out == null ? null : out.resolveSibling(out.getFileName() + "." + pid);
         Aggregator aggregator = new Aggregator();
-        CaptureOutput file;
+        CaptureOutput file = null;
         try {
-            file = aggregate ? new AggregatedFileSink(path, header.apply(hello), compress, aggregator,
-                    AggregatedFileSink.PERIOD_MILLIS) : new CaptureFileSink(path, header.apply(hello), compress);
+            file = path == null ? null : aggregate ? new AggregatedFileSink(path, header.apply(hello), compress,
+                    aggregator, AggregatedFileSink.PERIOD_MILLIS) : new CaptureFileSink(path, header.apply(hello), compress);
         } catch (RuntimeException e) {
             err.println("memflux: cannot write " + path + " for forked child " + pid + ": " + e.getMessage());
             err.flush();
@@ -81,8 +92,15 @@ final class ForkedCaptures {
         }
         EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
         SymbolizeStage symbols = symbolize.get();
+        List<StreamSink> sinks = new ArrayList<>();
+        if (file != null) {
+            sinks.add(file);
+        }
+        if (live != null) {
+            sinks.add(new LiveSink(aggregator, hello, live));
+        }
         CompletableFuture<Aggregator> result = new RunPipeline(aggregator, symbols, onAnalysisFailure,
-                List.of(file)).run(ring).toFuture();
+                sinks).run(ring).toFuture();
         Thread pump = new Thread(() -> collector.pump(ring, () -> alive(pid)), "memflux-collector-" + pid);
         pump.setDaemon(true);
         pump.start();
@@ -121,7 +139,7 @@ final class ForkedCaptures {
             try {
                 totals = next.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                givenUp.add(next.path());
+                givenUp.add(next.path() != null ? next.path() : Path.of("pid " + next.pid()));
                 next.collector().close();
                 try {
                     next.result().get(SEAL_NANOS, TimeUnit.NANOSECONDS); // its last block and trailer
@@ -137,13 +155,17 @@ final class ForkedCaptures {
             if (next.symbolize() != null) {
                 next.symbolize().close();
             }
+            if (next.file() == null) {
+                continue; // a live run without -o: the child was in the view only
+            }
             if (next.file().failure() != null) {
                 err.println("memflux: " + next.file().failure());
             } else if (!quiet) {
                 String totalsSaid = totals.available()
                         ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
                         : "";
-                err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", " + totalsSaid
+                err.println("memflux: wrote " + next.path() + " (forked child " + next.pid() + ", "
+                        + (aggregate ? "aggregated, " : "") + totalsSaid
                         + Units.bytes(next.file().bytesWritten()) + " on disk)"
                         + (totals.execedPath() != null ? "; it exec'd " + totals.execedPath() + ", not followed" : ""));
             }

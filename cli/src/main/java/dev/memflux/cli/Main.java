@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     /** Every command, in the order help lists them. */
     private static final List<String> COMMANDS =
-            List.of("run", "stats", "summary", "tree", "transform", "check", "diff");
+            List.of("run", "stats", "summary", "tree", "transform", "check", "diff", "live");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,6 +68,7 @@ public final class Main implements Runnable {
             case "transform" -> new TransformCommand();
             case "check" -> new CheckCommand();
             case "diff" -> new DiffCommand();
+            case "live" -> new LiveCommand();
             default -> new SummaryCommand();
         };
     }

@@ -72,14 +72,20 @@ final class RunCommand implements Callable<Integer> {
                     + "distribution) instead of hidden in pymalloc's arenas. Slower, and larger captures.")
     boolean tracePythonAllocators;
 
-    @Option(names = "--live", description = "Show a live terminal view. Not available in this version yet.")
+    @Option(names = "--live", description = "Run the program in the background and show a live terminal view of "
+            + "its memory (see 'memflux live --help' for the keys). The program's stdout and stderr go to a file "
+            + "shown in the view; its stdin is empty. Quitting the view stops the program (SIGTERM). No capture "
+            + "file unless -o is given.")
     boolean live;
 
-    @Option(names = "--live-remote", description = "Serve a live feed for 'memflux live'. Not available in this version yet.")
+    @Option(names = "--live-remote", description = "Serve a live feed on 127.0.0.1 (a free port unless -p is "
+            + "given), wait for a first 'memflux live PORT' to connect, then run the program. Viewers may leave and "
+            + "new ones connect at any time; a slow or stopped viewer never slows the program. No capture file "
+            + "unless -o is given.")
     boolean liveRemote;
 
     @Option(names = {"-p", "--live-port"}, paramLabel = "PORT",
-            description = "The port of --live-remote. Not available in this version yet.")
+            description = "The port --live-remote listens on (default: a free one).")
     Integer livePort;
 
     @Option(names = "--follow-fork", description = "Track forked children too (grandchildren, multiprocessing's "
@@ -113,7 +119,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        rejectUnavailable();
+        String liveProblem = liveProblem();
+        if (liveProblem != null) {
+            err.println("memflux: " + liveProblem);
+            return ExitCodes.USAGE;
+        }
         PythonLauncher.Mode mode;
         String target;
         List<String> args;
@@ -142,8 +152,10 @@ final class RunCommand implements Callable<Integer> {
             err.println("memflux: " + (Files.exists(Path.of(target)) ? "not a file: " : "no such file: ") + target);
             return ExitCodes.INPUT;
         }
-        Path out = output != null ? output : Path.of(defaultOutputName(mode, target));
-        String unwritable = OutputCheck.problem(out, force);
+        boolean liveMode = live || liveRemote;
+        // A live run writes a capture only when asked to: the view is what was asked for.
+        Path out = output != null || liveMode ? output : Path.of(defaultOutputName(mode, target));
+        String unwritable = out == null ? null : OutputCheck.problem(out, force);
         if (unwritable != null) {
             err.println("memflux: " + unwritable);
             return ExitCodes.INPUT;
@@ -159,19 +171,34 @@ final class RunCommand implements Callable<Integer> {
                 throw usage("--sample-rate must be between 1 byte and 1 GiB, not " + sampleRate);
             }
         }
-        return new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators, followFork, aggregate)
-                .sampling(sampleMeanBytes).run(python, mode, target, args);
+        RunLauncher launcher = new RunLauncher(err, out, !noCompress, quiet, nativeTraces, tracePythonAllocators,
+                followFork, aggregate).sampling(sampleMeanBytes);
+        if (liveMode) {
+            return new LiveRun(err, launcher, live, livePort == null ? 0 : livePort).run(python, mode, target, args);
+        }
+        return launcher.run(python, mode, target, args);
     }
 
-    private void rejectUnavailable() {
-        if (followFork && (live || liveRemote)) {
-            throw usage("--follow-fork cannot be used with --live or --live-remote");
+    /** The live flags' own problems, each one line. */
+    private String liveProblem() {
+        if (aggregate && (live || liveRemote)) {
+            return (live ? "--live" : "--live-remote") + " cannot be used with --aggregate (the live view shows "
+                    + "what is live now; an aggregated capture keeps only the end)";
         }
-        String flag = live ? "--live" : liveRemote ? "--live-remote" : livePort != null ? "--live-port"
-                : null;
-        if (flag != null) {
-            throw usage(flag + " is not available in this version of memflux yet");
+        if (live && liveRemote) {
+            return "--live and --live-remote cannot be used together (--live shows the view here)";
         }
+        if (livePort != null && !liveRemote) {
+            return "--live-port goes with --live-remote";
+        }
+        if (livePort != null && (livePort < 1 || livePort > 65535)) {
+            return "--live-port must be a port from 1 to 65535, not " + livePort;
+        }
+        if (live && System.console() == null) {
+            return "--live needs a terminal on stdin and stdout; use --live-remote and 'memflux live PORT --print' "
+                    + "without one";
+        }
+        return null;
     }
 
     private CommandLine.ParameterException usage(String message) {

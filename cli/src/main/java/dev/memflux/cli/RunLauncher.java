@@ -4,10 +4,12 @@ import dev.memflux.capture.AgentFiles;
 import dev.memflux.capture.Collector;
 import dev.memflux.capture.PythonLauncher;
 import dev.memflux.format.RecordTag;
+import dev.memflux.live.LiveServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One {@code memflux run}: starts the program first, then hands over to a
@@ -25,6 +27,9 @@ final class RunLauncher {
     private final boolean followFork;
     private final boolean aggregate;
     private long sampleMeanBytes;
+    private LiveServer liveServer;
+    private Path programOutput;
+    private Consumer<Process> started = process -> { };
 
     RunLauncher(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces,
             boolean tracePythonAllocators, boolean followFork, boolean aggregate) {
@@ -38,9 +43,27 @@ final class RunLauncher {
         this.followFork = followFork;
     }
 
+    /** The same run, saying what it has to say to {@code err} instead. */
+    RunLauncher(PrintWriter err, RunLauncher same) {
+        this(err, same.out, same.compress, same.quiet, same.nativeTraces, same.tracePythonAllocators, same.followFork,
+                same.aggregate);
+        this.sampleMeanBytes = same.sampleMeanBytes;
+    }
+
     /** --sample-rate: keep one allocation per {@code meanBytes} bytes on average (0: every one). */
     RunLauncher sampling(long meanBytes) {
         this.sampleMeanBytes = meanBytes;
+        return this;
+    }
+
+    /**
+     * A live run: the session feeds {@code server} too; {@code programOutput} (if not null)
+     * takes the program's stdout and stderr; {@code started} is told of the program once it runs.
+     */
+    RunLauncher live(LiveServer server, Path programOutput, Consumer<Process> started) {
+        this.liveServer = server;
+        this.programOutput = programOutput;
+        this.started = started;
         return this;
     }
 
@@ -50,16 +73,19 @@ final class RunLauncher {
             Signals signals = Signals.install();
             Process process;
             try {
-                process = new PythonLauncher(python, agent, Signals.startState()).sampling(sampleMeanBytes).start(mode, target, args, collector.socketPath(),
+                process = new PythonLauncher(python, agent, Signals.startState()).sampling(sampleMeanBytes)
+                        .start(mode, target, args, collector.socketPath(),
                         (nativeTraces ? RecordTag.FLAG_NATIVE : 0)
                                 | (tracePythonAllocators ? RecordTag.FLAG_PYTHON_ALLOCATORS : 0)
-                                | (followFork ? RecordTag.FLAG_FOLLOW_FORK : 0));
+                                | (followFork ? RecordTag.FLAG_FOLLOW_FORK : 0), programOutput);
             } catch (IOException e) {
                 err.println("memflux: cannot start " + python + ": " + Problems.describe(e));
                 return ExitCodes.INPUT;
             }
             signals.forwardTo(process);
-            return new RunSession(err, out, compress, quiet, nativeTraces, followFork, aggregate).follow(collector, process, python);
+            started.accept(process);
+            return new RunSession(err, out, compress, quiet, nativeTraces, followFork, aggregate).live(liveServer)
+                    .follow(collector, process, python);
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.Lz4BlockEncoder;
 import dev.memflux.pipeline.RunPipeline;
+import dev.memflux.pipeline.StreamSink;
+import dev.memflux.live.LiveServer;
+import dev.memflux.live.LiveSink;
 import dev.memflux.pipeline.symbolize.SymbolizeStage;
 import dev.memflux.pipeline.symbolize.Symbolizers;
 import dev.memflux.format.ProgramEnd;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
@@ -39,6 +43,7 @@ final class RunSession {
     private final boolean nativeTraces;
     private final boolean followFork;
     private final boolean aggregate;
+    private LiveServer live;
 
     RunSession(PrintWriter err, Path out, boolean compress, boolean quiet, boolean nativeTraces, boolean followFork,
             boolean aggregate) {
@@ -49,6 +54,12 @@ final class RunSession {
         this.compress = compress;
         this.quiet = quiet;
         this.nativeTraces = nativeTraces;
+    }
+
+    /** Feeds {@code server} (--live, --live-remote) from the same pipeline; null: no live feed. */
+    RunSession live(LiveServer server) {
+        this.live = server;
+        return this;
     }
 
     /** Captures until the program ends; returns its exit code. */
@@ -80,13 +91,20 @@ final class RunSession {
         EventRing ring = prepared.get().ring;
         AggregatedFileSink aggregated = aggregate ? new AggregatedFileSink(out, header(hello), compress,
                 prepared.get().aggregator, AggregatedFileSink.PERIOD_MILLIS) : null;
-        CaptureOutput file = aggregate ? aggregated : new CaptureFileSink(out, header(hello), compress);
+        CaptureOutput file = out == null ? null : aggregate ? aggregated : new CaptureFileSink(out, header(hello), compress);
+        List<StreamSink> sinks = new ArrayList<>();
+        if (file != null) {
+            sinks.add(file);
+        }
+        if (live != null) {
+            sinks.add(new LiveSink(prepared.get().aggregator, hello, live));
+        }
         SymbolizeStage symbolize = nativeTraces ? new SymbolizeStage(Symbolizers.best(warning -> {
             if (!quiet) {
                 err.println("memflux: " + warning);
             }
         })) : null;
-        var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, List.of(file)).run(ring).toFuture();
+        var result = new RunPipeline(prepared.get().aggregator, symbolize, this::analysisFailed, sinks).run(ring).toFuture();
         // A child's symbolizer of its own (libdw's handles are not shared between threads);
         // its warnings were the parent's already.
         Supplier<SymbolizeStage> childSymbolize = nativeTraces
@@ -94,6 +112,7 @@ final class RunSession {
                 : () -> null;
         ForkedCaptures forks = followFork
                 ? new ForkedCaptures(err, out, compress, aggregate, this::header, this::analysisFailed, childSymbolize)
+                        .live(live)
                 : null;
         if (forks != null) {
             collector.followForks(forks::start);
@@ -110,7 +129,7 @@ final class RunSession {
         if (symbolize != null) {
             symbolize.close();
         }
-        if (file.failure() != null) {
+        if (file != null && file.failure() != null) {
             err.println("memflux: " + file.failure());
             err.flush();
         }
@@ -122,7 +141,7 @@ final class RunSession {
                         Units.count(symbolize.misses()), symbolize.symbolizerName(), Units.count(lookups),
                         lookups == 0 ? 0.0 : 100.0 * (lookups - symbolize.misses()) / lookups);
             }
-            report(totals, file.bytesWritten(), collector, exitCode);
+            report(totals, file == null ? -1 : file.bytesWritten(), collector, exitCode);
         }
         if (aggregated != null && end.cutShort()) {
             err.println("memflux: how the program ended: " + end.describe() + "; the aggregated capture " + out
@@ -136,6 +155,9 @@ final class RunSession {
         }
         if (forks != null) {
             forks.finish(collector, quiet);
+        }
+        if (live != null) {
+            live.close(LIVE_GRACE_MILLIS); // the feed's end, once every process's last snapshot is in
         }
         return exitCode;
     }
@@ -153,6 +175,9 @@ final class RunSession {
         }
         return new ProgramEnd(ProgramEnd.Kind.LOST, 0);
     }
+
+    /** How long the end waits for live viewers to take the last snapshot: a stopped one costs this, once. */
+    private static final long LIVE_GRACE_MILLIS = 2000;
 
     /** What the run's pipeline needs before the header is known. */
     private record Prepared(EventRing ring, Aggregator aggregator) {
@@ -182,7 +207,14 @@ final class RunSession {
         String totalsSaid = totals.available()
                 ? Units.count(totals.allocations()) + " allocations, peak " + Units.bytes(totals.peakBytes()) + ", "
                 : "";
-        err.println("memflux: wrote " + out + " (" + (aggregate ? "aggregated, " : "") + totalsSaid + Units.bytes(fileBytes) + " on disk)");
+        if (out == null) {
+            err.println("memflux: the program ended" + (totals.available() ? " (" + Units.count(totals.allocations())
+                    + " allocations, peak " + Units.bytes(totals.peakBytes()) + ")" : "")
+                    + "; no capture file was asked for (-o writes one)");
+        } else {
+            err.println("memflux: wrote " + out + " (" + (aggregate ? "aggregated, " : "") + totalsSaid
+                    + Units.bytes(fileBytes) + " on disk)");
+        }
         if (collector.reconnections() > 0) {
             err.println("memflux: the program closed or replaced memflux's socket; the agent reconnected "
                     + "and nothing was lost");
@@ -191,13 +223,14 @@ final class RunSession {
             err.println("memflux: the program exec'd " + totals.execedPath() + "; tracking ended there");
         } else if (!collector.sawEnd()) {
             // Signals end a process with 128 + N; any other code means it went on to a normal end.
+            String kept = out == null ? "" : "; the capture holds everything recorded until then";
             err.println(collector.lostBytes() || exitCode < 128
-                    ? "memflux: the agent's stream was lost before the program ended; "
-                            + "the capture holds everything recorded until then"
-                    : "memflux: the program ended before tracking stopped (killed or crashed); "
-                            + "the capture holds everything recorded until then");
+                    ? "memflux: the agent's stream was lost before the program ended" + kept
+                    : "memflux: the program ended before tracking stopped (killed or crashed)" + kept);
         }
-        err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
+        if (out != null) {
+            err.println("memflux: read it with: memflux stats " + out + "   (or: memflux summary " + out + ")");
+        }
         err.flush();
     }
 }

@@ -38,7 +38,11 @@ final class Batches {
     }
 
     Batches thread(int number) {
-        batch.addThread(number, 1000 + number);
+        return thread(number, 1000 + number);
+    }
+
+    Batches thread(int number, int tid) {
+        batch.addThread(number, tid);
         return this;
     }
 
