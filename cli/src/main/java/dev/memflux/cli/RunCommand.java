@@ -92,9 +92,12 @@ final class RunCommand implements Callable<Integer> {
             description = "The script to run and its arguments (with -m or -c: the program's arguments).")
     List<String> positional = new ArrayList<>();
 
+    /** Where to say things when {@link FastRunArguments} read the line (no picocli spec then). */
+    PrintWriter fastErr;
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = spec != null ? spec.commandLine().getErr() : fastErr;
         rejectUnavailable();
         PythonLauncher.Mode mode;
         String target;
@@ -148,6 +151,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private CommandLine.ParameterException usage(String message) {
+        if (spec == null) {
+            throw new FastRunArguments.LeaveToPicocli();
+        }
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
