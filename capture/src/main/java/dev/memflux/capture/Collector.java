@@ -78,8 +78,7 @@ public final class Collector implements AutoCloseable {
         removeStaleDirectories();
         // Named with memflux's pid: a killed memflux cannot remove its directory, the next
         // run does (see removeStaleDirectories).
-        directory = Files.createTempDirectory("memflux-" + ProcessHandle.current().pid() + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        directory = privateTempDirectory("memflux-" + ProcessHandle.current().pid() + "-");
         socketPath = directory.resolve("agent.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
@@ -95,6 +94,27 @@ public final class Collector implements AutoCloseable {
         streams = parent.streams;
         this.connection = connection;
         readBuffer.put(first);
+    }
+
+    /**
+     * Files.createTempDirectory seeds a SecureRandom for the name: the security providers
+     * and /dev/urandom cost ~10 ms before the program can start. The name needs to be
+     * unpredictable by nobody (the directory is private, created exclusively, and a taken
+     * name is skipped), only unused.
+     */
+    private static Path privateTempDirectory(String prefix) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long suffix = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Files.createDirectory(tmp.resolve(prefix + Long.toUnsignedString(suffix + attempt, 36)),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Removes the socket directories of dead memflux processes that belonged to this user. */
