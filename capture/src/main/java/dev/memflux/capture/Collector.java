@@ -55,7 +55,8 @@ public final class Collector implements AutoCloseable {
 
     private final Path directory;
     private final Path socketPath;
-    private final ServerSocketChannel server;
+    /** Opened by {@link #listen}, after the program was launched; the parent's then never changes. */
+    private ServerSocketChannel server;
     private final RecordDecoder decoder = new RecordDecoder().keepRaw();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
     private SocketChannel connection;
@@ -74,15 +75,25 @@ public final class Collector implements AutoCloseable {
 
     private record Continuation(SocketChannel channel, long pid, long offset) {}
 
+    /**
+     * Makes the private directory of the socket; {@link #listen} opens the socket. In
+     * between, the program can be launched: the agent waits for the socket to listen, and
+     * the JVM's socket set-up (its first Unix socket seeds a SecureRandom: ~15-30 ms)
+     * overlaps the interpreter's start.
+     */
     public Collector() throws IOException {
-        removeStaleDirectories();
         // Named with memflux's pid: a killed memflux cannot remove its directory, the next
         // run does (see removeStaleDirectories).
         directory = privateTempDirectory("memflux-" + ProcessHandle.current().pid() + "-");
         socketPath = directory.resolve("agent.sock");
+        ownsServer = true;
+    }
+
+    /** Opens the socket the agent connects to, then tidies up after earlier runs. */
+    public void listen() throws IOException {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
-        ownsServer = true;
+        removeStaleDirectories();
     }
 
     /** A forked child's stream, on a connection whose first byte (HELLO's tag) was read. */
@@ -481,7 +492,9 @@ public final class Collector implements AutoCloseable {
             if (!ownsServer) {
                 return;
             }
-            server.close();
+            if (server != null) {
+                server.close();
+            }
             deleteTree(directory);
         } catch (IOException ignored) {
             // a leftover socket in the temp directory is harmless

@@ -50,6 +50,13 @@ final class RunLauncher {
                 return ExitCodes.INPUT;
             }
             signals.forwardTo(process);
+            try {
+                collector.listen();
+            } catch (IOException e) {
+                // The agent is still waiting for the socket: the program has not begun.
+                process.destroyForcibly().waitFor();
+                throw e;
+            }
             return new RunSession(err, out, compress, quiet, nativeTraces, followFork).follow(collector, process, python);
         }
     }
