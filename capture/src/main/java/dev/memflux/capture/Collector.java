@@ -51,7 +51,6 @@ public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
     /** After this long with records published and none since, a tick seals them into the file. */
     private static final long TICK_NANOS = 1_000_000_000L;
-    private static final Pattern STALE_NAME = Pattern.compile("memflux-\\d{1,10}-.+");
 
     private final Path directory;
     private final Path socketPath;
@@ -131,9 +130,10 @@ public final class Collector implements AutoCloseable {
     /** Removes the socket directories of dead memflux processes that belonged to this user. */
     private static void removeStaleDirectories() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Pattern staleName = Pattern.compile("memflux-\\d{1,10}-.+");
         try (Stream<Path> entries = Files.list(tmp)) {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            entries.filter(p -> STALE_NAME.matcher(p.getFileName().toString()).matches()).forEach(p -> {
+            entries.filter(p -> staleName.matcher(p.getFileName().toString()).matches()).forEach(p -> {
                 String name = p.getFileName().toString();
                 long pid = Long.parseLong(name.substring("memflux-".length(), name.indexOf('-', "memflux-".length())));
                 try {
