@@ -1,6 +1,7 @@
 package dev.memflux.pipeline;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.Map;
@@ -197,6 +198,9 @@ public final class LiveAllocations {
                 return size;
             }
             if (key == EMPTY) {
+                // The slots are freed by the Cleaner once this table is unreachable: it must
+                // stay reachable while they are read (every other path uses a field after).
+                Reference.reachabilityFence(this);
                 return -1;
             }
             if (++slot == cap) {
