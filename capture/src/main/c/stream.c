@@ -183,7 +183,9 @@ static int connect_collector(void) {
         fd = high;
     }
     if (connect(fd, (struct sockaddr *)&collector_address, sizeof collector_address) != 0) {
+        int why = errno;
         mfx_real_close(fd);
+        errno = why;
         return -1;
     }
     /* A deeper socket buffer lets the program run ahead of memflux for a moment (JIT
@@ -563,6 +565,34 @@ static void after_fork_child(void) {
 
 /* ---- start and stop ---- */
 
+#define START_WAIT_MS 10000
+
+/* memflux starts the program before it opens its socket, so that its own set-up (tens
+ * of ms in the JVM) overlaps the interpreter's start instead of delaying it. Until memflux
+ * listens, the path is missing (ENOENT) or not listening yet (ECONNREFUSED): wait for it
+ * while memflux, this process's parent, lives, and START_WAIT_MS at most. Runs before
+ * tracking starts, on the thread that called memflux_start. */
+static int connect_at_start(void) {
+    pid_t memflux = getppid();
+    struct timespec began, now;
+    clock_gettime(CLOCK_MONOTONIC, &began);
+    for (;;) {
+        int fd = connect_collector();
+        if (fd >= 0 || (errno != ENOENT && errno != ECONNREFUSED)) {
+            return fd;
+        }
+        int why = errno;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long waited_ms = (now.tv_sec - began.tv_sec) * 1000L + (now.tv_nsec - began.tv_nsec) / 1000000L;
+        if (getppid() != memflux || waited_ms >= START_WAIT_MS) {
+            errno = why;
+            return -1;
+        }
+        struct timespec pause = {0, 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
 int mfx_stream_open(const char *socket_path, const char *command_line, unsigned flags, const char *python_version) {
     struct sockaddr_un address = {.sun_family = AF_UNIX};
     if (strlen(socket_path) >= sizeof address.sun_path) {
@@ -571,7 +601,7 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
     }
     strcpy(address.sun_path, socket_path);
     collector_address = address;
-    sock = connect_collector();
+    sock = connect_at_start();
     if (sock < 0) {
         fprintf(stderr, "memflux: cannot connect to %s: %s\n", socket_path, strerror(errno));
         return -1;

@@ -5,9 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 /**
- * Heap bytes per live allocation in the aggregator's live table: fills a
- * {@link LiveAllocations} with N malloc-like entries and reads the heap in use after a
- * full GC, before and after. Not a JMH benchmark (it measures space, not time):
+ * Bytes per live allocation in the aggregator's live table: fills a
+ * {@link LiveAllocations} with N malloc-like entries and reads the process's resident set
+ * (the table is off the heap) and the heap in use after a full GC, before and after. Not a
+ * JMH benchmark (it measures space, not time):
  *
  * <pre>java -XX:+UseSerialGC -Xmx4g -cp benchmarks/target/benchmarks.jar dev.memflux.benchmarks.LiveTableMemory 1000000 3000000 5000000</pre>
  */
@@ -19,6 +20,7 @@ public final class LiveTableMemory {
         for (String arg : args.length == 0 ? new String[] {"5000000"} : args) {
             int n = Integer.parseInt(arg);
             long before = usedAfterGc(memory);
+            long rssBefore = residentBytes();
             LiveAllocations live = new LiveAllocations(1 << 16);
             long address = 0x5555_0000_0000L;
             long seed = 42;
@@ -28,12 +30,27 @@ public final class LiveTableMemory {
                 live.put(address, 521, (int) ((seed >>> 20) & 4095));
             }
             long after = usedAfterGc(memory);
-            System.out.printf("%,d live: %,d heap bytes, %.1f bytes per live allocation (table arrays %.1f)%n", n,
-                    after - before, (after - before) / (double) n, live.tableBytes() / (double) n);
+            long rss = residentBytes() - rssBefore;
+            System.out.printf("%,d live: %,d more resident bytes, %.1f per live allocation (table slots %.1f, "
+                    + "heap %.1f)%n", n, rss, rss / (double) n, live.tableBytes() / (double) n,
+                    (after - before) / (double) n);
             if (live.size() != n) {
                 throw new AssertionError("lost entries: " + live.size());
             }
         }
+    }
+
+    private static long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
     private static long usedAfterGc(MemoryMXBean memory) {

@@ -115,13 +115,23 @@ public final class AgentFiles {
         PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         String problem = !attributes.isDirectory() ? "not a directory"
                 : !uid.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)) ? "owned by another user"
-                : attributes.permissions().stream().anyMatch(OTHERS_WRITE::contains) ? "writable by other users"
+                : writableByOthers(attributes.permissions()) ? "writable by other users"
                 : null;
         if (problem != null) {
             throw new IOException("the agent cache " + dir + " is " + problem
                     + ": memflux will not run code from it (remove it, or set XDG_CACHE_HOME elsewhere)");
         }
         return dir;
+    }
+
+    /** A loop, not a stream: the first lambda of the JVM costs milliseconds before the program's launch. */
+    private static boolean writableByOthers(Set<PosixFilePermission> permissions) {
+        for (PosixFilePermission permission : permissions) {
+            if (OTHERS_WRITE.contains(permission)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void ensureContent(Path dir, Path target, Entry expected) throws IOException {

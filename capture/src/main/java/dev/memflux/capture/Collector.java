@@ -51,11 +51,11 @@ public final class Collector implements AutoCloseable {
     private static final int READ_SIZE = 256 * 1024;
     /** After this long with records published and none since, a tick seals them into the file. */
     private static final long TICK_NANOS = 1_000_000_000L;
-    private static final Pattern STALE_NAME = Pattern.compile("memflux-\\d{1,10}-.+");
 
     private final Path directory;
     private final Path socketPath;
-    private final ServerSocketChannel server;
+    /** Opened by {@link #listen}, after the program was launched; the parent's then never changes. */
+    private ServerSocketChannel server;
     private final RecordDecoder decoder = new RecordDecoder().keepRaw();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_SIZE);
     private SocketChannel connection;
@@ -74,16 +74,25 @@ public final class Collector implements AutoCloseable {
 
     private record Continuation(SocketChannel channel, long pid, long offset) {}
 
+    /**
+     * Makes the private directory of the socket; {@link #listen} opens the socket. In
+     * between, the program can be launched: the agent waits for the socket to listen, and
+     * the JVM's socket set-up (its first Unix socket seeds a SecureRandom: ~15-30 ms)
+     * overlaps the interpreter's start.
+     */
     public Collector() throws IOException {
-        removeStaleDirectories();
         // Named with memflux's pid: a killed memflux cannot remove its directory, the next
         // run does (see removeStaleDirectories).
-        directory = Files.createTempDirectory("memflux-" + ProcessHandle.current().pid() + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        directory = privateTempDirectory("memflux-" + ProcessHandle.current().pid() + "-");
         socketPath = directory.resolve("agent.sock");
+        ownsServer = true;
+    }
+
+    /** Opens the socket the agent connects to, then tidies up after earlier runs. */
+    public void listen() throws IOException {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
-        ownsServer = true;
+        removeStaleDirectories();
     }
 
     /** A forked child's stream, on a connection whose first byte (HELLO's tag) was read. */
@@ -97,12 +106,34 @@ public final class Collector implements AutoCloseable {
         readBuffer.put(first);
     }
 
+    /**
+     * Files.createTempDirectory seeds a SecureRandom for the name: the security providers
+     * and /dev/urandom cost ~10 ms before the program can start. The name needs to be
+     * unpredictable by nobody (the directory is private, created exclusively, and a taken
+     * name is skipped), only unused.
+     */
+    private static Path privateTempDirectory(String prefix) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long suffix = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Files.createDirectory(tmp.resolve(prefix + Long.toUnsignedString(suffix + attempt, 36)),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Removes the socket directories of dead memflux processes that belonged to this user. */
     private static void removeStaleDirectories() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Pattern staleName = Pattern.compile("memflux-\\d{1,10}-.+");
         try (Stream<Path> entries = Files.list(tmp)) {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            entries.filter(p -> STALE_NAME.matcher(p.getFileName().toString()).matches()).forEach(p -> {
+            entries.filter(p -> staleName.matcher(p.getFileName().toString()).matches()).forEach(p -> {
                 String name = p.getFileName().toString();
                 long pid = Long.parseLong(name.substring("memflux-".length(), name.indexOf('-', "memflux-".length())));
                 try {
@@ -470,7 +501,9 @@ public final class Collector implements AutoCloseable {
             if (!ownsServer) {
                 return;
             }
-            server.close();
+            if (server != null) {
+                server.close();
+            }
             deleteTree(directory);
         } catch (IOException ignored) {
             // a leftover socket in the temp directory is harmless

@@ -27,7 +27,8 @@ public final class Main implements Runnable {
             // under "?/.cache" in the current directory.
             System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
         }
-        System.exit(execute(args));
+        Integer fast = FastRunArguments.run(args);
+        System.exit(fast != null ? fast : execute(args));
     }
 
     /** Runs the command line and returns the exit code (tests call this directly). */

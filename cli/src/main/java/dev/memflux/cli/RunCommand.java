@@ -116,9 +116,12 @@ final class RunCommand implements Callable<Integer> {
             description = "The script to run and its arguments (with -m or -c: the program's arguments).")
     List<String> positional = new ArrayList<>();
 
+    /** Where to say things when {@link FastRunArguments} read the line (no picocli spec then). */
+    PrintWriter fastErr;
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = spec != null ? spec.commandLine().getErr() : fastErr;
         String liveProblem = liveProblem();
         if (liveProblem != null) {
             err.println("memflux: " + liveProblem);
@@ -202,6 +205,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private CommandLine.ParameterException usage(String message) {
+        if (spec == null) {
+            throw new FastRunArguments.LeaveToPicocli();
+        }
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 

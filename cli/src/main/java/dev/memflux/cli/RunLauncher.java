@@ -83,6 +83,13 @@ final class RunLauncher {
                 return ExitCodes.INPUT;
             }
             signals.forwardTo(process);
+            try {
+                collector.listen();
+            } catch (IOException e) {
+                // The agent is still waiting for the socket: the program has not begun.
+                process.destroyForcibly().waitFor();
+                throw e;
+            }
             started.accept(process);
             return new RunSession(err, out, compress, quiet, nativeTraces, followFork, aggregate).live(liveServer)
                     .follow(collector, process, python);

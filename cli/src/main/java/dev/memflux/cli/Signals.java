@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * While a program runs under memflux, memflux must outlive it to finish the capture.
@@ -71,19 +72,41 @@ final class Signals {
     static Signals install() {
         Signals signals = new Signals();
         long ignored = ignoredAtStart();
-        Signal.handle(new Signal("INT"), signal -> { });
+        Signal.handle(new Signal("INT"), new Ignore());
         for (String name : FORWARDED) {
             Signal signal = new Signal(name);
             if ((ignored >> (signal.getNumber() - 1) & 1) != 0) {
                 continue;
             }
             try {
-                Signal.handle(signal, s -> signals.received(s.getNumber()));
+                Signal.handle(signal, new Forward(signals));
             } catch (IllegalArgumentException e) {
                 // reserved by this JVM: it cannot reach memflux's code
             }
         }
         return signals;
+    }
+
+    // Handlers as classes, not lambdas: install() runs before the program's launch, where
+    // the JVM's first lambda would cost milliseconds of method-handle set-up.
+    private static final class Ignore implements SignalHandler {
+        @Override
+        public void handle(Signal signal) {
+            // the program gets its own Ctrl-C from the terminal
+        }
+    }
+
+    private static final class Forward implements SignalHandler {
+        private final Signals signals;
+
+        Forward(Signals signals) {
+            this.signals = signals;
+        }
+
+        @Override
+        public void handle(Signal signal) {
+            signals.received(signal.getNumber());
+        }
     }
 
     private Process program;

@@ -52,4 +52,37 @@ class LiveAllocationsTest {
         assertEquals(-8, live.remove(0x3000));
         assertEquals(77, live.removedNode());
     }
+
+    @Test
+    void growsToTwoMillionEntriesAndGivesTheMemoryBackWhenCleared() {
+        LiveAllocations live = new LiveAllocations(16);
+        int n = 2_000_000;
+        for (int i = 0; i < n; i++) {
+            assertEquals(-1, live.put(0x7f00_0000_0000L + 16L * i, i % 1000 + 1, i % 7));
+        }
+        assertEquals(n, live.size());
+        // Load between 1/2 and 3/4: 16 bytes a slot.
+        long perEntry = live.tableBytes() / n;
+        assertEquals(true, perEntry >= 21 && perEntry <= 32, "bytes per entry: " + perEntry);
+        for (int i = 0; i < n; i += 2) {
+            assertEquals(i % 1000 + 1, live.remove(0x7f00_0000_0000L + 16L * i));
+            assertEquals(i % 7, live.removedNode());
+        }
+        long[] seen = {0, 0};
+        live.forEach((address, size, node) -> {
+            int i = (int) ((address - 0x7f00_0000_0000L) / 16);
+            assertEquals(1, i % 2);
+            assertEquals(i % 1000 + 1, size);
+            assertEquals(i % 7, node);
+            seen[0]++;
+            seen[1] += size;
+        });
+        assertEquals(n / 2, seen[0]);
+        live.clear();
+        assertEquals(0, live.size());
+        assertEquals(64L * 16 * 16, live.tableBytes());
+        assertEquals(-1, live.remove(0x7f00_0000_0010L));
+        assertEquals(-1, live.put(0x7f00_0000_0010L, 5, 2));
+        assertEquals(5, live.remove(0x7f00_0000_0010L));
+    }
 }
