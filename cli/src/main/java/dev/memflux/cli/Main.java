@@ -31,10 +31,11 @@ public final class Main implements Runnable {
         // picocli models each subcommand by reflection, which costs tens of milliseconds
         // before the program can start: register only the one asked for (all for help).
         String first = args.length > 0 ? args[0] : "";
-        if (first.equals("run") || first.equals("stats") || first.equals("summary")) {
+        if (first.equals("run") || first.equals("stats") || first.equals("summary") || first.equals("flamegraph")
+                || first.equals("table")) {
             cli.addSubcommand(first, subcommand(first));
         } else {
-            for (String name : new String[] {"run", "stats", "summary"}) {
+            for (String name : new String[] {"run", "stats", "summary", "flamegraph", "table"}) {
                 cli.addSubcommand(name, subcommand(name));
             }
             cli.addSubcommand("help", new CommandLine.HelpCommand());
@@ -59,6 +60,8 @@ public final class Main implements Runnable {
         return switch (name) {
             case "run" -> new RunCommand();
             case "stats" -> new StatsCommand();
+            case "flamegraph" -> new FlamegraphCommand();
+            case "table" -> new TableCommand();
             default -> new SummaryCommand();
         };
     }
@@ -66,6 +69,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.err);
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, stats, summary)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, stats, summary, flamegraph, table)");
     }
 }

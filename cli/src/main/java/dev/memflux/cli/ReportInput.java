@@ -26,6 +26,12 @@ final class ReportInput {
 
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
     static FileAnalysis analyze(Path file, PrintWriter err) {
+        return analyze(file, err, new dev.memflux.pipeline.Aggregator(), batch -> { });
+    }
+
+    /** As {@link #analyze(Path, PrintWriter)}, with {@code observer} run after {@code totals} on every batch. */
+    static FileAnalysis analyze(Path file, PrintWriter err, dev.memflux.pipeline.Aggregator totals,
+                                java.util.function.Consumer<dev.memflux.format.EventBatch> observer) {
         if (!Files.exists(file)) {
             err.println("memflux: no such file: " + file);
             return null;
@@ -36,7 +42,7 @@ final class ReportInput {
         }
         quietReactor();
         try {
-            return FileAnalysis.of(file);
+            return FileAnalysis.of(file, totals, observer);
         } catch (CorruptCaptureException e) {
             err.println("memflux: " + file + ": " + e.getMessage());
         } catch (IOException e) {

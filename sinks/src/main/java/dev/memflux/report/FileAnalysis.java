@@ -2,6 +2,7 @@ package dev.memflux.report;
 
 import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.EventBatch;
 import dev.memflux.format.Trailer;
 import dev.memflux.pipeline.AggregateStage;
 import dev.memflux.pipeline.Aggregator;
@@ -9,6 +10,7 @@ import dev.memflux.sinks.FileSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * A capture file run once through the aggregation engine, which keeps the totals and what
@@ -20,8 +22,16 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
                               Trailer trailer, boolean cutShort, String cutShortReason, int formatVersion) {
 
     public static FileAnalysis of(Path file) throws IOException, CorruptCaptureException {
-        Aggregator totals = new Aggregator();
-        Pass pass = run(file, totals);
+        return of(file, new Aggregator(), batch -> { });
+    }
+
+    /**
+     * The analysis with {@code observer} shown every batch right after {@code totals} took it
+     * in, in the same pass (a report's extra figures: a timeline, progress).
+     */
+    public static FileAnalysis of(Path file, Aggregator totals, Consumer<EventBatch> observer)
+            throws IOException, CorruptCaptureException {
+        Pass pass = run(file, totals, observer);
         // A trailer whose totals were unavailable (memflux ran out of heap) has nothing to check.
         if (pass.trailer != null && !pass.trailer.totalsUnavailable()) {
             crossCheck(pass.trailer, totals, pass.trailerOffset);
@@ -47,10 +57,11 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
     private record Pass(CaptureHeader header, Trailer trailer, boolean cutShort, String reason, int version,
                         long trailerOffset) {}
 
-    private static Pass run(Path file, Aggregator aggregator) throws IOException, CorruptCaptureException {
+    private static Pass run(Path file, Aggregator aggregator, Consumer<EventBatch> observer)
+            throws IOException, CorruptCaptureException {
         try (FileSource source = FileSource.open(file)) {
             try {
-                source.batches().transform(new AggregateStage(aggregator)).blockLast();
+                source.batches().transform(new AggregateStage(aggregator)).doOnNext(observer).blockLast();
             } catch (RuntimeException e) {
                 Throwable cause = reactor.core.Exceptions.unwrap(e);
                 if (cause instanceof CorruptCaptureException c) {

@@ -1,0 +1,22 @@
+package dev.memflux.cli;
+
+import dev.memflux.pipeline.HeapTimeline;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.NodeFigures;
+import dev.memflux.report.TablePage;
+import picocli.CommandLine.Command;
+
+@Command(name = "table", mixinStandardHelpOptions = true,
+        description = {"Writes the memory live at the heap's peak (or, with --leaks, still allocated when tracking "
+                + "stopped) as a sortable, filterable HTML table that works offline: one row per location "
+                + "(function, file:line) with the bytes and allocations it made itself (own) and everything made "
+                + "below it (total), as memflux summary counts them."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the page was written", "1:the capture could not be read, or the page not written "
+                + "(it exists and -f was not given)", "2:usage error"})
+final class TableCommand extends HtmlReportCommand {
+    @Override
+    String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline) {
+        return new TablePage(analysis, figures, minSharePercent).html();
+    }
+}
