@@ -23,7 +23,7 @@ public final class FlameGraphPage {
         var a = analysis.totals();
         FlameTree tree = FlameTree.of(a.stacks(), figures.bytes(), figures.counts(), a::nodeNative, options.inverted());
         long total = tree.bytes(0);
-        long threshold = Math.max(1, (long) Math.ceil(total * options.minSharePercent() / 100.0));
+        long threshold = HtmlPage.threshold(total, options.minSharePercent());
         StringBuilder json = new StringBuilder(1 << 16);
         json.append("{\"mode\":");
         Json.quote(json, figures.key());

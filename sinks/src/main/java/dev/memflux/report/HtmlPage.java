@@ -32,6 +32,11 @@ final class HtmlPage {
                 .replace("{{DATA}}", json.replace("<", "\\u003c"));
     }
 
+    /** The fewest bytes a box or row must hold to be shown: none for a share of 0, else at least one byte. */
+    static long threshold(long total, double minSharePercent) {
+        return minSharePercent == 0 ? 0 : Math.max(1, (long) Math.ceil(total * minSharePercent / 100.0));
+    }
+
     static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }

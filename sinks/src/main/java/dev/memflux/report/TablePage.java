@@ -22,7 +22,7 @@ public final class TablePage {
             total += figures.bytes()[node];
             count += node < figures.counts().length ? figures.counts()[node] : 0;
         }
-        long threshold = Math.max(1, (long) Math.ceil(total * minSharePercent / 100.0));
+        long threshold = HtmlPage.threshold(total, minSharePercent);
         LocationTotals folded = LocationTotals.of(a.stacks(), figures.bytes(), figures.counts());
         List<LocationTotals.Row> all = folded.sorted(Comparator.comparingLong((LocationTotals.Row r) -> -r.ownBytes),
                 Integer.MAX_VALUE);

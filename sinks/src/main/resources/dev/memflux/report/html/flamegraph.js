@@ -6,8 +6,8 @@ const IMPORT_SYSTEM = /^<frozen importlib\._bootstrap(_external)?>$/;
 
 document.getElementById("title").textContent = "memflux flame graph: " + data.what + (data.inverted ? " (inverted)" : "");
 document.getElementById("summary").textContent = formatBytes(data.total) + " in " + formatCount(data.count)
-    + " allocations. Hover a box for details, click it to zoom in; boxes run from the program's entry "
-    + (data.inverted ? "(bottom) to the allocating frame (top): inverted." : "(top) to the allocating frame.");
+    + " allocations. Hover a box for details, click it to zoom in; each path runs down "
+    + (data.inverted ? "from the frame that allocated to the program's entry (inverted)." : "from the program's entry to the frame that allocated.");
 document.getElementById("omitted").textContent = data.omitted.boxes === 0
     ? "Every call path is shown."
     : formatCount(data.omitted.boxes) + " call paths below " + data.omitted.minSharePercent
@@ -80,14 +80,13 @@ function render() {
   });
   let depth = 0;
   for (const v of visible) depth = Math.max(depth, v.d.depth);
-  const flipped = data.inverted;
   flame.style("height", ((depth + 1) * ROW) + "px");
   flame.selectAll("div.box").data(visible, v => v.d.uid).join("div")
       .attr("class", v => "box" + (matches(v.d, term) ? " match" : "") + (ancestors.has(v.d) && v.d !== focus ? " ancestor" : ""))
       .attr("data-function", v => v.d.data.name)
       .style("left", v => v.left + "px")
       .style("width", v => v.width + "px")
-      .style("top", v => (flipped ? depth - v.d.depth : v.d.depth) * ROW + "px")
+      .style("top", v => v.d.depth * ROW + "px")
       .style("background", v => colour(v.d))
       .text(v => v.width > 20 ? v.d.data.name : "")
       .on("click", (event, v) => { focus = v.d; render(); })

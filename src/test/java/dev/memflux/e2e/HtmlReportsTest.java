@@ -1,0 +1,212 @@
+package dev.memflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.pipeline.StackTable;
+import dev.memflux.report.FileAnalysis;
+import dev.memflux.report.LocationTotals;
+import dev.memflux.report.SummaryReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code flamegraph} and {@code table} on peak_then_smaller.py: 100 x 1,000,001 bytes held at
+ * "site: big" make the peak, 30 x 1,000,001 at "site: small" are still allocated at the end.
+ */
+class HtmlReportsTest {
+    private static final long BIG = 100L * 1_000_001;
+    private static final long SMALL = 30L * 1_000_001;
+    private static final Path PROGRAM = Memflux.program("peak_then_smaller.py");
+
+    @TempDir
+    Path dir;
+
+    private Path capture(String python) throws Exception {
+        Path out = dir.resolve("peak.bin");
+        Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", out.toString(), PROGRAM.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        return out;
+    }
+
+    private HtmlPage report(String... args) throws Exception {
+        Memflux.Result r = Memflux.run(dir, args);
+        assertEquals(0, r.exitCode(), r.toString());
+        Path out = Path.of(args[java.util.Arrays.asList(args).indexOf("-o") + 1]);
+        assertTrue(r.stderr().contains("memflux: wrote " + out), r.toString());
+        HtmlPage page = new HtmlPage(out);
+        String lower = page.html.toLowerCase(Locale.ROOT);
+        assertFalse(lower.contains("http:") || lower.contains("https:"), "the page names the network");
+        return page;
+    }
+
+    /** The function of the innermost frame at {@code line} of the program (its name varies with Python's version). */
+    private static String functionAt(Aggregator a, int line) {
+        StackTable stacks = a.stacks();
+        String found = null;
+        for (int node = 1; node < stacks.nodeCount(); node++) {
+            int frame = stacks.frame(node);
+            if (stacks.line(node) == line && stacks.file(frame).equals(PROGRAM.toString()) && a.nodeAllocations(node) > 0) {
+                found = stacks.function(frame);
+            }
+        }
+        return found;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void flameGraphHoldsThePeaksFunctionLineAndBytes(String python) throws Exception {
+        Path file = capture(python);
+        Aggregator a = FileAnalysis.of(file).totals();
+        int bigLine = Programs.lineOf(PROGRAM, "big");
+        String function = functionAt(a, bigLine);
+        HtmlPage page = report("flamegraph", "-o", dir.resolve("fg.html").toString(), file.toString());
+
+        assertEquals("peak", page.data.get("mode"));
+        assertEquals(a.peakBytes(), page.number("total"));
+        List<HtmlPage.Box> leaves = page.leavesAt(PROGRAM.toString(), bigLine);
+        assertEquals(1, leaves.size(), leaves.toString());
+        HtmlPage.Box big = leaves.get(0);
+        assertEquals(function, big.function());
+        assertFalse(big.nativeFrame());
+        // The 100 bytearrays and the list's own item array, allocated at the same line.
+        assertEquals(Programs.bytesAt(a, a.peakBytesByNode(), function, PROGRAM.toString(), bigLine), big.bytes());
+        assertTrue(big.bytes() >= BIG && big.bytes() <= BIG + 1024, "bytes " + big.bytes());
+        assertEquals(Programs.bytesAt(a, a.peakCountByNode(), function, PROGRAM.toString(), bigLine), big.count());
+        assertTrue(big.count() >= 100 && big.count() <= 102, "allocations " + big.count());
+        // Nothing of the smaller site was allocated yet at the peak.
+        assertEquals(List.of(), page.leavesAt(PROGRAM.toString(), Programs.lineOf(PROGRAM, "small")));
+
+        Map<String, Object> timeline = MiniJson.object(page.data.get("timeline"));
+        long highest = MiniJson.array(timeline.get("heap")).stream().mapToLong(v -> (Long) v).max().orElseThrow();
+        assertEquals(a.peakBytes(), highest);
+        assertEquals(a.peakMillis(), (Long) timeline.get("peakMs"));
+        assertTrue(page.html.contains("peak_then_smaller.py"), "the run's command line is in the page");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void leaksShowWhatWasStillAllocatedWhenTrackingStopped(String python) throws Exception {
+        Path file = capture(python);
+        Aggregator a = FileAnalysis.of(file).totals();
+        int smallLine = Programs.lineOf(PROGRAM, "small");
+        String function = functionAt(a, smallLine);
+        HtmlPage page = report("flamegraph", "--leaks", "-o", dir.resolve("leaks.html").toString(), file.toString());
+
+        assertEquals("leaks", page.data.get("mode"));
+        assertEquals(a.heapBytes(), page.number("total"));
+        List<HtmlPage.Box> leaves = page.leavesAt(PROGRAM.toString(), smallLine);
+        assertEquals(1, leaves.size(), leaves.toString());
+        assertEquals(function, leaves.get(0).function());
+        assertTrue(leaves.get(0).bytes() >= SMALL && leaves.get(0).bytes() <= SMALL + 1024, "bytes " + leaves.get(0));
+        assertEquals(Programs.bytesAt(a, a.liveBytesByNode(), function, PROGRAM.toString(), smallLine),
+                leaves.get(0).bytes());
+        // The big site's memory was freed before the end.
+        assertEquals(List.of(), page.leavesAt(PROGRAM.toString(), Programs.lineOf(PROGRAM, "big")));
+
+        HtmlPage inverted = report("flamegraph", "--leaks", "--inverted", "-o", dir.resolve("inv.html").toString(),
+                file.toString());
+        HtmlPage.Box first = inverted.boxes().stream().filter(b -> b.parent() == 0)
+                .max(java.util.Comparator.comparingLong(HtmlPage.Box::bytes)).orElseThrow();
+        assertEquals(function, first.function(), "inverted: the allocating frame is at the root");
+        assertEquals((long) smallLine, first.line());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void tableRowsHoldSummarysNumbers(String python) throws Exception {
+        Path file = capture(python);
+        FileAnalysis analysis = FileAnalysis.of(file);
+        HtmlPage page = report("table", "--min-share", "0", "-o", dir.resolve("table.html").toString(),
+                file.toString());
+        List<Object> rows = MiniJson.array(page.data.get("rows"));
+        List<LocationTotals.Row> summary = new SummaryReport(analysis, SummaryReport.SortKey.OWN, 100_000).rows();
+        summary = summary.stream().filter(r -> r.totalBytes > 0).toList();
+        assertEquals(summary.size(), rows.size());
+        for (LocationTotals.Row expected : summary) {
+            List<Object> row = rows.stream().map(MiniJson::array)
+                    .filter(r -> r.get(0).equals(expected.location.function()) && r.get(1).equals(expected.location.file())
+                            && (Long) r.get(2) == expected.location.line())
+                    .findFirst().orElseThrow(() -> new AssertionError("no row for " + expected.location));
+            assertEquals(expected.ownBytes, row.get(3), expected.location.toString());
+            assertEquals(expected.totalBytes, row.get(5), expected.location.toString());
+        }
+        int bigLine = Programs.lineOf(PROGRAM, "big");
+        List<Object> big = rows.stream().map(MiniJson::array)
+                .filter(r -> r.get(1).equals(PROGRAM.toString()) && (Long) r.get(2) == bigLine)
+                .max(java.util.Comparator.comparingLong(r -> (Long) r.get(3))).orElseThrow();
+        Aggregator a = analysis.totals();
+        String function = functionAt(a, bigLine);
+        assertEquals(function, big.get(0));
+        assertEquals(Programs.bytesAt(a, a.peakCountByNode(), function, PROGRAM.toString(), bigLine), big.get(4));
+    }
+
+    /** small_sites.py: ten sites of about 0.1% each under one function holding about 1%, beside one of 99%. */
+    @Test
+    void framesBelowTheShareAreLeftOutAndThePageSaysSo() throws Exception {
+        Path program = Memflux.program("small_sites.py");
+        Path file = dir.resolve("sites.bin");
+        Memflux.Result run = Memflux.run(dir, "run", "-q", "-o", file.toString(), program.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        HtmlPage all = report("flamegraph", "--leaks", "--min-share", "0", "-o", dir.resolve("all.html").toString(),
+                file.toString());
+        HtmlPage some = report("flamegraph", "--leaks", "--min-share", "0.5", "-o", dir.resolve("some.html").toString(),
+                file.toString());
+        long total = some.number("total");
+        assertEquals(0L, MiniJson.object(all.data.get("omitted")).get("boxes"));
+        int smallLine = Programs.lineOf(program, "small");
+        for (int line = smallLine; line < smallLine + 10; line++) {
+            assertEquals(1001, all.leavesAt(program.toString(), line).get(0).bytes(), "line " + line);
+            assertEquals(List.of(), some.leavesAt(program.toString(), line), "line " + line);
+        }
+        assertEquals(1_000_001, some.leavesAt(program.toString(), Programs.lineOf(program, "big")).get(0).bytes());
+        for (HtmlPage.Box b : some.boxes()) {
+            assertTrue(b.bytes() * 1000 >= total * 5, "a box below 0.5%: " + b);
+        }
+        // Left out: each small box whose caller is kept, with everything below it; the page says how many.
+        List<HtmlPage.Box> full = all.boxes();
+        List<HtmlPage.Box> small = full.stream().filter(b -> b.parent() >= 0 && b.bytes() * 1000 < total * 5
+                && full.get(b.parent()).bytes() * 1000 >= total * 5).toList();
+        Map<String, Object> omitted = MiniJson.object(some.data.get("omitted"));
+        assertTrue(small.size() >= 10, small.toString());
+        assertEquals((long) small.size(), omitted.get("boxes"));
+        assertEquals(small.stream().mapToLong(HtmlPage.Box::bytes).sum(), omitted.get("bytes"));
+        assertTrue((Long) omitted.get("bytes") >= 10 * 1001L);
+    }
+
+    @Test
+    void badInputIsOneLine() throws Exception {
+        Path missing = dir.resolve("missing.bin");
+        for (String command : new String[] {"flamegraph", "table"}) {
+            BadInputTest.oneClearLine(Memflux.run(dir, command, missing.toString()), 1, "no such file: " + missing);
+            Path notCapture = dir.resolve("not.bin");
+            Files.writeString(notCapture, "hello, not a capture\n");
+            Memflux.Result r = Memflux.run(dir, command, "-o", dir.resolve("x.html").toString(), notCapture.toString());
+            BadInputTest.oneClearLine(r, 1, notCapture.toString());
+            assertFalse(Files.exists(dir.resolve("x.html")), "a page was written for a bad capture");
+            BadInputTest.oneClearLine(Memflux.run(dir, command, "--min-share", "200", notCapture.toString()), 2,
+                    "--min-share takes a percentage from 0 to 100");
+        }
+        Path file = capture(Interpreters.all().findFirst().orElseThrow());
+        Path out = dir.resolve("exists.html");
+        Files.writeString(out, "keep me");
+        BadInputTest.oneClearLine(Memflux.run(dir, "flamegraph", "-o", out.toString(), file.toString()), 1,
+                "already exists (use -f to overwrite it)");
+        assertEquals("keep me", Files.readString(out));
+        assertEquals(0, Memflux.run(dir, "flamegraph", "-f", "-o", out.toString(), file.toString()).exitCode());
+        assertTrue(Files.readString(out).startsWith("<!DOCTYPE html>"));
+        // Without -o: memflux-<report>-<capture stem>.html beside the capture, as memray names it.
+        Memflux.Result r = Memflux.run(dir, "table", file.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(Files.exists(dir.resolve("memflux-table-peak.html")), r.toString());
+    }
+}
