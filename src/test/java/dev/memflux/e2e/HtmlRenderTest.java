@@ -1,0 +1,57 @@
+package dev.memflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report pages as a browser shows them, offline: headless Chromium runs their scripts. */
+class HtmlRenderTest {
+    @TempDir
+    Path dir;
+
+    private Path capture() throws Exception {
+        Path file = dir.resolve("peak.bin");
+        Memflux.Result r = Memflux.run(dir, "run", "-q", "-o", file.toString(),
+                Memflux.program("peak_then_smaller.py").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        return file;
+    }
+
+    @Test
+    void theFlameGraphShowsTheBiggestFrameAndTheChart() throws Exception {
+        Path file = capture();
+        Path page = dir.resolve("fg.html");
+        assertEquals(0, Memflux.run(dir, "flamegraph", "-o", page.toString(), file.toString()).exitCode());
+        String dom = Chromium.dumpDom(page, dir.resolve("profile"));
+        // hold_big holds the peak (its list of 100 bytearrays): the widest box below <module>, full width.
+        Matcher box = Pattern.compile("<div class=\"box[^\"]*\" data-function=\"hold_big\" style=\"([^\"]*)\">hold_big</div>")
+                .matcher(dom);
+        assertTrue(box.find(), dom);
+        Matcher width = Pattern.compile("width: ([0-9.]+)px").matcher(box.group(1));
+        assertTrue(width.find());
+        assertTrue(Double.parseDouble(width.group(1)) > 700, "hold_big's box: " + box.group(1));
+        assertTrue(dom.contains("<canvas"), "uPlot drew the time chart");
+        assertTrue(dom.contains("95.37 MiB in 101 allocations") || dom.contains("95.37 MiB in 102 allocations"), dom);
+        Chromium.screenshot(page, dir.resolve("profile"), dir.resolve("fg.png"));
+        assertTrue(Files.size(dir.resolve("fg.png")) > 10_000);
+    }
+
+    @Test
+    void theTableShowsTheBiggestLocationFirst() throws Exception {
+        Path file = capture();
+        Path page = dir.resolve("table.html");
+        assertEquals(0, Memflux.run(dir, "table", "-o", page.toString(), file.toString()).exitCode());
+        String dom = Chromium.dumpDom(page, dir.resolve("profile"));
+        int bigLine = Programs.lineOf(Memflux.program("peak_then_smaller.py"), "big");
+        int body = dom.indexOf("<tbody>");
+        assertTrue(body > 0, dom);
+        String firstRow = dom.substring(body, dom.indexOf("</tr>", body));
+        assertTrue(firstRow.contains("peak_then_smaller.py:" + bigLine) && firstRow.contains("95.37 MiB"), firstRow);
+    }
+}
