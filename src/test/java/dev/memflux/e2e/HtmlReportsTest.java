@@ -91,6 +91,12 @@ class HtmlReportsTest {
         assertEquals(a.peakBytes(), highest);
         assertEquals(a.peakMillis(), (Long) timeline.get("peakMs"));
         assertTrue(page.html.contains("peak_then_smaller.py"), "the run's command line is in the page");
+
+        HtmlPage few = report("flamegraph", "--max-memory-records", "3", "-o", dir.resolve("few.html").toString(),
+                file.toString());
+        List<Object> heap = MiniJson.array(MiniJson.object(few.data.get("timeline")).get("heap"));
+        assertTrue(heap.size() <= 3, heap.toString());
+        assertEquals(a.peakBytes(), heap.stream().mapToLong(v -> (Long) v).max().orElseThrow());
     }
 
     @ParameterizedTest

@@ -21,6 +21,23 @@ final class FlamegraphCommand extends HtmlReportCommand {
             + "entry: the functions that allocate most are the widest boxes at the root.")
     boolean inverted;
 
+    @Option(names = "--max-memory-records", paramLabel = "N", defaultValue = "" + TIMELINE_POINTS,
+            description = "At most N points in the heap-over-time chart (default: ${DEFAULT-VALUE}); each point is "
+                    + "the highest heap and RSS in its span of time, and the peak is always one.")
+    int maxMemoryRecords;
+
+    @Option(names = "--no-web", description = "Accepted for memray's sake: memflux's pages never fetch anything.")
+    boolean noWeb;
+
+    @Override
+    int timelinePoints() {
+        if (maxMemoryRecords < 2) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-memory-records must be at least 2, not " + maxMemoryRecords);
+        }
+        return maxMemoryRecords;
+    }
+
     @Override
     String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline) {
         return new FlameGraphPage(analysis, figures, timeline, new FlameGraphPage.Options(inverted, minSharePercent))

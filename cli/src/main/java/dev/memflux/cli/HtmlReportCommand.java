@@ -22,6 +22,11 @@ abstract class HtmlReportCommand implements Callable<Integer> {
     /** Points in the time chart: enough for a screen's width, a few tens of KB in the page. */
     static final int TIMELINE_POINTS = 2000;
 
+    /** How many points the time chart may have. */
+    int timelinePoints() {
+        return TIMELINE_POINTS;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -30,7 +35,7 @@ abstract class HtmlReportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.html",
             description = "Where to write the page (default: memflux-${COMMAND-NAME}-<capture name without its "
-                    + "extension>.html next to the capture).")
+                    + "extension and a leading memflux->.html next to the capture, as memray names it).")
     Path output;
 
     @Option(names = {"-f", "--force"}, description = "Overwrite the output if it exists.")
@@ -54,6 +59,7 @@ abstract class HtmlReportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--min-share takes a percentage from 0 to 100, not " + minSharePercent);
         }
+        int points = timelinePoints();
         Path out = output != null ? output : ReportOutput.defaultFor(file, spec.name());
         String problem = OutputCheck.problem(out, force);
         if (problem != null) {
@@ -61,7 +67,7 @@ abstract class HtmlReportCommand implements Callable<Integer> {
             return ExitCodes.INPUT;
         }
         Aggregator totals = new Aggregator();
-        HeapTimeline timeline = new HeapTimeline(totals, TIMELINE_POINTS);
+        HeapTimeline timeline = new HeapTimeline(totals, points);
         Progress progress = new Progress(totals, spec.commandLine().getErr());
         FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr(), totals,
                 timeline.andThen(progress));

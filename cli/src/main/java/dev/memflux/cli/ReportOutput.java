@@ -10,8 +10,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Where a report that writes a file puts it. As memray's: {@code memflux-<report>-<capture
- * stem>.html} next to the capture, so each capture's reports sit beside it (and a
- * capture's name, unique per run, keeps them apart).
+ * stem>.html} next to the capture, the stem without a leading {@code memflux-} (so the
+ * default capture {@code memflux-app.123.bin} gives {@code memflux-flamegraph-app.123.html}):
+ * each capture's reports sit beside it, and a capture's name, unique per run, keeps them apart.
  */
 final class ReportOutput {
     private ReportOutput() {}
@@ -20,6 +21,9 @@ final class ReportOutput {
         String name = capture.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
+        if (stem.startsWith("memflux-")) {
+            stem = stem.substring("memflux-".length());
+        }
         Path dir = capture.toAbsolutePath().getParent();
         return dir.resolve("memflux-" + report + "-" + stem + ".html");
     }
