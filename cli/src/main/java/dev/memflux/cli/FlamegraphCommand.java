@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
                 + "native frames in different colours; a switch to hide import-system frames), a chart of the heap "
                 + "and the resident set over time, and the run's metadata."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the page was written", "1:the capture could not be read, or the page not written "
-                + "(it exists and -f was not given)", "2:usage error"})
+        exitCodeList = {HtmlReportCommand.EXIT_OK, HtmlReportCommand.EXIT_INPUT, HtmlReportCommand.EXIT_USAGE})
 final class FlamegraphCommand extends HtmlReportCommand {
     @Option(names = "--inverted", description = "Start each path at the frame that allocated, out to the program's "
             + "entry: the functions that allocate most are the widest boxes at the root.")

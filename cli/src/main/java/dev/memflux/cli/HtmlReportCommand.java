@@ -19,6 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * capture (with the time chart's samples and progress), and the write.
  */
 abstract class HtmlReportCommand implements Callable<Integer> {
+    static final String EXIT_OK = "0:the page was written";
+    static final String EXIT_INPUT = "1:the capture could not be read, or the page not written (it exists and -f was "
+            + "not given)";
+    static final String EXIT_USAGE = "2:usage error";
+
     /** Points in the time chart: enough for a screen's width, a few tens of KB in the page. */
     static final int TIMELINE_POINTS = 2000;
 

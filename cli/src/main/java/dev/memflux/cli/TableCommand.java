@@ -12,8 +12,7 @@ import picocli.CommandLine.Command;
                 + "(function, file:line) with the bytes and allocations it made itself (own) and everything made "
                 + "below it (total), as memflux summary counts them."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the page was written", "1:the capture could not be read, or the page not written "
-                + "(it exists and -f was not given)", "2:usage error"})
+        exitCodeList = {HtmlReportCommand.EXIT_OK, HtmlReportCommand.EXIT_INPUT, HtmlReportCommand.EXIT_USAGE})
 final class TableCommand extends HtmlReportCommand {
     @Override
     String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline) {

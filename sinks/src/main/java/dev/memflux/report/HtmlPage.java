@@ -53,7 +53,7 @@ final class HtmlPage {
             {"Started", Units.timestamp(h.startMillis())},
             {"Duration", Units.seconds(analysis.durationMillis())},
             {"Peak heap", Units.bytes(a.peakBytes()) + " at " + Units.seconds(a.peakMillis())},
-            {"Peak RSS", Units.bytes(a.peakRssBytes())},
+            {"Peak RSS", a.peakRssBytes() > 0 ? Units.bytes(a.peakRssBytes()) : "not sampled"},
             {"Allocations", Units.count(a.allocations()) + " (" + Units.bytes(a.bytesAllocated()) + ")"},
             {"Leaked", Units.bytes(a.heapBytes())},
             {"Native stacks", h.has(RecordTag.FLAG_NATIVE) ? "yes" : "no"},

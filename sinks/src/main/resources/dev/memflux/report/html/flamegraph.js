@@ -10,7 +10,7 @@ document.getElementById("summary").textContent = formatBytes(data.total) + " in 
     + (data.inverted ? "from the frame that allocated to the program's entry (inverted)." : "from the program's entry to the frame that allocated.");
 document.getElementById("omitted").textContent = data.omitted.boxes === 0
     ? "Every call path is shown."
-    : formatCount(data.omitted.boxes) + " call paths below " + data.omitted.minSharePercent
+    : formatCount(data.omitted.boxes) + (data.omitted.boxes === 1 ? " call path" : " call paths") + " below " + data.omitted.minSharePercent
       + "% of the total each are left out of the graph (" + formatBytes(data.omitted.bytes)
       + " in all; their callers' boxes still count them).";
 showMetadata(document.getElementById("meta"), data.meta);
@@ -122,12 +122,14 @@ render();
   const note = document.getElementById("chart-note");
   if (t.ms.length === 0) { note.textContent = "No memory samples in this capture."; return; }
   const mib = v => v < 0 ? null : v / 1048576; // -1: no sample of that series in the point
-  const series = [t.ms.map(v => v / 1000), t.heap.map(mib), t.rss.map(mib)];
+  // Short runs in milliseconds: seconds would label every tick of a 40 ms run "0".
+  const inMs = t.ms[t.ms.length - 1] < 10000;
+  const series = [t.ms.map(v => inMs ? v : v / 1000), t.heap.map(mib), t.rss.map(mib)];
   const opts = {
     width: Math.max(300, document.getElementById("flame").clientWidth), height: 200,
     scales: { x: { time: false } },
-    axes: [{ label: "seconds" }, { label: "MiB" }],
-    series: [{ label: "time (s)" },
+    axes: [{ label: inMs ? "milliseconds" : "seconds" }, { label: "MiB" }],
+    series: [{ label: inMs ? "time (ms)" : "time (s)" },
              { label: "heap (MiB)", stroke: "hsl(10,80%,50%)", fill: "hsla(10,80%,50%,0.15)", width: 1.5, spanGaps: true },
              { label: "RSS (MiB)", stroke: "hsl(210,60%,45%)", width: 1, spanGaps: true }],
   };

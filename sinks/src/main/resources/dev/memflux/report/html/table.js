@@ -17,7 +17,7 @@ document.getElementById("title").textContent = "memflux table: " + data.what;
 document.getElementById("summary").textContent = formatBytes(data.total) + " in " + formatCount(data.count)
     + " allocations. Click a heading to sort; own: made by the location itself, total: made while it was on the stack.";
 document.getElementById("omitted").textContent = data.omitted.rows === 0 ? "Every location is shown."
-    : formatCount(data.omitted.rows) + " locations whose total is below " + data.omitted.minSharePercent
+    : formatCount(data.omitted.rows) + (data.omitted.rows === 1 ? " location" : " locations") + " whose total is below " + data.omitted.minSharePercent
       + "% of the whole are left out (" + formatBytes(data.omitted.ownBytes) + " of own bytes in all).";
 showMetadata(document.getElementById("meta"), data.meta);
 
