@@ -3,6 +3,7 @@ package dev.memflux.cli;
 import dev.memflux.format.EventBatch;
 import dev.memflux.pipeline.Aggregator;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +34,7 @@ final class Progress implements Consumer<EventBatch> {
         if (now >= next) {
             next = now + EVERY_NANOS;
             said = true;
-            err.printf("memflux: read %,d records (%,d allocations) in %.0f s%n", totals.records(),
+            err.printf(Locale.ROOT, "memflux: read %,d records (%,d allocations) in %.0f s%n", totals.records(),
                     totals.allocations(), (now - start) / 1e9);
             err.flush();
         }
@@ -42,7 +43,8 @@ final class Progress implements Consumer<EventBatch> {
     /** Says how long the reading took, if progress was shown. */
     void done() {
         if (said) {
-            err.printf("memflux: read %,d records in %.1f s%n", totals.records(), (System.nanoTime() - start) / 1e9);
+            err.printf(Locale.ROOT, "memflux: read %,d records in %.1f s%n", totals.records(),
+                    (System.nanoTime() - start) / 1e9);
             err.flush();
         }
     }
