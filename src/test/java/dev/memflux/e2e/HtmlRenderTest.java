@@ -54,4 +54,30 @@ class HtmlRenderTest {
         String firstRow = dom.substring(body, dom.indexOf("</tr>", body));
         assertTrue(firstRow.contains("peak_then_smaller.py:" + bigLine) && firstRow.contains("95.37 MiB"), firstRow);
     }
+
+    /** The page's own controls, driven by a script added to a copy of it: the switch that hides import frames, search. */
+    @Test
+    void importSystemFramesHideAndSearchHighlights() throws Exception {
+        Path program = Memflux.program("imports_then_holds.py");
+        Path file = dir.resolve("imports.bin");
+        Memflux.Result run = Memflux.run(dir, "run", "-q", "-o", file.toString(), program.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        Path page = dir.resolve("imports.html");
+        assertEquals(0, Memflux.run(dir, "flamegraph", "--leaks", "-o", page.toString(), file.toString()).exitCode());
+        String shown = Chromium.dumpDom(page, dir.resolve("profile"));
+        assertTrue(shown.contains("data-function=\"_find_and_load\""), shown);
+        assertTrue(!shown.contains("class=\"box match"), "nothing searched yet");
+
+        Path driven = dir.resolve("driven.html");
+        Files.writeString(driven, Files.readString(page).replace("</body>", "<script>"
+                + "document.getElementById('hide-import').click();"
+                + "const q = document.getElementById('search'); q.value = 'fractions';"
+                + "q.dispatchEvent(new Event('input'));</script></body>"));
+        String dom = Chromium.dumpDom(driven, dir.resolve("profile"));
+        assertTrue(!dom.contains("data-function=\"_find_and_load\""), "import frames still shown");
+        assertTrue(dom.contains("data-function=\"held\"") || dom.contains("data-function=\"&lt;module&gt;\""), dom);
+        assertTrue(dom.contains("class=\"box match"), "no box matched 'fractions'");
+        Matcher matched = Pattern.compile("<span id=\"matched\">matched ([^<]+)</span>").matcher(dom);
+        assertTrue(matched.find() && !matched.group(1).startsWith("0 B"), dom);
+    }
 }
