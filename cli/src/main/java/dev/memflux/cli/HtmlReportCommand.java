@@ -80,6 +80,10 @@ abstract class HtmlReportCommand implements Callable<Integer> {
             return ExitCodes.INPUT;
         }
         progress.done();
+        if (analysis.cutShort()) {
+            spec.commandLine().getErr().println("memflux: warning: the capture was cut short: "
+                    + analysis.cutShortReason() + " (the page says so too)");
+        }
         NodeFigures figures = leaks ? NodeFigures.leaks(totals) : NodeFigures.peak(totals);
         ReportOutput.write(out, page(analysis, figures, timeline), spec.commandLine().getErr());
         return ExitCodes.OK;

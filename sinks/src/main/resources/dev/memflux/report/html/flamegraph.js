@@ -134,6 +134,6 @@ render();
              { label: "RSS (MiB)", stroke: "hsl(210,60%,45%)", width: 1, spanGaps: true }],
   };
   new uPlot(opts, series, document.getElementById("chart"));
-  note.textContent = "Heap and resident set over time: " + formatCount(t.ms.length) + " points, each the highest in up to "
+  note.textContent = "Heap and resident set over time: " + formatCount(t.ms.length) + (t.ms.length === 1 ? " point" : " points") + ", each the highest in up to "
       + t.spanMs + " ms. The heap peaked at " + (t.peakMs / 1000).toFixed(3) + " s.";
 })();
