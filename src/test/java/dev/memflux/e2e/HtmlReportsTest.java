@@ -190,6 +190,23 @@ class HtmlReportsTest {
     }
 
     @Test
+    void aCutShortCaptureStillGivesPagesThatSayItWas() throws Exception {
+        Path file = capture(Interpreters.all().findFirst().orElseThrow());
+        byte[] whole = Files.readAllBytes(file);
+        Path cut = dir.resolve("cut.bin");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 100));
+        for (String command : new String[] {"flamegraph", "table"}) {
+            Path out = dir.resolve("cut-" + command + ".html");
+            Memflux.Result r = Memflux.run(dir, command, "-o", out.toString(), cut.toString());
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.stderr().startsWith("memflux: warning: the capture was cut short: "), r.toString());
+            List<Object> meta = MiniJson.array(new HtmlPage(out).data.get("meta"));
+            assertTrue(meta.stream().map(MiniJson::array)
+                    .anyMatch(m -> m.get(0).equals("Cut short") && ((String) m.get(1)).startsWith("yes: ")), meta.toString());
+        }
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         Path missing = dir.resolve("missing.bin");
         for (String command : new String[] {"flamegraph", "table"}) {
