@@ -14,6 +14,25 @@ final class HtmlPage {
     final String html;
     final Map<String, Object> data;
 
+    /** The capture of {@code program} run by {@code python} under memflux, as {@code <program stem>.bin} in {@code dir}. */
+    static Path capture(Path dir, String python, Path program) throws IOException, InterruptedException {
+        String name = program.getFileName().toString();
+        Path out = dir.resolve(name.substring(0, name.lastIndexOf('.')) + ".bin");
+        Memflux.Result r = Memflux.run(dir, "run", "-q", "--python", python, "-o", out.toString(), program.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exitCode(), r.toString());
+        return out;
+    }
+
+    /** Writes the page of {@code report} (with {@code options}) for {@code capture} as {@code out}. */
+    static Path write(Path out, Path capture, String report, String... options) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(report, "-o", out.toString()));
+        args.addAll(List.of(options));
+        args.add(capture.toString());
+        Memflux.Result r = Memflux.run(out.getParent(), args.toArray(String[]::new));
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exitCode(), r.toString());
+        return out;
+    }
+
     HtmlPage(Path file) throws IOException {
         html = Files.readString(file);
         int start = html.indexOf(OPEN);

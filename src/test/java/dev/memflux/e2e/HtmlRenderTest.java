@@ -15,19 +15,13 @@ class HtmlRenderTest {
     @TempDir
     Path dir;
 
-    private Path capture() throws Exception {
-        Path file = dir.resolve("peak.bin");
-        Memflux.Result r = Memflux.run(dir, "run", "-q", "-o", file.toString(),
-                Memflux.program("peak_then_smaller.py").toString());
-        assertEquals(0, r.exitCode(), r.toString());
-        return file;
+    private Path capture(String program) throws Exception {
+        return HtmlPage.capture(dir, Interpreters.all().findFirst().orElseThrow(), Memflux.program(program));
     }
 
     @Test
     void theFlameGraphShowsTheBiggestFrameAndTheChart() throws Exception {
-        Path file = capture();
-        Path page = dir.resolve("fg.html");
-        assertEquals(0, Memflux.run(dir, "flamegraph", "-o", page.toString(), file.toString()).exitCode());
+        Path page = HtmlPage.write(dir.resolve("fg.html"), capture("peak_then_smaller.py"), "flamegraph");
         String dom = Chromium.dumpDom(page, dir.resolve("profile"));
         // hold_big holds the peak (its list of 100 bytearrays): the widest box below <module>, full width.
         Matcher box = Pattern.compile("<div class=\"box[^\"]*\" data-function=\"hold_big\" style=\"([^\"]*)\">hold_big</div>")
@@ -44,9 +38,7 @@ class HtmlRenderTest {
 
     @Test
     void theTableShowsTheBiggestLocationFirst() throws Exception {
-        Path file = capture();
-        Path page = dir.resolve("table.html");
-        assertEquals(0, Memflux.run(dir, "table", "-o", page.toString(), file.toString()).exitCode());
+        Path page = HtmlPage.write(dir.resolve("table.html"), capture("peak_then_smaller.py"), "table");
         String dom = Chromium.dumpDom(page, dir.resolve("profile"));
         int bigLine = Programs.lineOf(Memflux.program("peak_then_smaller.py"), "big");
         int body = dom.indexOf("<tbody>");
@@ -58,12 +50,7 @@ class HtmlRenderTest {
     /** The page's own controls, driven by a script added to a copy of it: the switch that hides import frames, search. */
     @Test
     void importSystemFramesHideAndSearchHighlights() throws Exception {
-        Path program = Memflux.program("imports_then_holds.py");
-        Path file = dir.resolve("imports.bin");
-        Memflux.Result run = Memflux.run(dir, "run", "-q", "-o", file.toString(), program.toString());
-        assertEquals(0, run.exitCode(), run.toString());
-        Path page = dir.resolve("imports.html");
-        assertEquals(0, Memflux.run(dir, "flamegraph", "--leaks", "-o", page.toString(), file.toString()).exitCode());
+        Path page = HtmlPage.write(dir.resolve("imports.html"), capture("imports_then_holds.py"), "flamegraph", "--leaks");
         String shown = Chromium.dumpDom(page, dir.resolve("profile"));
         assertTrue(shown.contains("data-function=\"_find_and_load\""), shown);
         assertTrue(!shown.contains("class=\"box match"), "nothing searched yet");
