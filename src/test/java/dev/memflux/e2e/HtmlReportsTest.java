@@ -184,6 +184,41 @@ class HtmlReportsTest {
         assertTrue((Long) omitted.get("bytes") >= 10 * 1001L);
     }
 
+    /** threads_hold.py: the main thread keeps 3,000,001 bytes, worker i keeps i times that, to the end. */
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void splitThreadsKeepsEachThreadsMemoryUnderItsOwnBox(String python) throws Exception {
+        Path program = Memflux.program("threads_hold.py");
+        Path file = HtmlPage.capture(dir, python, program);
+        int workerLine = Programs.lineOf(program, "worker");
+        int mainLine = Programs.lineOf(program, "main");
+        HtmlPage merged = report("flamegraph", "--leaks", "-o", dir.resolve("merged.html").toString(), file.toString());
+        HtmlPage split = report("flamegraph", "--leaks", "--split-threads", "-o", dir.resolve("split.html").toString(),
+                file.toString());
+        assertEquals(merged.number("total"), split.number("total"));
+        List<HtmlPage.Box> boxes = split.boxes();
+        java.util.function.ToIntFunction<HtmlPage.Box> threadOf = b -> {
+            HtmlPage.Box at = b;
+            while (at.parent() != 0) {
+                at = boxes.get(at.parent());
+            }
+            assertTrue(at.function().startsWith("thread "), at.toString());
+            return at.index();
+        };
+        List<HtmlPage.Box> workers = split.leavesAt(program.toString(), workerLine);
+        assertEquals(2, workers.size(), workers.toString());
+        assertTrue(threadOf.applyAsInt(workers.get(0)) != threadOf.applyAsInt(workers.get(1)));
+        List<Long> bytes = workers.stream().map(HtmlPage.Box::bytes).sorted().toList();
+        for (int i = 1; i <= 2; i++) {
+            long held = bytes.get(i - 1);
+            assertTrue(held >= i * 3_000_001L && held < (i + 1) * 3_000_001L, "worker " + i + ": " + held);
+        }
+        assertEquals(merged.leavesAt(program.toString(), workerLine).get(0).bytes(), bytes.get(0) + bytes.get(1));
+        HtmlPage.Box main = split.leavesAt(program.toString(), mainLine).get(0);
+        assertEquals(boxes.get(threadOf.applyAsInt(main)).function().split(" ")[1], "1", "the main thread is thread 1");
+        assertTrue(workers.stream().noneMatch(w -> threadOf.applyAsInt(w) == threadOf.applyAsInt(main)));
+    }
+
     @Test
     void aCutShortCaptureStillGivesPagesThatSayItWas() throws Exception {
         Path file = capture(Interpreters.all().findFirst().orElseThrow());

@@ -1,6 +1,7 @@
 package dev.memflux.cli;
 
 import dev.memflux.pipeline.HeapTimeline;
+import dev.memflux.pipeline.ThreadSplit;
 import dev.memflux.report.FileAnalysis;
 import dev.memflux.report.FlameGraphPage;
 import dev.memflux.report.NodeFigures;
@@ -20,6 +21,12 @@ final class FlamegraphCommand extends HtmlReportCommand {
             + "entry: the functions that allocate most are the widest boxes at the root.")
     boolean inverted;
 
+    @Option(names = "--split-threads", description = "Keep each thread's allocations apart: one box per thread "
+            + "below the root, each with its own call paths (costs a second pass over the allocations in memory).")
+    boolean splitThreads;
+
+    private ThreadSplit threads;
+
     @Option(names = "--max-memory-records", paramLabel = "N", defaultValue = "" + TIMELINE_POINTS,
             description = "At most N points in the heap-over-time chart (default: ${DEFAULT-VALUE}); each point is "
                     + "the highest heap and RSS in its span of time, and the peak is always one.")
@@ -38,8 +45,16 @@ final class FlamegraphCommand extends HtmlReportCommand {
     }
 
     @Override
+    ThreadSplit threads() {
+        if (splitThreads && threads == null) {
+            threads = new ThreadSplit();
+        }
+        return threads;
+    }
+
+    @Override
     String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline) {
-        return new FlameGraphPage(analysis, figures, timeline, new FlameGraphPage.Options(inverted, minSharePercent))
-                .html();
+        return new FlameGraphPage(analysis, figures, timeline,
+                new FlameGraphPage.Options(inverted, minSharePercent, threads())).html();
     }
 }

@@ -2,6 +2,7 @@ package dev.memflux.cli;
 
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.HeapTimeline;
+import dev.memflux.pipeline.ThreadSplit;
 import dev.memflux.report.FileAnalysis;
 import dev.memflux.report.NodeFigures;
 import java.io.IOException;
@@ -55,6 +56,11 @@ abstract class HtmlReportCommand implements Callable<Integer> {
                     + "page says how much it left out. 0 keeps everything (the page grows with the capture).")
     double minSharePercent;
 
+    /** With --split-threads: what keeps the figures apart by thread, run in the same pass; else null. */
+    ThreadSplit threads() {
+        return null;
+    }
+
     /** The page for the figures chosen. */
     abstract String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline);
 
@@ -74,8 +80,9 @@ abstract class HtmlReportCommand implements Callable<Integer> {
         Aggregator totals = new Aggregator();
         HeapTimeline timeline = new HeapTimeline(totals, points);
         Progress progress = new Progress(totals, spec.commandLine().getErr());
+        ThreadSplit threads = threads();
         FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr(), totals,
-                timeline.andThen(progress));
+                threads == null ? timeline.andThen(progress) : timeline.andThen(threads).andThen(progress));
         if (analysis == null) {
             return ExitCodes.INPUT;
         }
@@ -84,7 +91,8 @@ abstract class HtmlReportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("memflux: warning: the capture was cut short: "
                     + analysis.cutShortReason() + " (the page says so too)");
         }
-        NodeFigures figures = leaks ? NodeFigures.leaks(totals) : NodeFigures.peak(totals);
+        Aggregator source = threads == null ? totals : threads.byPair();
+        NodeFigures figures = leaks ? NodeFigures.leaks(source) : NodeFigures.peak(source);
         ReportOutput.write(out, page(analysis, figures, timeline), spec.commandLine().getErr());
         return ExitCodes.OK;
     }

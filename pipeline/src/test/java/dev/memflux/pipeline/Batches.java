@@ -42,6 +42,11 @@ final class Batches {
         return this;
     }
 
+    Batches thread(int number, int tid) {
+        batch.addThread(number, tid);
+        return this;
+    }
+
     Batches memory(long rssBytes) {
         batch.addMemory(rssBytes);
         return this;

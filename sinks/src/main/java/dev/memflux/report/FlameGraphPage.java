@@ -1,6 +1,7 @@
 package dev.memflux.report;
 
 import dev.memflux.pipeline.HeapTimeline;
+import dev.memflux.pipeline.ThreadSplit;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,8 +13,13 @@ import java.util.Map;
  * share, not on the capture: at most 100 / share boxes a level.
  */
 public final class FlameGraphPage {
-    /** How the graph is drawn. */
-    public record Options(boolean inverted, double minSharePercent) {}
+    /**
+     * How the graph is drawn.
+     *
+     * @param threads with {@code --split-threads}: the figures are indexed by its pairs (thread, stack
+     *     node), and each thread's paths go under a box of its own; null to merge threads
+     */
+    public record Options(boolean inverted, double minSharePercent, ThreadSplit threads) {}
 
     private final String html;
     private final int boxes;
@@ -21,7 +27,10 @@ public final class FlameGraphPage {
 
     public FlameGraphPage(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline, Options options) {
         var a = analysis.totals();
-        FlameTree tree = FlameTree.of(a.stacks(), figures.bytes(), figures.counts(), a::nodeNative, options.inverted());
+        FlameTree tree = options.threads() == null
+                ? FlameTree.of(a.stacks(), figures.bytes(), figures.counts(), a::nodeNative, options.inverted())
+                : FlameTree.byThread(a.stacks(), options.threads(), figures.bytes(), figures.counts(), a::nodeNative,
+                        options.inverted());
         long total = tree.bytes(0);
         long threshold = HtmlPage.threshold(total, options.minSharePercent());
         StringBuilder json = new StringBuilder(1 << 16);
@@ -30,6 +39,7 @@ public final class FlameGraphPage {
         json.append(",\"what\":");
         Json.quote(json, figures.title());
         json.append(",\"inverted\":").append(options.inverted());
+        json.append(",\"splitThreads\":").append(options.threads() != null);
         json.append(",\"total\":").append(total).append(",\"count\":").append(tree.count(0));
         json.append(",\"meta\":");
         HtmlPage.metadata(json, analysis);

@@ -1,6 +1,7 @@
 package dev.memflux.report;
 
 import dev.memflux.pipeline.StackTable;
+import dev.memflux.pipeline.ThreadSplit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,24 +45,52 @@ public final class FlameTree {
      */
     public static FlameTree of(StackTable stacks, long[] bytesByNode, long[] countsByNode, IntUnaryOperator nativeOf,
                                boolean inverted) {
+        return build(stacks, bytesByNode, countsByNode, nativeOf, inverted, null);
+    }
+
+    /**
+     * The tree of figures kept apart by thread ({@code --split-threads}): each thread's
+     * paths under a box of its own, right below the root.
+     *
+     * @param bytesByPair bytes indexed by {@link ThreadSplit}'s pair ids
+     */
+    public static FlameTree byThread(StackTable stacks, ThreadSplit split, long[] bytesByPair, long[] countsByPair,
+                                     IntUnaryOperator nativeOf, boolean inverted) {
+        return build(stacks, bytesByPair, countsByPair, nativeOf, inverted, split);
+    }
+
+    private static FlameTree build(StackTable stacks, long[] bytes, long[] counts, IntUnaryOperator nativeOf,
+                                   boolean inverted, ThreadSplit split) {
         FlameTree tree = new FlameTree();
-        int n = Math.min(bytesByNode.length, countsByNode.length);
-        for (int node = 0; node < n; node++) {
-            if (bytesByNode[node] == 0 && countsByNode[node] == 0) {
+        int n = Math.min(bytes.length, counts.length);
+        if (split != null) {
+            n = Math.min(n, split.pairs());
+        }
+        for (int id = split == null ? 0 : 1; id < n; id++) {
+            if (bytes[id] == 0 && counts[id] == 0) {
                 continue;
             }
+            int node = split == null ? id : split.node(id);
             List<HybridStack.Frame> stack = stacks.isNode(node)
                     ? HybridStack.of(stacks, node, nativeOf.applyAsInt(node)) : List.of();
-            tree.add(stack, inverted, bytesByNode[node], countsByNode[node]);
+            int start = 0;
+            if (split != null) {
+                int thread = split.thread(id);
+                start = tree.child(0, tree.frameId(new Frame("thread " + thread + (split.tid(thread) != 0
+                        ? " (tid " + split.tid(thread) + ")" : ""), "", 0, false)));
+            }
+            tree.add(start, stack, inverted, bytes[id], counts[id]);
         }
         return tree;
     }
 
-    /** Adds one stack (innermost first) to every box on its path. */
-    private void add(List<HybridStack.Frame> innermostFirst, boolean inverted, long b, long c) {
-        int at = 0;
-        bytes[0] += b;
-        counts[0] += c;
+    /** Adds one stack (innermost first) to every box on its path below box {@code from}, and to the boxes above it. */
+    private void add(int from, List<HybridStack.Frame> innermostFirst, boolean inverted, long b, long c) {
+        for (int up = from; up >= 0; up = parent[up]) {
+            bytes[up] += b;
+            counts[up] += c;
+        }
+        int at = from;
         if (innermostFirst.isEmpty()) {
             at = child(at, frameId(Frame.NO_PYTHON));
             bytes[at] += b;
