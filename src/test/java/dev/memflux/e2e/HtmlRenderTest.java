@@ -16,12 +16,12 @@ class HtmlRenderTest {
     Path dir;
 
     private Path capture(String program) throws Exception {
-        return HtmlPage.capture(dir, Interpreters.all().findFirst().orElseThrow(), Memflux.program(program));
+        return ReportPage.capture(dir, Interpreters.all().findFirst().orElseThrow(), Memflux.program(program));
     }
 
     @Test
     void theFlameGraphShowsTheBiggestFrameAndTheChart() throws Exception {
-        Path page = HtmlPage.write(dir.resolve("fg.html"), capture("peak_then_smaller.py"), "flamegraph");
+        Path page = ReportPage.write(dir.resolve("fg.html"), capture("peak_then_smaller.py"), "flamegraph");
         String dom = Chromium.dumpDom(page, dir.resolve("profile"));
         // hold_big holds the peak (its list of 100 bytearrays): the widest box below <module>, full width.
         Matcher box = Pattern.compile("<div class=\"box[^\"]*\" data-function=\"hold_big\" style=\"([^\"]*)\">hold_big</div>")
@@ -38,7 +38,7 @@ class HtmlRenderTest {
 
     @Test
     void theTableShowsTheBiggestLocationFirst() throws Exception {
-        Path page = HtmlPage.write(dir.resolve("table.html"), capture("peak_then_smaller.py"), "table");
+        Path page = ReportPage.write(dir.resolve("table.html"), capture("peak_then_smaller.py"), "table");
         String dom = Chromium.dumpDom(page, dir.resolve("profile"));
         int bigLine = Programs.lineOf(Memflux.program("peak_then_smaller.py"), "big");
         int body = dom.indexOf("<tbody>");
@@ -50,7 +50,7 @@ class HtmlRenderTest {
     /** The page's own controls, driven by a script added to a copy of it: the switch that hides import frames, search. */
     @Test
     void importSystemFramesHideAndSearchHighlights() throws Exception {
-        Path page = HtmlPage.write(dir.resolve("imports.html"), capture("imports_then_holds.py"), "flamegraph", "--leaks");
+        Path page = ReportPage.write(dir.resolve("imports.html"), capture("imports_then_holds.py"), "flamegraph", "--leaks");
         String shown = Chromium.dumpDom(page, dir.resolve("profile"));
         assertTrue(shown.contains("data-function=\"_find_and_load\""), shown);
         assertTrue(!shown.contains("class=\"box match"), "nothing searched yet");

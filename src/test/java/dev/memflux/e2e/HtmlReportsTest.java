@@ -32,15 +32,15 @@ class HtmlReportsTest {
     Path dir;
 
     private Path capture(String python) throws Exception {
-        return HtmlPage.capture(dir, python, PROGRAM);
+        return ReportPage.capture(dir, python, PROGRAM);
     }
 
-    private HtmlPage report(String... args) throws Exception {
+    private ReportPage report(String... args) throws Exception {
         Memflux.Result r = Memflux.run(dir, args);
         assertEquals(0, r.exitCode(), r.toString());
         Path out = Path.of(args[java.util.Arrays.asList(args).indexOf("-o") + 1]);
         assertTrue(r.stderr().contains("memflux: wrote " + out), r.toString());
-        HtmlPage page = new HtmlPage(out);
+        ReportPage page = new ReportPage(out);
         String lower = page.html.toLowerCase(Locale.ROOT);
         assertFalse(lower.contains("http:") || lower.contains("https:"), "the page names the network");
         return page;
@@ -66,13 +66,13 @@ class HtmlReportsTest {
         Aggregator a = FileAnalysis.of(file).totals();
         int bigLine = Programs.lineOf(PROGRAM, "big");
         String function = functionAt(a, bigLine);
-        HtmlPage page = report("flamegraph", "-o", dir.resolve("fg.html").toString(), file.toString());
+        ReportPage page = report("flamegraph", "-o", dir.resolve("fg.html").toString(), file.toString());
 
         assertEquals("peak", page.data.get("mode"));
         assertEquals(a.peakBytes(), page.number("total"));
-        List<HtmlPage.Box> leaves = page.leavesAt(PROGRAM.toString(), bigLine);
+        List<ReportPage.Box> leaves = page.leavesAt(PROGRAM.toString(), bigLine);
         assertEquals(1, leaves.size(), leaves.toString());
-        HtmlPage.Box big = leaves.get(0);
+        ReportPage.Box big = leaves.get(0);
         assertEquals(function, big.function());
         assertFalse(big.nativeFrame());
         // The 100 bytearrays and the list's own item array, allocated at the same line.
@@ -89,7 +89,7 @@ class HtmlReportsTest {
         assertEquals(a.peakMillis(), (Long) timeline.get("peakMs"));
         assertTrue(page.html.contains("peak_then_smaller.py"), "the run's command line is in the page");
 
-        HtmlPage few = report("flamegraph", "--max-memory-records", "3", "-o", dir.resolve("few.html").toString(),
+        ReportPage few = report("flamegraph", "--max-memory-records", "3", "-o", dir.resolve("few.html").toString(),
                 file.toString());
         List<Object> heap = MiniJson.array(MiniJson.object(few.data.get("timeline")).get("heap"));
         assertTrue(heap.size() <= 3, heap.toString());
@@ -103,11 +103,11 @@ class HtmlReportsTest {
         Aggregator a = FileAnalysis.of(file).totals();
         int smallLine = Programs.lineOf(PROGRAM, "small");
         String function = functionAt(a, smallLine);
-        HtmlPage page = report("flamegraph", "--leaks", "-o", dir.resolve("leaks.html").toString(), file.toString());
+        ReportPage page = report("flamegraph", "--leaks", "-o", dir.resolve("leaks.html").toString(), file.toString());
 
         assertEquals("leaks", page.data.get("mode"));
         assertEquals(a.heapBytes(), page.number("total"));
-        List<HtmlPage.Box> leaves = page.leavesAt(PROGRAM.toString(), smallLine);
+        List<ReportPage.Box> leaves = page.leavesAt(PROGRAM.toString(), smallLine);
         assertEquals(1, leaves.size(), leaves.toString());
         assertEquals(function, leaves.get(0).function());
         assertTrue(leaves.get(0).bytes() >= SMALL && leaves.get(0).bytes() <= SMALL + 1024, "bytes " + leaves.get(0));
@@ -116,10 +116,10 @@ class HtmlReportsTest {
         // The big site's memory was freed before the end.
         assertEquals(List.of(), page.leavesAt(PROGRAM.toString(), Programs.lineOf(PROGRAM, "big")));
 
-        HtmlPage inverted = report("flamegraph", "--leaks", "--inverted", "-o", dir.resolve("inv.html").toString(),
+        ReportPage inverted = report("flamegraph", "--leaks", "--inverted", "-o", dir.resolve("inv.html").toString(),
                 file.toString());
-        HtmlPage.Box first = inverted.boxes().stream().filter(b -> b.parent() == 0)
-                .max(java.util.Comparator.comparingLong(HtmlPage.Box::bytes)).orElseThrow();
+        ReportPage.Box first = inverted.boxes().stream().filter(b -> b.parent() == 0)
+                .max(java.util.Comparator.comparingLong(ReportPage.Box::bytes)).orElseThrow();
         assertEquals(function, first.function(), "inverted: the allocating frame is at the root");
         assertEquals((long) smallLine, first.line());
     }
@@ -129,7 +129,7 @@ class HtmlReportsTest {
     void tableRowsHoldSummarysNumbers(String python) throws Exception {
         Path file = capture(python);
         FileAnalysis analysis = FileAnalysis.of(file);
-        HtmlPage page = report("table", "--min-share", "0", "-o", dir.resolve("table.html").toString(),
+        ReportPage page = report("table", "--min-share", "0", "-o", dir.resolve("table.html").toString(),
                 file.toString());
         List<Object> rows = MiniJson.array(page.data.get("rows"));
         List<LocationTotals.Row> summary = new SummaryReport(analysis, SummaryReport.SortKey.OWN, 100_000).rows();
@@ -157,10 +157,10 @@ class HtmlReportsTest {
     @Test
     void framesBelowTheShareAreLeftOutAndThePageSaysSo() throws Exception {
         Path program = Memflux.program("small_sites.py");
-        Path file = HtmlPage.capture(dir, Interpreters.all().findFirst().orElseThrow(), program);
-        HtmlPage all = report("flamegraph", "--leaks", "--min-share", "0", "-o", dir.resolve("all.html").toString(),
+        Path file = ReportPage.capture(dir, Interpreters.all().findFirst().orElseThrow(), program);
+        ReportPage all = report("flamegraph", "--leaks", "--min-share", "0", "-o", dir.resolve("all.html").toString(),
                 file.toString());
-        HtmlPage some = report("flamegraph", "--leaks", "--min-share", "0.5", "-o", dir.resolve("some.html").toString(),
+        ReportPage some = report("flamegraph", "--leaks", "--min-share", "0.5", "-o", dir.resolve("some.html").toString(),
                 file.toString());
         long total = some.number("total");
         assertEquals(0L, MiniJson.object(all.data.get("omitted")).get("boxes"));
@@ -170,17 +170,17 @@ class HtmlReportsTest {
             assertEquals(List.of(), some.leavesAt(program.toString(), line), "line " + line);
         }
         assertEquals(1_000_001, some.leavesAt(program.toString(), Programs.lineOf(program, "big")).get(0).bytes());
-        for (HtmlPage.Box b : some.boxes()) {
+        for (ReportPage.Box b : some.boxes()) {
             assertTrue(b.bytes() * 1000 >= total * 5, "a box below 0.5%: " + b);
         }
         // Left out: each small box whose caller is kept, with everything below it; the page says how many.
-        List<HtmlPage.Box> full = all.boxes();
-        List<HtmlPage.Box> small = full.stream().filter(b -> b.parent() >= 0 && b.bytes() * 1000 < total * 5
+        List<ReportPage.Box> full = all.boxes();
+        List<ReportPage.Box> small = full.stream().filter(b -> b.parent() >= 0 && b.bytes() * 1000 < total * 5
                 && full.get(b.parent()).bytes() * 1000 >= total * 5).toList();
         Map<String, Object> omitted = MiniJson.object(some.data.get("omitted"));
         assertTrue(small.size() >= 10, small.toString());
         assertEquals((long) small.size(), omitted.get("boxes"));
-        assertEquals(small.stream().mapToLong(HtmlPage.Box::bytes).sum(), omitted.get("bytes"));
+        assertEquals(small.stream().mapToLong(ReportPage.Box::bytes).sum(), omitted.get("bytes"));
         assertTrue((Long) omitted.get("bytes") >= 10 * 1001L);
     }
 
@@ -189,32 +189,32 @@ class HtmlReportsTest {
     @MethodSource("dev.memflux.e2e.Interpreters#all")
     void splitThreadsKeepsEachThreadsMemoryUnderItsOwnBox(String python) throws Exception {
         Path program = Memflux.program("threads_hold.py");
-        Path file = HtmlPage.capture(dir, python, program);
+        Path file = ReportPage.capture(dir, python, program);
         int workerLine = Programs.lineOf(program, "worker");
         int mainLine = Programs.lineOf(program, "main");
-        HtmlPage merged = report("flamegraph", "--leaks", "-o", dir.resolve("merged.html").toString(), file.toString());
-        HtmlPage split = report("flamegraph", "--leaks", "--split-threads", "-o", dir.resolve("split.html").toString(),
+        ReportPage merged = report("flamegraph", "--leaks", "-o", dir.resolve("merged.html").toString(), file.toString());
+        ReportPage split = report("flamegraph", "--leaks", "--split-threads", "-o", dir.resolve("split.html").toString(),
                 file.toString());
         assertEquals(merged.number("total"), split.number("total"));
-        List<HtmlPage.Box> boxes = split.boxes();
-        java.util.function.ToIntFunction<HtmlPage.Box> threadOf = b -> {
-            HtmlPage.Box at = b;
+        List<ReportPage.Box> boxes = split.boxes();
+        java.util.function.ToIntFunction<ReportPage.Box> threadOf = b -> {
+            ReportPage.Box at = b;
             while (at.parent() != 0) {
                 at = boxes.get(at.parent());
             }
             assertTrue(at.function().startsWith("thread "), at.toString());
             return at.index();
         };
-        List<HtmlPage.Box> workers = split.leavesAt(program.toString(), workerLine);
+        List<ReportPage.Box> workers = split.leavesAt(program.toString(), workerLine);
         assertEquals(2, workers.size(), workers.toString());
         assertTrue(threadOf.applyAsInt(workers.get(0)) != threadOf.applyAsInt(workers.get(1)));
-        List<Long> bytes = workers.stream().map(HtmlPage.Box::bytes).sorted().toList();
+        List<Long> bytes = workers.stream().map(ReportPage.Box::bytes).sorted().toList();
         for (int i = 1; i <= 2; i++) {
             long held = bytes.get(i - 1);
             assertTrue(held >= i * 3_000_001L && held < (i + 1) * 3_000_001L, "worker " + i + ": " + held);
         }
         assertEquals(merged.leavesAt(program.toString(), workerLine).get(0).bytes(), bytes.get(0) + bytes.get(1));
-        HtmlPage.Box main = split.leavesAt(program.toString(), mainLine).get(0);
+        ReportPage.Box main = split.leavesAt(program.toString(), mainLine).get(0);
         assertEquals(boxes.get(threadOf.applyAsInt(main)).function().split(" ")[1], "1", "the main thread is thread 1");
         assertTrue(workers.stream().noneMatch(w -> threadOf.applyAsInt(w) == threadOf.applyAsInt(main)));
     }
@@ -230,7 +230,7 @@ class HtmlReportsTest {
             Memflux.Result r = Memflux.run(dir, command, "-o", out.toString(), cut.toString());
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.stderr().startsWith("memflux: warning: the capture was cut short: "), r.toString());
-            List<Object> meta = MiniJson.array(new HtmlPage(out).data.get("meta"));
+            List<Object> meta = MiniJson.array(new ReportPage(out).data.get("meta"));
             assertTrue(meta.stream().map(MiniJson::array)
                     .anyMatch(m -> m.get(0).equals("Cut short") && ((String) m.get(1)).startsWith("yes: ")), meta.toString());
         }

@@ -22,8 +22,6 @@ public final class FlameGraphPage {
     public record Options(boolean inverted, double minSharePercent, ThreadSplit threads) {}
 
     private final String html;
-    private final int boxes;
-    private final int omittedBoxes;
 
     public FlameGraphPage(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline, Options options) {
         var a = analysis.totals();
@@ -80,8 +78,6 @@ public final class FlameGraphPage {
         HtmlPage.array(json, "rss", timeline.rssBytes());
         json.append(",\"spanMs\":").append(timeline.spanMillis()).append(",\"peakMs\":").append(a.peakMillis())
                 .append("}}");
-        this.boxes = kept;
-        this.omittedBoxes = omitted;
         String title = "memflux flame graph: " + figures.title() + " — " + analysis.file().getFileName();
         html = HtmlPage.fill("flamegraph.html", title, json.toString(), "page.css", "format.js", "flamegraph.js");
     }
@@ -101,15 +97,5 @@ public final class FlameGraphPage {
 
     public String html() {
         return html;
-    }
-
-    /** Boxes the page draws, the root included. */
-    public int boxes() {
-        return boxes;
-    }
-
-    /** Boxes left out for being below the share (each with all it holds below it). */
-    public int omittedBoxes() {
-        return omittedBoxes;
     }
 }

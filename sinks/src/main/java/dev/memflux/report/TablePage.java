@@ -12,7 +12,6 @@ import java.util.List;
  */
 public final class TablePage {
     private final String html;
-    private final int rows;
 
     public TablePage(FileAnalysis analysis, NodeFigures figures, double minSharePercent) {
         var a = analysis.totals();
@@ -52,17 +51,11 @@ public final class TablePage {
         }
         json.append("],\"omitted\":{\"rows\":").append(omitted).append(",\"ownBytes\":").append(omittedOwn)
                 .append(",\"minSharePercent\":").append(minSharePercent).append("}}");
-        rows = kept;
         String title = "memflux table: " + figures.title() + " — " + analysis.file().getFileName();
         html = HtmlPage.fill("table.html", title, json.toString(), "page.css", "format.js", "table.js");
     }
 
     public String html() {
         return html;
-    }
-
-    /** Rows the page holds. */
-    public int rows() {
-        return rows;
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A report page written by flamegraph or table, and the data it embeds, read back as the page's script reads it. */
-final class HtmlPage {
+final class ReportPage {
     private static final String OPEN = "<script type=\"application/json\" id=\"memflux-data\">";
 
     final String html;
@@ -33,7 +33,7 @@ final class HtmlPage {
         return out;
     }
 
-    HtmlPage(Path file) throws IOException {
+    ReportPage(Path file) throws IOException {
         html = Files.readString(file);
         int start = html.indexOf(OPEN);
         if (start < 0) {
