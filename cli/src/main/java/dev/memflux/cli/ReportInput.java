@@ -1,11 +1,14 @@
 package dev.memflux.cli;
 
 import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.EventBatch;
+import dev.memflux.pipeline.Aggregator;
 import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** Opens the capture file a report was given, turning every failure into one line. */
 final class ReportInput {
@@ -26,12 +29,11 @@ final class ReportInput {
 
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
     static FileAnalysis analyze(Path file, PrintWriter err) {
-        return analyze(file, err, new dev.memflux.pipeline.Aggregator(), batch -> { });
+        return analyze(file, err, new Aggregator(), batch -> { });
     }
 
     /** As {@link #analyze(Path, PrintWriter)}, with {@code observer} run after {@code totals} on every batch. */
-    static FileAnalysis analyze(Path file, PrintWriter err, dev.memflux.pipeline.Aggregator totals,
-                                java.util.function.Consumer<dev.memflux.format.EventBatch> observer) {
+    static FileAnalysis analyze(Path file, PrintWriter err, Aggregator totals, Consumer<EventBatch> observer) {
         if (!Files.exists(file)) {
             err.println("memflux: no such file: " + file);
             return null;
