@@ -1,4 +1,7 @@
 "use strict";
+// The icicle is d3's own hierarchy and partition layouts drawn as d3-joined divs (text
+// clipping for free): d3-flame-graph, which does the same, has no WebJar on Maven
+// Central, and a page may not fetch it. The time chart is uPlot.
 const data = JSON.parse(document.getElementById("memflux-data").textContent);
 const FIELDS = 7; // parent, function, file, line, native, bytes, count: see FlameGraphPage
 const ROW = 18;
