@@ -15,7 +15,7 @@ class BadInputTest {
     @TempDir
     Path dir;
 
-    private static void oneClearLine(Memflux.Result r, int exitCode, String expected) {
+    static void oneClearLine(Memflux.Result r, int exitCode, String expected) {
         assertEquals(exitCode, r.exitCode(), r.toString());
         String first = r.stderr().lines().findFirst().orElse("");
         assertTrue(first.startsWith("memflux: ") && first.contains(expected), r.toString());

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     /** Every command, in the order help lists them. */
     private static final List<String> COMMANDS =
-            List.of("run", "stats", "summary", "tree", "transform", "check", "diff", "live");
+            List.of("run", "stats", "summary", "flamegraph", "table", "tree", "transform", "check", "diff", "live");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,6 +70,8 @@ public final class Main implements Runnable {
             case "check" -> new CheckCommand();
             case "diff" -> new DiffCommand();
             case "live" -> new LiveCommand();
+            case "flamegraph" -> new FlamegraphCommand();
+            case "table" -> new TableCommand();
             default -> new SummaryCommand();
         };
     }

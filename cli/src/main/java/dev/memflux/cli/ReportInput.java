@@ -1,6 +1,7 @@
 package dev.memflux.cli;
 
 import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.pipeline.Aggregator;
 import dev.memflux.format.EventBatch;
 import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
@@ -47,6 +48,11 @@ final class ReportInput {
      * pass, and progress on {@code err} when reading takes more than a couple of seconds.
      */
     static FileAnalysis analyze(Path file, PrintWriter err, Consumer<EventBatch> observer) {
+        return analyze(file, err, new Aggregator(), observer);
+    }
+
+    /** As {@link #analyze(Path, PrintWriter, Consumer)}, into {@code totals} (which the observer may read). */
+    static FileAnalysis analyze(Path file, PrintWriter err, Aggregator totals, Consumer<EventBatch> observer) {
         String problem = problem(file);
         if (problem != null) {
             err.println("memflux: " + problem);
@@ -55,7 +61,8 @@ final class ReportInput {
         quietReactor();
         try {
             ReadProgress progress = new ReadProgress(err, file.toString());
-            FileAnalysis analysis = FileAnalysis.of(file, observer == null ? progress : observer.andThen(progress));
+            FileAnalysis analysis = FileAnalysis.of(file, totals,
+                    observer == null ? progress : observer.andThen(progress));
             progress.done();
             return analysis;
         } catch (CorruptCaptureException e) {

@@ -332,6 +332,11 @@ public final class Aggregator implements Consumer<EventBatch> {
         return clockMillis;
     }
 
+    /** The resident set size last sampled (a MEMORY record), 0 before the first. */
+    public long rssBytes() {
+        return rssBytes;
+    }
+
     public long peakRssBytes() {
         return peakRssBytes;
     }

@@ -51,6 +51,11 @@ final class Batches {
         return this;
     }
 
+    Batches memory(long rssBytes) {
+        batch.addMemory(rssBytes);
+        return this;
+    }
+
     Batches exec(String path, int error) {
         batch.addExec(error, path);
         return this;

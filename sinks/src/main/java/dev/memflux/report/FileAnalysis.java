@@ -48,7 +48,15 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
      * aggregator keeps reading the capture once.
      */
     public static FileAnalysis of(Path file, Consumer<EventBatch> observer) throws IOException, CorruptCaptureException {
-        Aggregator totals = new Aggregator();
+        return of(file, new Aggregator(), observer);
+    }
+
+    /**
+     * As {@link #of(Path, Consumer)}, into {@code totals}: for an observer that reads the
+     * aggregator as the pass goes (a report's time chart).
+     */
+    public static FileAnalysis of(Path file, Aggregator totals, Consumer<EventBatch> observer)
+            throws IOException, CorruptCaptureException {
         AggregatedRecords.Reader figures = new AggregatedRecords.Reader();
         Pass pass = run(file, totals, figures, observer);
         ProgramEnd end = null;

@@ -98,6 +98,11 @@ public final class Json {
     }
 
     private void string(String s) {
+        quote(out, s);
+    }
+
+    /** Appends {@code s} as a JSON string literal. */
+    static void quote(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

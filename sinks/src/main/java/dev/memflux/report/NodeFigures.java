@@ -69,6 +69,24 @@ public record NodeFigures(Kind kind, long[] bytes, long[] counts, long totalByte
                 + (totalCount == 1 ? "" : "s");
     }
 
+    /** What the figures are, for a page's title and data ("memory live at the heap's peak"). */
+    public String title() {
+        return switch (kind) {
+            case PEAK -> "memory live at the heap's peak";
+            case LEAKS -> "memory still allocated when tracking stopped (leaks)";
+            case TEMPORARY -> "temporary allocations (threshold " + threshold + ")";
+        };
+    }
+
+    /** The figures' name in a page's data: peak, leaks or temporary. */
+    public String key() {
+        return switch (kind) {
+            case PEAK -> "peak";
+            case LEAKS -> "leaks";
+            case TEMPORARY -> "temporary";
+        };
+    }
+
     public long bytes(int node) {
         return node < bytes.length ? bytes[node] : 0;
     }
