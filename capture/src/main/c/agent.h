@@ -86,7 +86,9 @@ int mfx_python_resolve(void);
 const char *mfx_python_version(void);
 void mfx_python_set_bootstrap(const char *path);
 extern int (*mfx_py_frame_line)(void *frame);                        /* PyFrame_GetLineNumber */
-uint32_t mfx_frame_id_of_code(void *code);                           /* caller holds the lock */
+/* Caller holds the lock. *owned: the agent holds a reference to the code object, so its
+ * address means this code object for the whole capture. */
+uint32_t mfx_frame_id_of_code(void *code, int *owned);
 uint32_t mfx_frame_id_of_frame(void *frame);                         /* GIL held */
 
 /* pystack.c: nodes, the stack-source choice, and the profile-function stack source */

@@ -140,6 +140,8 @@ static int is_hidden(const char *file) {
  * can run the GC, in the middle of the allocation being recorded. So there the names
  * are read from the objects' memory and the reference count is bumped by hand, and only
  * when this thread holds the GIL. */
+static uint32_t frame_id_checked(struct code_info *slot, void *code);
+
 static uint32_t register_code(struct code_info *slot, void *code, int inside_malloc) {
     static char function[1024];
     static char file[4096];
@@ -183,14 +185,23 @@ static uint32_t register_code(struct code_info *slot, void *code, int inside_mal
 }
 
 /* Frame-walk mode, inside malloc, with or without the GIL; the lock guards the table. */
-uint32_t mfx_frame_id_of_code(void *code) {
+uint32_t mfx_frame_id_of_code(void *code, int *owned) {
     struct code_info *slot = code_info(code);
     if (MFX_UNLIKELY(!slot)) {
+        *owned = 0;
         return MFX_HIDDEN_FRAME;
     }
     if (MFX_LIKELY(slot->owned && slot->id)) {
+        *owned = 1;
         return slot->id;
     }
+    uint32_t id = frame_id_checked(slot, code);
+    *owned = slot->owned;
+    return id;
+}
+
+/* A code object the agent does not own yet: registered, or checked to still be itself. */
+static uint32_t frame_id_checked(struct code_info *slot, void *code) {
     if (!slot->id) {
         return register_code(slot, code, 1);
     }
