@@ -1,0 +1,61 @@
+package dev.memflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.memflux.pipeline.Aggregator;
+import dev.memflux.report.FileAnalysis;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * CPython 3.12+ warns on stderr when a multi-threaded process forks; the agent's ticker
+ * thread must not make a single-threaded program multi-threaded in CPython's eyes.
+ */
+class QuietForkTest {
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> versionsAndModes() {
+        return Stream.of("3.12", "3.13").flatMap(v -> Stream.of(Arguments.of(v, false), Arguments.of(v, true)));
+    }
+
+    @ParameterizedTest(name = "CPython {0}, follow fork {1}")
+    @MethodSource("versionsAndModes")
+    void forkingPrintsExactlyWhatPlainPythonPrints(String version, boolean followFork) throws Exception {
+        Optional<Path> python = Pyenv.python(version);
+        assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
+        Path program = Memflux.program("forks_quietly.py");
+        Memflux.Result plain = PlainPython.run(dir, python.get().toString(), program.toString());
+        assertEquals(new Memflux.Result(0, "children=1,2\n", ""), plain);
+
+        List<String> args = new ArrayList<>(List.of("run", "-q", "--python", python.get().toString(), "-o", "q.bin"));
+        if (followFork) {
+            args.add("--follow-fork");
+        }
+        args.add(program.toString());
+        Memflux.Result r = Memflux.run(dir, args.toArray(String[]::new));
+        assertEquals(plain, r);
+
+        // Stopping and restarting the ticker around each fork loses none of the parent's records.
+        Aggregator a = FileAnalysis.of(dir.resolve("q.bin")).totals();
+        String file = program.toString();
+        assertEquals(40, Programs.site(a, "<module>", file, Programs.lineOf(program, "before")).allocations());
+        // The 3,000 bytearray objects may take a new pymalloc arena (1 MiB) at that line (3.12 does).
+        Programs.Site between = Programs.site(a, "<module>", file, Programs.lineOf(program, "between"));
+        long arenas = between.allocations() - 3_000;
+        assertTrue(arenas == 0 || arenas == 1, between.toString());
+        assertEquals(new Programs.Site(3_000 + arenas, 0, 3_000L * 5_001 + (arenas << 20), 3_000L * 5_001 + (arenas << 20)),
+                between);
+        assertEquals(40, Programs.site(a, "<module>", file, Programs.lineOf(program, "after")).allocations());
+        assertEquals(0, Programs.site(a, "child", file, Programs.lineOf(program, "child")).allocations());
+    }
+}
