@@ -10,8 +10,9 @@
  * counts the process's threads (/proc/self/stat) right after fork() returns in the parent
  * (3.13: after the after_in_parent callbacks) and warns on stderr about a multi-threaded
  * fork; the agent's own thread must not be counted, or the program's output changes.
- * Between fork and restart the hooks flush a full buffer themselves, as always. A full socket blocks the writer: the program slows, nothing is
- * dropped. If a write fails the collector is gone, and tracking ends for good.
+ * Between fork and restart the hooks flush a full buffer themselves, as always.
+ *
+ * A full socket blocks the writer: the program slows, nothing is dropped. If a write fails the collector is gone, and tracking ends for good.
  *
  * The socket's descriptor lives among the program's own, which the program may close or
  * replace (closerange, dup2; see fdguard.c). Before every send the descriptor is checked
@@ -599,7 +600,10 @@ static void put_hello(void) {
 /* The ticker goes first (it may need the lock to finish), and what is buffered goes out
  * now, so that the parent's records do not wait in the buffer for a late ticker. */
 static void before_fork(void) {
+    mfx_lock(); /* no hook of another thread restarts the ticker from here on */
     ticker_was_running = ticker_running || ticker_restart_pending;
+    ticker_restart_pending = 0;
+    mfx_unlock();
     if (ticker_joinable) {
         stop_ticker(1);
     }
@@ -655,6 +659,7 @@ static int follow_into_child(void) {
 static void after_fork_child(void) {
     ticker_restart_pending = 0;
     ticker_joinable = 0;
+    pthread_mutex_init(&ticker_mutex, NULL); /* only this thread is left to use it */
     if (mfx_tracking && (hello_flags & MFX_FLAG_FOLLOW_FORK) && !dictionary_lost) {
         int g = mfx_enter();
         int followed = follow_into_child() == 0;

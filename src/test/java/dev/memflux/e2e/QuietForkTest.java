@@ -2,14 +2,12 @@ package dev.memflux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,13 +29,12 @@ class QuietForkTest {
     @ParameterizedTest(name = "CPython {0}, follow fork {1}")
     @MethodSource("versionsAndModes")
     void forkingPrintsExactlyWhatPlainPythonPrints(String version, boolean followFork) throws Exception {
-        Optional<Path> python = Pyenv.python(version);
-        assumeTrue(python.isPresent(), "CPython " + version + " is not installed under pyenv");
+        String python = Pyenv.pythonOrSkip(version).toString();
         Path program = Memflux.program("forks_quietly.py");
-        Memflux.Result plain = PlainPython.run(dir, python.get().toString(), program.toString());
+        Memflux.Result plain = PlainPython.run(dir, python, program.toString());
         assertEquals(new Memflux.Result(0, "children=1,2\n", ""), plain);
 
-        List<String> args = new ArrayList<>(List.of("run", "-q", "--python", python.get().toString(), "-o", "q.bin"));
+        List<String> args = new ArrayList<>(List.of("run", "-q", "--python", python, "-o", "q.bin"));
         if (followFork) {
             args.add("--follow-fork");
         }
