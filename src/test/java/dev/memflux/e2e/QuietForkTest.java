@@ -16,11 +16,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * CPython 3.12+ warns on stderr when a multi-threaded process forks; the agent's ticker
- * thread must not make a single-threaded program multi-threaded in CPython's eyes.
+ * thread must not make a single-threaded program multi-threaded in CPython's eyes, nor
+ * hide the warning from a program that has threads of its own.
  */
 class QuietForkTest {
     @TempDir
     Path dir;
+    private String python;
+    private Path program;
 
     static Stream<Arguments> versionsAndModes() {
         return Stream.of("3.12", "3.13").flatMap(v -> Stream.of(Arguments.of(v, false), Arguments.of(v, true)));
@@ -29,18 +32,10 @@ class QuietForkTest {
     @ParameterizedTest(name = "CPython {0}, follow fork {1}")
     @MethodSource("versionsAndModes")
     void forkingPrintsExactlyWhatPlainPythonPrints(String version, boolean followFork) throws Exception {
-        String python = Pyenv.pythonOrSkip(version).toString();
-        Path program = Memflux.program("forks_quietly.py");
-        Memflux.Result plain = PlainPython.run(dir, python, program.toString());
+        Memflux.Result plain = runPlain(version, "forks_quietly.py");
         assertEquals(new Memflux.Result(0, "children=1,2\n", ""), plain);
 
-        List<String> args = new ArrayList<>(List.of("run", "-q", "--python", python, "-o", "q.bin"));
-        if (followFork) {
-            args.add("--follow-fork");
-        }
-        args.add(program.toString());
-        Memflux.Result r = Memflux.run(dir, args.toArray(String[]::new));
-        assertEquals(plain, r);
+        assertEquals(plain, run("q.bin", followFork));
 
         // Stopping and restarting the ticker around each fork loses none of the parent's records.
         Aggregator a = FileAnalysis.of(dir.resolve("q.bin")).totals();
@@ -54,5 +49,39 @@ class QuietForkTest {
                 between);
         assertEquals(40, Programs.site(a, "<module>", file, Programs.lineOf(program, "after")).allocations());
         assertEquals(0, Programs.site(a, "child", file, Programs.lineOf(program, "child")).allocations());
+    }
+
+    @ParameterizedTest(name = "CPython {0}, follow fork {1}")
+    @MethodSource("versionsAndModes")
+    void aProgramWithItsOwnThreadGetsPythonsWarningUnchanged(String version, boolean followFork) throws Exception {
+        Memflux.Result plain = runPlain(version, "forks_with_thread.py");
+        assertTrue(plain.stderr().contains("DeprecationWarning"), plain.toString());
+
+        // The warning names the forking process: plain python's pid is not memflux's program's.
+        assertEquals(withoutPids(plain), withoutPids(run("t.bin", followFork)));
+        Aggregator a = FileAnalysis.of(dir.resolve("t.bin")).totals();
+        assertEquals(new Programs.Site(30, 0, 30L * 40_001, 30L * 40_001),
+                Programs.site(a, "<module>", program.toString(), Programs.lineOf(program, "after")));
+    }
+
+    /** Picks the CPython (or skips) and the program the test's memflux run uses, and runs them plainly. */
+    private Memflux.Result runPlain(String version, String programName) throws Exception {
+        python = Pyenv.pythonOrSkip(version).toString();
+        program = Memflux.program(programName);
+        return PlainPython.run(dir, python, program.toString());
+    }
+
+    /** memflux run -q into {@code out}, with --follow-fork or without. */
+    private Memflux.Result run(String out, boolean followFork) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "-q", "--python", python, "-o", out));
+        if (followFork) {
+            args.add("--follow-fork");
+        }
+        args.add(program.toString());
+        return Memflux.run(dir, args.toArray(String[]::new));
+    }
+
+    private static Memflux.Result withoutPids(Memflux.Result r) {
+        return new Memflux.Result(r.exitCode(), r.stdout(), r.stderr().replaceAll("pid=\\d+", "pid=N"));
     }
 }
