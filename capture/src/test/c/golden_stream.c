@@ -6,8 +6,8 @@
  * order the agent would emit them. What would make a real run differ from one run to
  * the next (pid, clocks, /proc/self/statm, the ticker thread's timing) is replaced here
  * by fixed values: this executable defines getpid, clock_gettime, open, sysconf,
- * pthread_create and pthread_cond_timedwait, which the linker binds stream.c's calls to, and runs
- * the ticker's loop for exactly one tick on the main thread. GoldenStreamTest decodes
+ * pthread_create and pthread_cond_timedwait, which the linker binds stream.c's calls
+ * to, and runs the ticker's loop for exactly one tick on the main thread. GoldenStreamTest decodes
  * the file to the values written below; regenerate it with golden_stream.sh. */
 #define _GNU_SOURCE
 #include <errno.h>
