@@ -4,8 +4,15 @@
  * is the order of the events (a FREE can never overtake the ALLOC it frees). Under the
  * GIL, Python threads seldom contend for it. The buffer is written to the socket when
  * full, every 10 ms by the ticker thread (which also adds TIME and MEMORY records), and
- * when tracking stops. A full socket blocks the writer: the program slows, nothing is
- * dropped. If a write fails the collector is gone, and tracking ends for good.
+ * when tracking stops.
+ *
+ * The ticker is stopped before every fork and restarted late in the parent: CPython 3.12+
+ * counts the process's threads (/proc/self/stat) right after fork() returns in the parent
+ * (3.13: after the after_in_parent callbacks) and warns on stderr about a multi-threaded
+ * fork; the agent's own thread must not be counted, or the program's output changes.
+ * Between fork and restart the hooks flush a full buffer themselves, as always.
+ *
+ * A full socket blocks the writer: the program slows, nothing is dropped. If a write fails the collector is gone, and tracking ends for good.
  *
  * The socket's descriptor lives among the program's own, which the program may close or
  * replace (closerange, dup2; see fdguard.c). Before every send the descriptor is checked
@@ -26,6 +33,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +58,18 @@ static uint64_t events_since_tick;
 
 static pthread_t ticker;
 static volatile int ticker_running;
+/* The ticker sleeps on this condition, so that a fork or a stop wakes it at once
+ * instead of waiting out its 10 ms. */
+static pthread_mutex_t ticker_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ticker_wake;
+/* Set in the parent after a fork: the next records count down before the ticker restarts
+ * (see restart_ticker_late). Read by reserve() under the stream lock. */
+static int ticker_restart_pending;
+static int ticker_joinable;     /* created and not joined yet */
+static volatile pid_t ticker_tid;
+static int ticker_was_running;  /* at the last fork */
+static uint32_t records_since_fork;
+static uint64_t fork_nanos;
 static struct timespec start_time;
 static uint64_t last_time_ms;
 static uint64_t last_rss;
@@ -303,9 +323,16 @@ static void flush(void) {
     }
 }
 
+static void restart_ticker_late(void);
+
 static inline void reserve(size_t bytes) {
-    if (MFX_UNLIKELY(used + bytes > BUFFER_SIZE)) {
-        flush();
+    if (MFX_UNLIKELY(used + bytes > BUFFER_SIZE || ticker_restart_pending)) {
+        if (ticker_restart_pending) {
+            restart_ticker_late();
+        }
+        if (used + bytes > BUFFER_SIZE) {
+            flush();
+        }
     }
 }
 
@@ -451,12 +478,33 @@ static uint64_t read_rss(void) {
     return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+#define TICK_NANOS (10 * 1000 * 1000)
+
+/* Sleeps one period, or less when woken to stop; returns whether to go on ticking. */
+static int ticker_sleep(void) {
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += TICK_NANOS;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_nsec -= 1000000000;
+        until.tv_sec++;
+    }
+    pthread_mutex_lock(&ticker_mutex);
+    while (ticker_running) {
+        if (pthread_cond_timedwait(&ticker_wake, &ticker_mutex, &until) == ETIMEDOUT) {
+            break;
+        }
+    }
+    int go_on = ticker_running;
+    pthread_mutex_unlock(&ticker_mutex);
+    return go_on;
+}
+
 static void *tick(void *unused) {
     (void)unused;
     int g = mfx_enter(); /* this thread's own allocations are never recorded */
-    struct timespec period = {0, 10 * 1000 * 1000};
-    while (ticker_running) {
-        nanosleep(&period, NULL);
+    ticker_tid = (pid_t)syscall(SYS_gettid);
+    while (ticker_sleep()) {
         uint64_t rss = read_rss();
         mfx_lock();
         if (!mfx_tracking) {
@@ -478,6 +526,52 @@ static void *tick(void *unused) {
     }
     mfx_leave(g);
     return NULL;
+}
+
+static void start_ticker(void) {
+    ticker_running = 1;
+    ticker_joinable = pthread_create(&ticker, NULL, tick, NULL) == 0;
+    ticker_running = ticker_joinable;
+}
+
+/* Wakes the ticker and, with join, waits until it is gone (it may be finishing a flush
+ * into a full socket: the collector drains it). */
+static void stop_ticker(int join) {
+    pthread_mutex_lock(&ticker_mutex);
+    ticker_running = 0;
+    pthread_cond_signal(&ticker_wake);
+    pthread_mutex_unlock(&ticker_mutex);
+    if (join && ticker_joinable) {
+        pthread_join(ticker, NULL);
+        ticker_joinable = 0;
+        /* The join returns when the thread has left its memory, a moment before the
+         * kernel takes it off the process's thread count (and its id off the table):
+         * wait for the id to go, so a fork right after sees one thread fewer. */
+        while (ticker_tid > 0 && syscall(SYS_tgkill, getpid(), ticker_tid, 0) == 0) {
+            sched_yield();
+        }
+        ticker_tid = 0;
+    }
+}
+
+/* Caller holds the stream lock, in the parent after a fork. The thread count CPython
+ * takes comes within a few records of fork() in 3.12 (fopen and fclose of
+ * /proc/self/stat: 4 records), after the program's after_in_parent callbacks in 3.13;
+ * both bounds must pass, and the clock is read only once the records have. */
+#define RESTART_AFTER_RECORDS 64
+#define RESTART_AFTER_NANOS (10 * 1000 * 1000)
+
+static void restart_ticker_late(void) {
+    if (++records_since_fork < RESTART_AFTER_RECORDS
+        || monotonic_nanos() - fork_nanos < RESTART_AFTER_NANOS) {
+        return;
+    }
+    ticker_restart_pending = 0;
+    if (mfx_tracking) {
+        int g = mfx_enter(); /* pthread_create allocates: those are not the program's */
+        start_ticker();
+        mfx_leave(g);
+    }
 }
 
 /* HELLO: uvar pid, uvar ppid, uvar startMillis, uvar flags, str pythonVersion, str commandLine */
@@ -503,11 +597,30 @@ static void put_hello(void) {
 /* ---- fork: without --follow-fork a child is not tracked (it would write into the
  * parent's stream); with it, the child gets a stream of its own ---- */
 
+/* The ticker goes first (it may need the lock to finish), and what is buffered goes out
+ * now, so that the parent's records do not wait in the buffer for a late ticker. */
 static void before_fork(void) {
+    mfx_lock(); /* no hook of another thread restarts the ticker from here on */
+    ticker_was_running = ticker_running || ticker_restart_pending;
+    ticker_restart_pending = 0;
+    mfx_unlock();
+    if (ticker_joinable) {
+        stop_ticker(1);
+    }
     mfx_lock();
+    if (mfx_tracking && mfx_stream_is_owner()) {
+        int g = mfx_enter();
+        flush();
+        mfx_leave(g);
+    }
 }
 
 static void after_fork_parent(void) {
+    if (ticker_was_running && mfx_tracking) {
+        ticker_restart_pending = 1;
+        records_since_fork = 0;
+        fork_nanos = monotonic_nanos();
+    }
     mfx_unlock();
 }
 
@@ -537,12 +650,16 @@ static int follow_into_child(void) {
     if (sock < 0 || !mfx_tracking) {
         return -1;
     }
-    /* The parent's ticker did not survive the fork. glibc allows pthread_create here. */
-    ticker_running = pthread_create(&ticker, NULL, tick, NULL) == 0;
+    /* The parent stopped its ticker for the fork. glibc allows pthread_create here; the
+     * child's own thread count is never checked by CPython (only the parent's). */
+    start_ticker();
     return 0;
 }
 
 static void after_fork_child(void) {
+    ticker_restart_pending = 0;
+    ticker_joinable = 0;
+    pthread_mutex_init(&ticker_mutex, NULL); /* only this thread is left to use it */
     if (mfx_tracking && (hello_flags & MFX_FLAG_FOLLOW_FORK) && !dictionary_lost) {
         int g = mfx_enter();
         int followed = follow_into_child() == 0;
@@ -609,6 +726,11 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
     owner_pid = getpid();
     bytes_sent = 0;
     if (!atfork_registered) {
+        pthread_condattr_t clock;
+        pthread_condattr_init(&clock);
+        pthread_condattr_setclock(&clock, CLOCK_MONOTONIC); /* ticker_sleep's deadlines */
+        pthread_cond_init(&ticker_wake, &clock);
+        pthread_condattr_destroy(&clock);
         pthread_atfork(before_fork, after_fork_parent, after_fork_child);
         atfork_registered = 1;
     }
@@ -628,10 +750,8 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
     if (!mfx_tracking) {
         return -1;
     }
-    ticker_running = 1;
-    if (pthread_create(&ticker, NULL, tick, NULL) != 0) {
-        ticker_running = 0;
-    }
+    ticker_restart_pending = 0;
+    start_ticker();
     return 0;
 }
 
@@ -655,12 +775,8 @@ void mfx_stream_close(int from_exit) {
                 (int)getpid(), (unsigned long long)bytes_sent, (unsigned long long)send_calls,
                 (double)send_nanos / 1e6, (unsigned long long)lock_waits);
     }
-    if (ticker_running) {
-        ticker_running = 0;
-        if (!from_exit) {
-            pthread_join(ticker, NULL);
-        }
-    }
+    ticker_restart_pending = 0;
+    stop_ticker(!from_exit);
     if (!from_exit && sock >= 0) {
         mfx_real_close(sock);
         sock = -1;

@@ -6,8 +6,8 @@
  * order the agent would emit them. What would make a real run differ from one run to
  * the next (pid, clocks, /proc/self/statm, the ticker thread's timing) is replaced here
  * by fixed values: this executable defines getpid, clock_gettime, open, sysconf,
- * pthread_create and nanosleep, which the linker binds stream.c's calls to, and runs
- * the ticker's loop for exactly one tick on the main thread. GoldenStreamTest decodes
+ * pthread_create and pthread_cond_timedwait, which the linker binds stream.c's calls
+ * to, and runs the ticker's loop for exactly one tick on the main thread. GoldenStreamTest decodes
  * the file to the values written below; regenerate it with golden_stream.sh. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -86,14 +86,16 @@ int pthread_join(pthread_t thread, void **result) {
     return 0;
 }
 
-/* The ticker sleeps before each tick: let it tick ticks_left times, then make it stop. */
-int nanosleep(const struct timespec *request, struct timespec *remaining) {
-    (void)request;
-    (void)remaining;
+/* The ticker sleeps on a condition before each tick, until its deadline: let it tick
+ * ticks_left times, then make it stop. */
+int pthread_cond_timedwait(pthread_cond_t *cond, pthread_mutex_t *mutex, const struct timespec *deadline) {
+    (void)cond;
+    (void)mutex;
+    (void)deadline;
     if (ticks_left-- <= 0) {
         mfx_tracking = 0;
     }
-    return 0;
+    return ETIMEDOUT;
 }
 
 static void run_ticker_once(void) {

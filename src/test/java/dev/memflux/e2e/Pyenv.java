@@ -6,10 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /** The CPythons pyenv installed ($PYENV_ROOT, else ~/.pyenv): the newest of a minor version. */
 final class Pyenv {
     private Pyenv() {}
+
+    /** The newest CPython {@code minorVersion} under pyenv; the test is skipped when there is none. */
+    static Path pythonOrSkip(String minorVersion) {
+        Optional<Path> python = python(minorVersion);
+        Assumptions.assumeTrue(python.isPresent(), "CPython " + minorVersion + " is not installed under pyenv");
+        return python.get();
+    }
 
     static Optional<Path> python(String minorVersion) {
         String root = System.getenv().getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv");
