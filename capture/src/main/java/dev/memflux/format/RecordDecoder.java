@@ -21,7 +21,17 @@ public final class RecordDecoder {
     /** Ids index arrays: past this a stream is corrupt, not just big. */
     private static final long MAX_ID = Integer.MAX_VALUE - 16;
 
+    /** Slots of the recent-allocation table; records.h's MFX_RECENT_SLOTS says the same. */
+    public static final int RECENT_SLOTS = 128;
+
     private long lastAddress;
+    /**
+     * The last allocation whose address hashed to each slot (0: none, or freed since), kept
+     * as the agent keeps it, so that FREE_RECENT names a block in one byte. Like
+     * {@link #lastAddress} it lives as long as the stream: over every block of a file, and
+     * over a CONTINUE (a forked child's stream is a new one, starting from zeros).
+     */
+    private final long[] recent = new long[RECENT_SLOTS];
     private long records;
     /** Ids are implicit (docs/FORMAT.md): the next id each definition takes, so every use can be checked. */
     private long nextFrameId = 1;
@@ -77,13 +87,20 @@ public final class RecordDecoder {
                 if (trailer != null) {
                     throw corrupt("a record follows the trailer");
                 }
-                if (RecordTag.isAlloc(tag)) {
-                    readAlloc(tag, out);
+                if (tag < 0) {
+                    readFreeRecent((tag & 0xff) - RecordTag.FREE_RECENT, out);
+                } else if (RecordTag.isAlloc(tag)) {
+                    readAlloc(tag - RecordTag.ALLOC, 0, out);
                 } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
-                    readAllocNative(tag, out);
+                    readAllocNative(tag - RecordTag.ALLOC_NATIVE, 0, out);
+                } else if (tag >= RecordTag.ALLOC16 && tag < RecordTag.ALLOC16 + AllocatorKind.COUNT) {
+                    readAlloc(tag - RecordTag.ALLOC16, 4, out);
+                } else if (tag >= RecordTag.ALLOC16_NATIVE && tag < RecordTag.ALLOC16_NATIVE + AllocatorKind.COUNT) {
+                    readAllocNative(tag - RecordTag.ALLOC16_NATIVE, 4, out);
                 } else {
                     switch (tag) {
-                        case RecordTag.FREE -> readFree(out);
+                        case RecordTag.FREE -> readFree(0, out);
+                        case RecordTag.FREE16 -> readFree(4, out);
                         case RecordTag.MUNMAP -> readMunmap(out);
                         case RecordTag.NODE -> readNode(out);
                         case RecordTag.FRAME -> readFrame(out);
@@ -124,19 +141,22 @@ public final class RecordDecoder {
         }
     }
 
-    /** ALLOC ({@code 0x10 + kind}): svar addressDelta, uvar size, uvar node. */
-    private void readAlloc(byte tag, EventBatch out) throws CorruptCaptureException {
-        long address = lastAddress + unzigzag(readUvar());
+    /**
+     * ALLOC ({@code 0x10 + kind}, {@code shift} 0) or ALLOC16 ({@code 0x40 + kind}, {@code shift} 4:
+     * the delta in 16-byte units): svar addressDelta, uvar size, uvar node.
+     */
+    private void readAlloc(int kind, int shift, EventBatch out) throws CorruptCaptureException {
+        long address = lastAddress + (unzigzag(readUvar()) << shift);
         long size = readUvar();
         long node = readUvar();
         checkAllocation(size, node);
-        lastAddress = address;
-        out.addAlloc(tag - RecordTag.ALLOC, address, size, (int) node, 0);
+        allocated(address);
+        out.addAlloc(kind, address, size, (int) node, 0);
     }
 
-    /** ALLOC_NATIVE ({@code 0x30 + kind}): svar addressDelta, uvar size, uvar node, uvar nativeNode. */
-    private void readAllocNative(byte tag, EventBatch out) throws CorruptCaptureException {
-        long address = lastAddress + unzigzag(readUvar());
+    /** ALLOC_NATIVE ({@code 0x30 + kind}) or ALLOC16_NATIVE ({@code 0x50 + kind}): as ALLOC, then uvar nativeNode. */
+    private void readAllocNative(int kind, int shift, EventBatch out) throws CorruptCaptureException {
+        long address = lastAddress + (unzigzag(readUvar()) << shift);
         long size = readUvar();
         long node = readUvar();
         long nativeNode = readUvar();
@@ -145,15 +165,43 @@ public final class RecordDecoder {
             throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
                     + ", which is not defined yet");
         }
-        lastAddress = address;
-        out.addAlloc(tag - RecordTag.ALLOC_NATIVE, address, size, (int) node, (int) nativeNode);
+        allocated(address);
+        out.addAlloc(kind, address, size, (int) node, (int) nativeNode);
     }
 
-    /** FREE: svar addressDelta. */
-    private void readFree(EventBatch out) {
-        long address = lastAddress + unzigzag(readUvar());
+    private void allocated(long address) {
         lastAddress = address;
+        recent[recentSlot(address)] = address;
+    }
+
+    /** The agent's recent_slot(): which slot of the recent-allocation table an address takes. */
+    static int recentSlot(long address) {
+        return (int) ((address >>> 4) ^ (address >>> 11)) & (RECENT_SLOTS - 1);
+    }
+
+    /** FREE (svar addressDelta) or FREE16 (svar addressDelta in 16-byte units, {@code shift} 4). */
+    private void readFree(int shift, EventBatch out) {
+        long address = lastAddress + (unzigzag(readUvar()) << shift);
+        freed(address);
         out.addFree(address);
+    }
+
+    /** FREE_RECENT ({@code 0x80 + slot}): frees the block the slot holds; an empty slot is a corrupt stream. */
+    private void readFreeRecent(int slot, EventBatch out) throws CorruptCaptureException {
+        long address = recent[slot];
+        if (address == 0) {
+            throw corrupt("a free of recent-allocation slot " + slot + ", which holds no allocation");
+        }
+        freed(address);
+        out.addFree(address);
+    }
+
+    private void freed(long address) {
+        lastAddress = address;
+        int slot = recentSlot(address);
+        if (recent[slot] == address) {
+            recent[slot] = 0;
+        }
     }
 
     /** MUNMAP: svar addressDelta, uvar length. */

@@ -31,6 +31,17 @@ public final class RecordTag {
     public static final byte SYMBOL = 0x21;
     /** On the wire and in files, an allocation with a native stack is {@code ALLOC_NATIVE + kind}. */
     public static final byte ALLOC_NATIVE = 0x30;
+    /** ALLOC with the address delta in 16-byte units: {@code ALLOC16 + kind}. */
+    public static final byte ALLOC16 = 0x40;
+    /** ALLOC_NATIVE with the address delta in 16-byte units: {@code ALLOC16_NATIVE + kind}. */
+    public static final byte ALLOC16_NATIVE = 0x50;
+    /** FREE with the address delta in 16-byte units. */
+    public static final byte FREE16 = 0x60;
+    /**
+     * {@code FREE_RECENT + slot} (an int: the tags 0x80-0xFF are negative as bytes): the free of the
+     * last allocation whose address hashed to {@code slot} (docs/FORMAT.md).
+     */
+    public static final int FREE_RECENT = 0x80;
     /** Aggregated files only (written by memflux): one stack node's figures over the run. */
     public static final byte NODE_FIGURES = 0x24;
     /** Aggregated files only: one native stack node's allocation counts. */
