@@ -45,7 +45,8 @@ static size_t used;
 static int sock = -1;
 static volatile int lock_word;
 static uintptr_t last_address;
-/* The last allocation hashed to each slot, as the decoder keeps it: freeing one costs a byte. */
+/* The last allocation hashed to each slot, as the decoder keeps it: freeing one costs two
+ * bytes. 16 K slots (128 KiB, within L2) hold most of a program's young blocks. */
 static uintptr_t recent[MFX_RECENT_SLOTS];
 static uint32_t last_thread;
 static uint64_t events_since_tick;
@@ -156,7 +157,7 @@ static inline int put_address16(uintptr_t address) {
 /* The slot of the recent-allocation table (docs/FORMAT.md, FREE_RECENT) an address
  * hashes to; the collector's decoder computes the same. */
 static inline unsigned recent_slot(uintptr_t address) {
-    return (unsigned)((address >> 4) ^ (address >> 11)) & (MFX_RECENT_SLOTS - 1);
+    return (unsigned)((address >> 4) ^ (address >> 18)) & (MFX_RECENT_SLOTS - 1);
 }
 
 /* A new stream (the first, or a forked child's) starts with the decoder's state at zero. */
@@ -401,8 +402,8 @@ void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int
     remember(record);
 }
 
-/* FREE_RECENT (0x80 + slot) when the block is the last allocation of its slot, else
- * FREE16: svar addressDelta/16, else FREE: svar addressDelta */
+/* FREE_RECENT (0x80 + slot / 256, u8 slot % 256) when the block is the last allocation
+ * of its slot, else FREE16: svar addressDelta/16, else FREE: svar addressDelta */
 void mfx_emit_free(uintptr_t address) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
@@ -410,7 +411,8 @@ void mfx_emit_free(uintptr_t address) {
     if (recent[slot] == address && address != 0) {
         recent[slot] = 0;
         last_address = address;
-        put_u8((uint8_t)(MFX_TAG_FREE_RECENT + slot));
+        put_u8((uint8_t)(MFX_TAG_FREE_RECENT + (slot >> 8)));
+        put_u8((uint8_t)slot);
     } else {
         size_t tag_at = used++;
         if (put_address16(address)) {

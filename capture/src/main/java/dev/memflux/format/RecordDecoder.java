@@ -22,12 +22,12 @@ public final class RecordDecoder {
     private static final long MAX_ID = Integer.MAX_VALUE - 16;
 
     /** Slots of the recent-allocation table; records.h's MFX_RECENT_SLOTS says the same. */
-    public static final int RECENT_SLOTS = 128;
+    public static final int RECENT_SLOTS = 16384;
 
     private long lastAddress;
     /**
      * The last allocation whose address hashed to each slot (0: none, or freed since), kept
-     * as the agent keeps it, so that FREE_RECENT names a block in one byte. Like
+     * as the agent keeps it, so that FREE_RECENT names a block in two bytes. Like
      * {@link #lastAddress} it lives as long as the stream: over every block of a file, and
      * over a CONTINUE (a forked child's stream is a new one, starting from zeros).
      */
@@ -87,8 +87,8 @@ public final class RecordDecoder {
                 if (trailer != null) {
                     throw corrupt("a record follows the trailer");
                 }
-                if (tag < 0) {
-                    readFreeRecent((tag & 0xff) - RecordTag.FREE_RECENT, out);
+                if (tag < 0 && (tag & 0xff) < RecordTag.FREE_RECENT + RECENT_SLOTS / 256) {
+                    readFreeRecent(((tag & 0xff) - RecordTag.FREE_RECENT) << 8, out);
                 } else if (RecordTag.isAlloc(tag)) {
                     readAlloc(tag - RecordTag.ALLOC, 0, out);
                 } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
@@ -176,7 +176,7 @@ public final class RecordDecoder {
 
     /** The agent's recent_slot(): which slot of the recent-allocation table an address takes. */
     static int recentSlot(long address) {
-        return (int) ((address >>> 4) ^ (address >>> 11)) & (RECENT_SLOTS - 1);
+        return (int) ((address >>> 4) ^ (address >>> 18)) & (RECENT_SLOTS - 1);
     }
 
     /** FREE (svar addressDelta) or FREE16 (svar addressDelta in 16-byte units, {@code shift} 4). */
@@ -186,8 +186,12 @@ public final class RecordDecoder {
         out.addFree(address);
     }
 
-    /** FREE_RECENT ({@code 0x80 + slot}): frees the block the slot holds; an empty slot is a corrupt stream. */
-    private void readFreeRecent(int slot, EventBatch out) throws CorruptCaptureException {
+    /**
+     * FREE_RECENT ({@code 0x80 + slot / 256}, u8 {@code slot % 256}): frees the block the slot
+     * holds; an empty slot is a corrupt stream.
+     */
+    private void readFreeRecent(int slotHigh, EventBatch out) throws CorruptCaptureException {
+        int slot = slotHigh | readByte();
         long address = recent[slot];
         if (address == 0) {
             throw corrupt("a free of recent-allocation slot " + slot + ", which holds no allocation");

@@ -38,8 +38,9 @@ public final class RecordTag {
     /** FREE with the address delta in 16-byte units. */
     public static final byte FREE16 = 0x60;
     /**
-     * {@code FREE_RECENT + slot} (an int: the tags 0x80-0xFF are negative as bytes): the free of the
-     * last allocation whose address hashed to {@code slot} (docs/FORMAT.md).
+     * {@code FREE_RECENT + slot / 256}, then a byte {@code slot % 256} (an int: the tags 0x80-0xBF are
+     * negative as bytes): the free of the last allocation whose address hashed to {@code slot}
+     * (docs/FORMAT.md).
      */
     public static final int FREE_RECENT = 0x80;
     /** Aggregated files only (written by memflux): one stack node's figures over the run. */
