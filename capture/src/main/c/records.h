@@ -28,6 +28,7 @@
 #define MFX_TAG_ALLOC16 0x40
 #define MFX_TAG_ALLOC16_NATIVE 0x50
 #define MFX_TAG_FREE16 0x60
+#define MFX_TAG_ALLOC16_SAME_NODE 0x70
 #define MFX_TAG_FREE_RECENT 0x80
 #define MFX_RECENT_SLOTS 16384
 /* Written by memflux into aggregated files only, never by the agent. */

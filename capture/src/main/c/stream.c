@@ -48,6 +48,8 @@ static uintptr_t last_address;
 /* The last allocation hashed to each slot, as the decoder keeps it: freeing one costs two
  * bytes. 16 K slots (128 KiB, within L2) hold most of a program's young blocks. */
 static uintptr_t recent[MFX_RECENT_SLOTS];
+/* The stack node of the last allocation: a loop allocates from one line, again and again. */
+static uint32_t last_alloc_node;
 static uint32_t last_thread;
 static uint64_t events_since_tick;
 
@@ -161,8 +163,9 @@ static inline unsigned recent_slot(uintptr_t address) {
 }
 
 /* A new stream (the first, or a forked child's) starts with the decoder's state at zero. */
-static void forget_addresses(void) {
+static void forget_stream_state(void) {
     last_address = 0;
+    last_alloc_node = 0;
     memset(recent, 0, sizeof recent);
 }
 
@@ -353,24 +356,31 @@ static inline void switch_thread(void) {
     }
 }
 
-/* ALLOC16 (0x40 + kind): svar addressDelta/16, uvar size, uvar node; ALLOC16_NATIVE
+/* ALLOC16 (0x40 + kind): svar addressDelta/16, uvar size, uvar node; ALLOC16_SAME_NODE
+ * (0x70 + kind) leaves out the node when it is the last allocation's; ALLOC16_NATIVE
  * (0x50 + kind) adds uvar nativeNode. ALLOC (0x10 + kind) / ALLOC_NATIVE (0x30 + kind),
  * the delta in bytes, when the address is not a multiple of 16 away from the last one. */
 void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uint32_t native_node) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
     size_t tag_at = used++;
-    int units16 = put_address16(address);
-    if (!units16) {
+    uint8_t tag;
+    if (put_address16(address)) {
+        tag = mfx_native ? MFX_TAG_ALLOC16_NATIVE
+                         : node == last_alloc_node ? MFX_TAG_ALLOC16_SAME_NODE : MFX_TAG_ALLOC16;
+    } else {
         put_address(address);
+        tag = mfx_native ? MFX_TAG_ALLOC_NATIVE : MFX_TAG_ALLOC;
     }
-    buffer[tag_at] = (uint8_t)((mfx_native ? (units16 ? MFX_TAG_ALLOC16_NATIVE : MFX_TAG_ALLOC_NATIVE)
-                                           : (units16 ? MFX_TAG_ALLOC16 : MFX_TAG_ALLOC)) + kind);
+    buffer[tag_at] = (uint8_t)(tag + kind);
     put_uvar(size);
-    put_uvar(node);
+    if (tag != MFX_TAG_ALLOC16_SAME_NODE) {
+        put_uvar(node);
+    }
     if (mfx_native) {
         put_uvar(native_node);
     }
+    last_alloc_node = node;
     recent[recent_slot(address)] = address;
     events_since_tick++;
 }
@@ -574,7 +584,7 @@ static int follow_into_child(void) {
         sock = -1;
     }
     used = 0;
-    forget_addresses();
+    forget_stream_state();
     last_thread = 0;
     events_since_tick = 0;
     last_rss = 0;
@@ -671,7 +681,7 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
 
     mfx_lock();
     used = 0;
-    forget_addresses();
+    forget_stream_state();
     last_thread = 0;
     put_hello();
     flush();

@@ -32,6 +32,8 @@ public final class RecordDecoder {
      * over a CONTINUE (a forked child's stream is a new one, starting from zeros).
      */
     private final long[] recent = new long[RECENT_SLOTS];
+    /** The last allocation's stack node (ALLOC16_SAME_NODE): per stream, as {@link #lastAddress}. */
+    private long lastAllocNode;
     private long records;
     /** Ids are implicit (docs/FORMAT.md): the next id each definition takes, so every use can be checked. */
     private long nextFrameId = 1;
@@ -90,11 +92,13 @@ public final class RecordDecoder {
                 if (tag < 0 && (tag & 0xff) < RecordTag.FREE_RECENT + RECENT_SLOTS / 256) {
                     readFreeRecent(((tag & 0xff) - RecordTag.FREE_RECENT) << 8, out);
                 } else if (RecordTag.isAlloc(tag)) {
-                    readAlloc(tag - RecordTag.ALLOC, 0, out);
+                    readAlloc(tag - RecordTag.ALLOC, 0, false, out);
                 } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
                     readAllocNative(tag - RecordTag.ALLOC_NATIVE, 0, out);
                 } else if (tag >= RecordTag.ALLOC16 && tag < RecordTag.ALLOC16 + AllocatorKind.COUNT) {
-                    readAlloc(tag - RecordTag.ALLOC16, 4, out);
+                    readAlloc(tag - RecordTag.ALLOC16, 4, false, out);
+                } else if (tag >= RecordTag.ALLOC16_SAME_NODE && tag < RecordTag.ALLOC16_SAME_NODE + AllocatorKind.COUNT) {
+                    readAlloc(tag - RecordTag.ALLOC16_SAME_NODE, 4, true, out);
                 } else if (tag >= RecordTag.ALLOC16_NATIVE && tag < RecordTag.ALLOC16_NATIVE + AllocatorKind.COUNT) {
                     readAllocNative(tag - RecordTag.ALLOC16_NATIVE, 4, out);
                 } else {
@@ -143,14 +147,15 @@ public final class RecordDecoder {
 
     /**
      * ALLOC ({@code 0x10 + kind}, {@code shift} 0) or ALLOC16 ({@code 0x40 + kind}, {@code shift} 4:
-     * the delta in 16-byte units): svar addressDelta, uvar size, uvar node.
+     * the delta in 16-byte units): svar addressDelta, uvar size, uvar node; ALLOC16_SAME_NODE
+     * ({@code 0x70 + kind}, {@code sameNode}) leaves out the node: it is the last allocation's.
      */
-    private void readAlloc(int kind, int shift, EventBatch out) throws CorruptCaptureException {
+    private void readAlloc(int kind, int shift, boolean sameNode, EventBatch out) throws CorruptCaptureException {
         long address = lastAddress + (unzigzag(readUvar()) << shift);
         long size = readUvar();
-        long node = readUvar();
+        long node = sameNode ? lastAllocNode : readUvar();
         checkAllocation(size, node);
-        allocated(address);
+        allocated(address, node);
         out.addAlloc(kind, address, size, (int) node, 0);
     }
 
@@ -165,12 +170,13 @@ public final class RecordDecoder {
             throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
                     + ", which is not defined yet");
         }
-        allocated(address);
+        allocated(address, node);
         out.addAlloc(kind, address, size, (int) node, (int) nativeNode);
     }
 
-    private void allocated(long address) {
+    private void allocated(long address, long node) {
         lastAddress = address;
+        lastAllocNode = node;
         recent[recentSlot(address)] = address;
     }
 

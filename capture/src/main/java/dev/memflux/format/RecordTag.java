@@ -35,6 +35,8 @@ public final class RecordTag {
     public static final byte ALLOC16 = 0x40;
     /** ALLOC_NATIVE with the address delta in 16-byte units: {@code ALLOC16_NATIVE + kind}. */
     public static final byte ALLOC16_NATIVE = 0x50;
+    /** ALLOC16 without its node, which is the last allocation's: {@code ALLOC16_SAME_NODE + kind}. */
+    public static final byte ALLOC16_SAME_NODE = 0x70;
     /** FREE with the address delta in 16-byte units. */
     public static final byte FREE16 = 0x60;
     /**
