@@ -30,6 +30,8 @@
 #define MFX_TAG_FREE16 0x60
 #define MFX_TAG_ALLOC16_SAME_NODE 0x70
 #define MFX_TAG_FREE_RECENT 0x80
+#define MFX_TAG_ALLOC_NEXT 0xC0
+#define MFX_TAG_ALLOC_NEXT_SAME_NODE 0xD0
 #define MFX_RECENT_SLOTS 16384
 /* Written by memflux into aggregated files only, never by the agent. */
 #define MFX_TAG_NODE_FIGURES 0x24

@@ -50,6 +50,9 @@ static uintptr_t last_address;
 static uintptr_t recent[MFX_RECENT_SLOTS];
 /* The stack node of the last allocation: a loop allocates from one line, again and again. */
 static uint32_t last_alloc_node;
+/* Where glibc's malloc puts the next block carved from the same free space (a fresh heap,
+ * the top chunk): right after the last allocation's chunk. */
+static uintptr_t next_alloc_guess;
 static uint32_t last_thread;
 static uint64_t events_since_tick;
 
@@ -166,6 +169,7 @@ static inline unsigned recent_slot(uintptr_t address) {
 static void forget_stream_state(void) {
     last_address = 0;
     last_alloc_node = 0;
+    next_alloc_guess = 0;
     memset(recent, 0, sizeof recent);
 }
 
@@ -356,7 +360,16 @@ static inline void switch_thread(void) {
     }
 }
 
-/* ALLOC16 (0x40 + kind): svar addressDelta/16, uvar size, uvar node; ALLOC16_SAME_NODE
+/* glibc's chunk for a request: size plus its 8-byte header, in 16-byte units, 32 at least.
+ * docs/FORMAT.md defines ALLOC_NEXT with it; RecordDecoder.chunkSize says the same. */
+static inline uintptr_t mfx_chunk_size(size_t size) {
+    uintptr_t chunk = ((uintptr_t)size + 8 + 15) & ~(uintptr_t)15;
+    return chunk < 32 ? 32 : chunk;
+}
+
+/* ALLOC_NEXT (0xC0 + kind): uvar size, uvar node, and ALLOC_NEXT_SAME_NODE (0xD0 + kind):
+ * uvar size, when the block starts where the last allocation's chunk ends;
+ * ALLOC16 (0x40 + kind): svar addressDelta/16, uvar size, uvar node; ALLOC16_SAME_NODE
  * (0x70 + kind) leaves out the node when it is the last allocation's; ALLOC16_NATIVE
  * (0x50 + kind) adds uvar nativeNode. ALLOC (0x10 + kind) / ALLOC_NATIVE (0x30 + kind),
  * the delta in bytes, when the address is not a multiple of 16 away from the last one. */
@@ -365,7 +378,10 @@ void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uin
     reserve(MAX_FIXED_RECORD);
     size_t tag_at = used++;
     uint8_t tag;
-    if (put_address16(address)) {
+    if (address == next_alloc_guess && !mfx_native) {
+        tag = node == last_alloc_node ? MFX_TAG_ALLOC_NEXT_SAME_NODE : MFX_TAG_ALLOC_NEXT;
+        last_address = address;
+    } else if (put_address16(address)) {
         tag = mfx_native ? MFX_TAG_ALLOC16_NATIVE
                          : node == last_alloc_node ? MFX_TAG_ALLOC16_SAME_NODE : MFX_TAG_ALLOC16;
     } else {
@@ -374,13 +390,14 @@ void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uin
     }
     buffer[tag_at] = (uint8_t)(tag + kind);
     put_uvar(size);
-    if (tag != MFX_TAG_ALLOC16_SAME_NODE) {
+    if (tag != MFX_TAG_ALLOC16_SAME_NODE && tag != MFX_TAG_ALLOC_NEXT_SAME_NODE) {
         put_uvar(node);
     }
     if (mfx_native) {
         put_uvar(native_node);
     }
     last_alloc_node = node;
+    next_alloc_guess = address + mfx_chunk_size(size);
     recent[recent_slot(address)] = address;
     events_since_tick++;
 }

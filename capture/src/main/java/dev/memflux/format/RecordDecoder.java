@@ -34,6 +34,8 @@ public final class RecordDecoder {
     private final long[] recent = new long[RECENT_SLOTS];
     /** The last allocation's stack node (ALLOC16_SAME_NODE): per stream, as {@link #lastAddress}. */
     private long lastAllocNode;
+    /** Where the last allocation's chunk ends (ALLOC_NEXT): per stream, as {@link #lastAddress}. */
+    private long nextAllocGuess;
     private long records;
     /** Ids are implicit (docs/FORMAT.md): the next id each definition takes, so every use can be checked. */
     private long nextFrameId = 1;
@@ -91,6 +93,11 @@ public final class RecordDecoder {
                 }
                 if (tag < 0 && (tag & 0xff) < RecordTag.FREE_RECENT + RECENT_SLOTS / 256) {
                     readFreeRecent(((tag & 0xff) - RecordTag.FREE_RECENT) << 8, out);
+                } else if ((tag & 0xff) >= RecordTag.ALLOC_NEXT && (tag & 0xff) < RecordTag.ALLOC_NEXT + AllocatorKind.COUNT) {
+                    readAllocNext((tag & 0xff) - RecordTag.ALLOC_NEXT, false, out);
+                } else if ((tag & 0xff) >= RecordTag.ALLOC_NEXT_SAME_NODE
+                        && (tag & 0xff) < RecordTag.ALLOC_NEXT_SAME_NODE + AllocatorKind.COUNT) {
+                    readAllocNext((tag & 0xff) - RecordTag.ALLOC_NEXT_SAME_NODE, true, out);
                 } else if (RecordTag.isAlloc(tag)) {
                     readAlloc(tag - RecordTag.ALLOC, 0, false, out);
                 } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
@@ -155,7 +162,7 @@ public final class RecordDecoder {
         long size = readUvar();
         long node = sameNode ? lastAllocNode : readUvar();
         checkAllocation(size, node);
-        allocated(address, node);
+        allocated(address, size, node);
         out.addAlloc(kind, address, size, (int) node, 0);
     }
 
@@ -170,13 +177,29 @@ public final class RecordDecoder {
             throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
                     + ", which is not defined yet");
         }
-        allocated(address, node);
+        allocated(address, size, node);
         out.addAlloc(kind, address, size, (int) node, (int) nativeNode);
     }
 
-    private void allocated(long address, long node) {
+    /** ALLOC_NEXT ({@code 0xC0 + kind}): uvar size, uvar node; ALLOC_NEXT_SAME_NODE ({@code 0xD0 + kind}): uvar size. */
+    private void readAllocNext(int kind, boolean sameNode, EventBatch out) throws CorruptCaptureException {
+        long size = readUvar();
+        long node = sameNode ? lastAllocNode : readUvar();
+        checkAllocation(size, node);
+        long address = nextAllocGuess;
+        allocated(address, size, node);
+        out.addAlloc(kind, address, size, (int) node, 0);
+    }
+
+    /** The agent's mfx_chunk_size(): glibc's chunk for a request, its 8-byte header included, 32 at least. */
+    static long chunkSize(long size) {
+        return Math.max(32, (size + 8 + 15) & ~15L);
+    }
+
+    private void allocated(long address, long size, long node) {
         lastAddress = address;
         lastAllocNode = node;
+        nextAllocGuess = address + chunkSize(size);
         recent[recentSlot(address)] = address;
     }
 

@@ -45,6 +45,13 @@ public final class RecordTag {
      * (docs/FORMAT.md).
      */
     public static final int FREE_RECENT = 0x80;
+    /**
+     * {@code ALLOC_NEXT + kind} (an int, as FREE_RECENT): an allocation where the last one's chunk
+     * ends (docs/FORMAT.md), no address written.
+     */
+    public static final int ALLOC_NEXT = 0xC0;
+    /** {@code ALLOC_NEXT_SAME_NODE + kind}: ALLOC_NEXT from the last allocation's stack node. */
+    public static final int ALLOC_NEXT_SAME_NODE = 0xD0;
     /** Aggregated files only (written by memflux): one stack node's figures over the run. */
     public static final byte NODE_FIGURES = 0x24;
     /** Aggregated files only: one native stack node's allocation counts. */
