@@ -91,24 +91,7 @@ public final class RecordDecoder {
                 if (trailer != null) {
                     throw corrupt("a record follows the trailer");
                 }
-                if (tag < 0 && (tag & 0xff) < RecordTag.FREE_RECENT + RECENT_SLOTS / 256) {
-                    readFreeRecent(((tag & 0xff) - RecordTag.FREE_RECENT) << 8, out);
-                } else if ((tag & 0xff) >= RecordTag.ALLOC_NEXT && (tag & 0xff) < RecordTag.ALLOC_NEXT + AllocatorKind.COUNT) {
-                    readAllocNext((tag & 0xff) - RecordTag.ALLOC_NEXT, false, out);
-                } else if ((tag & 0xff) >= RecordTag.ALLOC_NEXT_SAME_NODE
-                        && (tag & 0xff) < RecordTag.ALLOC_NEXT_SAME_NODE + AllocatorKind.COUNT) {
-                    readAllocNext((tag & 0xff) - RecordTag.ALLOC_NEXT_SAME_NODE, true, out);
-                } else if (RecordTag.isAlloc(tag)) {
-                    readAlloc(tag - RecordTag.ALLOC, 0, false, out);
-                } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
-                    readAllocNative(tag - RecordTag.ALLOC_NATIVE, 0, out);
-                } else if (tag >= RecordTag.ALLOC16 && tag < RecordTag.ALLOC16 + AllocatorKind.COUNT) {
-                    readAlloc(tag - RecordTag.ALLOC16, 4, false, out);
-                } else if (tag >= RecordTag.ALLOC16_SAME_NODE && tag < RecordTag.ALLOC16_SAME_NODE + AllocatorKind.COUNT) {
-                    readAlloc(tag - RecordTag.ALLOC16_SAME_NODE, 4, true, out);
-                } else if (tag >= RecordTag.ALLOC16_NATIVE && tag < RecordTag.ALLOC16_NATIVE + AllocatorKind.COUNT) {
-                    readAllocNative(tag - RecordTag.ALLOC16_NATIVE, 4, out);
-                } else {
+                if (!readEvent(tag & 0xff, out)) {
                     switch (tag) {
                         case RecordTag.FREE -> readFree(0, out);
                         case RecordTag.FREE16 -> readFree(4, out);
@@ -150,6 +133,32 @@ public final class RecordDecoder {
             }
             return start;
         }
+    }
+
+    /**
+     * The allocation and free forms, dispatched on the tag's high nibble (one table jump: they
+     * are nearly every record); false for any other tag, and for a kind past the last.
+     */
+    private boolean readEvent(int tag, EventBatch out) throws CorruptCaptureException {
+        int kind = tag & 0x0f;
+        int group = tag >> 4;
+        if (kind >= AllocatorKind.COUNT && group != 0x8 && group != 0x9 && group != 0xA && group != 0xB) {
+            return false;
+        }
+        switch (group) {
+            case 0x1 -> readAlloc(kind, 0, false, out);
+            case 0x3 -> readAllocNative(kind, 0, out);
+            case 0x4 -> readAlloc(kind, 4, false, out);
+            case 0x5 -> readAllocNative(kind, 4, out);
+            case 0x7 -> readAlloc(kind, 4, true, out);
+            case 0x8, 0x9, 0xA, 0xB -> readFreeRecent((tag - RecordTag.FREE_RECENT) << 8, out);
+            case 0xC -> readAllocNext(kind, false, out);
+            case 0xD -> readAllocNext(kind, true, out);
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
