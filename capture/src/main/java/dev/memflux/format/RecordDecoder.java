@@ -241,9 +241,10 @@ public final class RecordDecoder {
     private void freed(long address) {
         lastAddress = address;
         int slot = recentSlot(address);
-        if (recent[slot] == address) {
-            recent[slot] = 0;
-        }
+        long held = recent[slot];
+        long differs = held ^ address;
+        // Branch-free: whether a random free hits its slot is a coin toss to the branch predictor.
+        recent[slot] = held & ((differs | -differs) >> 63);
     }
 
     /** MUNMAP: svar addressDelta, uvar length. */
