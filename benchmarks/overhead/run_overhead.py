@@ -21,7 +21,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-WORKLOADS = ["empty.py", "alloc_heavy.py", "alloc_mixed.py", "call_heavy.py", "many_live.py"]
+WORKLOADS = ["empty.py", "alloc_heavy.py", "alloc_mixed.py", "call_heavy.py", "many_live.py", "random_free.py"]
 
 
 def timed(cmd):

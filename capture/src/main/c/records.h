@@ -24,6 +24,15 @@
 #define MFX_TAG_TRAILER 0x20
 #define MFX_TAG_SYMBOL 0x21
 #define MFX_TAG_ALLOC_NATIVE 0x30
+/* Compact forms (docs/FORMAT.md): addresses in 16-byte units, a free of a recent block in two bytes. */
+#define MFX_TAG_ALLOC16 0x40
+#define MFX_TAG_ALLOC16_NATIVE 0x50
+#define MFX_TAG_FREE16 0x60
+#define MFX_TAG_ALLOC16_SAME_NODE 0x70
+#define MFX_TAG_FREE_RECENT 0x80
+#define MFX_TAG_ALLOC_NEXT 0xC0
+#define MFX_TAG_ALLOC_NEXT_SAME_NODE 0xD0
+#define MFX_RECENT_SLOTS 16384
 /* Written by memflux into aggregated files only, never by the agent. */
 #define MFX_TAG_NODE_FIGURES 0x24
 #define MFX_TAG_NATIVE_FIGURES 0x25

@@ -53,6 +53,14 @@ static size_t used;
 static int sock = -1;
 static volatile int lock_word;
 static uintptr_t last_address;
+/* The last allocation hashed to each slot, as the decoder keeps it: freeing one costs two
+ * bytes. 16 K slots (128 KiB, within L2) hold most of a program's young blocks. */
+static uintptr_t recent[MFX_RECENT_SLOTS];
+/* The stack node of the last allocation: a loop allocates from one line, again and again. */
+static uint32_t last_alloc_node;
+/* Where glibc's malloc puts the next block carved from the same free space (a fresh heap,
+ * the top chunk): right after the last allocation's chunk. */
+static uintptr_t next_alloc_guess;
 static uint32_t last_thread;
 static uint64_t events_since_tick;
 
@@ -149,10 +157,40 @@ static inline void put_uvar(uint64_t v) {
     buffer[used++] = (uint8_t)v;
 }
 
+static inline void put_svar(int64_t v) {
+    put_uvar(((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
 static inline void put_address(uintptr_t address) {
     int64_t delta = (int64_t)(address - last_address);
     last_address = address;
-    put_uvar(((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63));
+    put_svar(delta);
+}
+
+/* malloc hands out 16-byte aligned blocks: a delta in those units is 4 bits shorter.
+ * Returns 0 (writing nothing) when the delta is not a multiple of 16. */
+static inline int put_address16(uintptr_t address) {
+    int64_t delta = (int64_t)(address - last_address);
+    if (delta & 15) {
+        return 0;
+    }
+    last_address = address;
+    put_svar(delta >> 4);
+    return 1;
+}
+
+/* The slot of the recent-allocation table (docs/FORMAT.md, FREE_RECENT) an address
+ * hashes to; the collector's decoder computes the same. */
+static inline unsigned recent_slot(uintptr_t address) {
+    return (unsigned)((address >> 4) ^ (address >> 18)) & (MFX_RECENT_SLOTS - 1);
+}
+
+/* A new stream (the first, or a forked child's) starts with the decoder's state at zero. */
+static void forget_stream_state(void) {
+    last_address = 0;
+    last_alloc_node = 0;
+    next_alloc_guess = 0;
+    memset(recent, 0, sizeof recent);
 }
 
 static void put_string(const char *s) {
@@ -349,17 +387,45 @@ static inline void switch_thread(void) {
     }
 }
 
-/* ALLOC (0x10 + kind): svar addressDelta, uvar size, uvar node; ALLOC_NATIVE (0x30 + kind) adds uvar nativeNode */
+/* glibc's chunk for a request: size plus its 8-byte header, in 16-byte units, 32 at least.
+ * docs/FORMAT.md defines ALLOC_NEXT with it; RecordDecoder.chunkSize says the same. */
+static inline uintptr_t mfx_chunk_size(size_t size) {
+    uintptr_t chunk = ((uintptr_t)size + 8 + 15) & ~(uintptr_t)15;
+    return chunk < 32 ? 32 : chunk;
+}
+
+/* ALLOC_NEXT (0xC0 + kind): uvar size, uvar node, and ALLOC_NEXT_SAME_NODE (0xD0 + kind):
+ * uvar size, when the block starts where the last allocation's chunk ends;
+ * ALLOC16 (0x40 + kind): svar addressDelta/16, uvar size, uvar node; ALLOC16_SAME_NODE
+ * (0x70 + kind) leaves out the node when it is the last allocation's; ALLOC16_NATIVE
+ * (0x50 + kind) adds uvar nativeNode. ALLOC (0x10 + kind) / ALLOC_NATIVE (0x30 + kind),
+ * the delta in bytes, when the address is not a multiple of 16 away from the last one. */
 void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uint32_t native_node) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
-    put_u8((uint8_t)((mfx_native ? MFX_TAG_ALLOC_NATIVE : MFX_TAG_ALLOC) + kind));
-    put_address(address);
+    size_t tag_at = used++;
+    uint8_t tag;
+    if (address == next_alloc_guess && !mfx_native) {
+        tag = node == last_alloc_node ? MFX_TAG_ALLOC_NEXT_SAME_NODE : MFX_TAG_ALLOC_NEXT;
+        last_address = address;
+    } else if (put_address16(address)) {
+        tag = mfx_native ? MFX_TAG_ALLOC16_NATIVE
+                         : node == last_alloc_node ? MFX_TAG_ALLOC16_SAME_NODE : MFX_TAG_ALLOC16;
+    } else {
+        put_address(address);
+        tag = mfx_native ? MFX_TAG_ALLOC_NATIVE : MFX_TAG_ALLOC;
+    }
+    buffer[tag_at] = (uint8_t)(tag + kind);
     put_uvar(size);
-    put_uvar(node);
+    if (tag != MFX_TAG_ALLOC16_SAME_NODE && tag != MFX_TAG_ALLOC_NEXT_SAME_NODE) {
+        put_uvar(node);
+    }
     if (mfx_native) {
         put_uvar(native_node);
     }
+    last_alloc_node = node;
+    next_alloc_guess = address + mfx_chunk_size(size);
+    recent[recent_slot(address)] = address;
     events_since_tick++;
 }
 
@@ -390,12 +456,26 @@ void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int
     remember(record);
 }
 
-/* FREE: svar addressDelta */
+/* FREE_RECENT (0x80 + slot / 256, u8 slot % 256) when the block is the last allocation
+ * of its slot, else FREE16: svar addressDelta/16, else FREE: svar addressDelta */
 void mfx_emit_free(uintptr_t address) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
-    put_u8(MFX_TAG_FREE);
-    put_address(address);
+    unsigned slot = recent_slot(address);
+    if (recent[slot] == address && address != 0) {
+        recent[slot] = 0;
+        last_address = address;
+        put_u8((uint8_t)(MFX_TAG_FREE_RECENT + (slot >> 8)));
+        put_u8((uint8_t)slot);
+    } else {
+        size_t tag_at = used++;
+        if (put_address16(address)) {
+            buffer[tag_at] = MFX_TAG_FREE16;
+        } else {
+            buffer[tag_at] = MFX_TAG_FREE;
+            put_address(address);
+        }
+    }
     events_since_tick++;
 }
 
@@ -634,7 +714,7 @@ static int follow_into_child(void) {
         sock = -1;
     }
     used = 0;
-    last_address = 0;
+    forget_stream_state();
     last_thread = 0;
     events_since_tick = 0;
     last_rss = 0;
@@ -740,7 +820,7 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
 
     mfx_lock();
     used = 0;
-    last_address = 0;
+    forget_stream_state();
     last_thread = 0;
     put_hello();
     flush();

@@ -134,6 +134,14 @@ static void emit_records(void) {
     mfx_native = 0;
     mfx_self = &second;
     mfx_emit_free(0x10100);
+    /* The compact forms: an ALLOC whose delta is not in 16-byte units, ALLOC_NEXT_SAME_NODE,
+     * ALLOC_NEXT, FREE_RECENT, FREE16 (an address never allocated), FREE (not aligned). */
+    mfx_emit_alloc(MFX_KIND_MALLOC, 0x30008, 24, 2, 0);
+    mfx_emit_alloc(MFX_KIND_MALLOC, 0x30028, 40, 2, 0);
+    mfx_emit_alloc(MFX_KIND_CALLOC, 0x30058, 8, 1, 0);
+    mfx_emit_free(0x10200);
+    mfx_emit_free(0x7f2000000000);
+    mfx_emit_free(0x30009);
     mfx_unlock();
 }
 

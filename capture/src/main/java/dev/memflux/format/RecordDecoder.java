@@ -21,7 +21,21 @@ public final class RecordDecoder {
     /** Ids index arrays: past this a stream is corrupt, not just big. */
     private static final long MAX_ID = Integer.MAX_VALUE - 16;
 
+    /** Slots of the recent-allocation table; records.h's MFX_RECENT_SLOTS says the same. */
+    public static final int RECENT_SLOTS = 16384;
+
     private long lastAddress;
+    /**
+     * The last allocation whose address hashed to each slot (0: none, or freed since), kept
+     * as the agent keeps it, so that FREE_RECENT names a block in two bytes. Like
+     * {@link #lastAddress} it lives as long as the stream: over every block of a file, and
+     * over a CONTINUE (a forked child's stream is a new one, starting from zeros).
+     */
+    private final long[] recent = new long[RECENT_SLOTS];
+    /** The last allocation's stack node (ALLOC16_SAME_NODE): per stream, as {@link #lastAddress}. */
+    private long lastAllocNode;
+    /** Where the last allocation's chunk ends (ALLOC_NEXT): per stream, as {@link #lastAddress}. */
+    private long nextAllocGuess;
     private long records;
     /** Ids are implicit (docs/FORMAT.md): the next id each definition takes, so every use can be checked. */
     private long nextFrameId = 1;
@@ -77,13 +91,10 @@ public final class RecordDecoder {
                 if (trailer != null) {
                     throw corrupt("a record follows the trailer");
                 }
-                if (RecordTag.isAlloc(tag)) {
-                    readAlloc(tag, out);
-                } else if (tag >= RecordTag.ALLOC_NATIVE && tag < RecordTag.ALLOC_NATIVE + AllocatorKind.COUNT) {
-                    readAllocNative(tag, out);
-                } else {
+                if (!readEvent(tag & 0xff, out)) {
                     switch (tag) {
-                        case RecordTag.FREE -> readFree(out);
+                        case RecordTag.FREE -> readFree(0, out);
+                        case RecordTag.FREE16 -> readFree(4, out);
                         case RecordTag.MUNMAP -> readMunmap(out);
                         case RecordTag.NODE -> readNode(out);
                         case RecordTag.FRAME -> readFrame(out);
@@ -124,19 +135,49 @@ public final class RecordDecoder {
         }
     }
 
-    /** ALLOC ({@code 0x10 + kind}): svar addressDelta, uvar size, uvar node. */
-    private void readAlloc(byte tag, EventBatch out) throws CorruptCaptureException {
-        long address = lastAddress + unzigzag(readUvar());
-        long size = readUvar();
-        long node = readUvar();
-        checkAllocation(size, node);
-        lastAddress = address;
-        out.addAlloc(tag - RecordTag.ALLOC, address, size, (int) node, 0);
+    /**
+     * The allocation and free forms, dispatched on the tag's high nibble (one table jump: they
+     * are nearly every record); false for any other tag, and for a kind past the last.
+     */
+    private boolean readEvent(int tag, EventBatch out) throws CorruptCaptureException {
+        int kind = tag & 0x0f;
+        int group = tag >> 4;
+        if (kind >= AllocatorKind.COUNT && group != 0x8 && group != 0x9 && group != 0xA && group != 0xB) {
+            return false;
+        }
+        switch (group) {
+            case 0x1 -> readAlloc(kind, 0, false, out);
+            case 0x3 -> readAllocNative(kind, 0, out);
+            case 0x4 -> readAlloc(kind, 4, false, out);
+            case 0x5 -> readAllocNative(kind, 4, out);
+            case 0x7 -> readAlloc(kind, 4, true, out);
+            case 0x8, 0x9, 0xA, 0xB -> readFreeRecent((tag - RecordTag.FREE_RECENT) << 8, out);
+            case 0xC -> readAllocNext(kind, false, out);
+            case 0xD -> readAllocNext(kind, true, out);
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** ALLOC_NATIVE ({@code 0x30 + kind}): svar addressDelta, uvar size, uvar node, uvar nativeNode. */
-    private void readAllocNative(byte tag, EventBatch out) throws CorruptCaptureException {
-        long address = lastAddress + unzigzag(readUvar());
+    /**
+     * ALLOC ({@code 0x10 + kind}, {@code shift} 0) or ALLOC16 ({@code 0x40 + kind}, {@code shift} 4:
+     * the delta in 16-byte units): svar addressDelta, uvar size, uvar node; ALLOC16_SAME_NODE
+     * ({@code 0x70 + kind}, {@code sameNode}) leaves out the node: it is the last allocation's.
+     */
+    private void readAlloc(int kind, int shift, boolean sameNode, EventBatch out) throws CorruptCaptureException {
+        long address = lastAddress + (unzigzag(readUvar()) << shift);
+        long size = readUvar();
+        long node = sameNode ? lastAllocNode : readUvar();
+        checkAllocation(size, node);
+        allocated(address, size, node);
+        out.addAlloc(kind, address, size, (int) node, 0);
+    }
+
+    /** ALLOC_NATIVE ({@code 0x30 + kind}) or ALLOC16_NATIVE ({@code 0x50 + kind}): as ALLOC, then uvar nativeNode. */
+    private void readAllocNative(int kind, int shift, EventBatch out) throws CorruptCaptureException {
+        long address = lastAddress + (unzigzag(readUvar()) << shift);
         long size = readUvar();
         long node = readUvar();
         long nativeNode = readUvar();
@@ -145,15 +186,65 @@ public final class RecordDecoder {
             throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
                     + ", which is not defined yet");
         }
-        lastAddress = address;
-        out.addAlloc(tag - RecordTag.ALLOC_NATIVE, address, size, (int) node, (int) nativeNode);
+        allocated(address, size, node);
+        out.addAlloc(kind, address, size, (int) node, (int) nativeNode);
     }
 
-    /** FREE: svar addressDelta. */
-    private void readFree(EventBatch out) {
-        long address = lastAddress + unzigzag(readUvar());
+    /** ALLOC_NEXT ({@code 0xC0 + kind}): uvar size, uvar node; ALLOC_NEXT_SAME_NODE ({@code 0xD0 + kind}): uvar size. */
+    private void readAllocNext(int kind, boolean sameNode, EventBatch out) throws CorruptCaptureException {
+        long size = readUvar();
+        long node = sameNode ? lastAllocNode : readUvar();
+        checkAllocation(size, node);
+        long address = nextAllocGuess;
+        allocated(address, size, node);
+        out.addAlloc(kind, address, size, (int) node, 0);
+    }
+
+    /** The agent's mfx_chunk_size(): glibc's chunk for a request, its 8-byte header included, 32 at least. */
+    static long chunkSize(long size) {
+        return Math.max(32, (size + 8 + 15) & ~15L);
+    }
+
+    private void allocated(long address, long size, long node) {
         lastAddress = address;
+        lastAllocNode = node;
+        nextAllocGuess = address + chunkSize(size);
+        recent[recentSlot(address)] = address;
+    }
+
+    /** The agent's recent_slot(): which slot of the recent-allocation table an address takes. */
+    static int recentSlot(long address) {
+        return (int) ((address >>> 4) ^ (address >>> 18)) & (RECENT_SLOTS - 1);
+    }
+
+    /** FREE (svar addressDelta) or FREE16 (svar addressDelta in 16-byte units, {@code shift} 4). */
+    private void readFree(int shift, EventBatch out) {
+        long address = lastAddress + (unzigzag(readUvar()) << shift);
+        freed(address);
         out.addFree(address);
+    }
+
+    /**
+     * FREE_RECENT ({@code 0x80 + slot / 256}, u8 {@code slot % 256}): frees the block the slot
+     * holds; an empty slot is a corrupt stream.
+     */
+    private void readFreeRecent(int slotHigh, EventBatch out) throws CorruptCaptureException {
+        int slot = slotHigh | readByte();
+        long address = recent[slot];
+        if (address == 0) {
+            throw corrupt("a free of recent-allocation slot " + slot + ", which holds no allocation");
+        }
+        freed(address);
+        out.addFree(address);
+    }
+
+    private void freed(long address) {
+        lastAddress = address;
+        int slot = recentSlot(address);
+        long held = recent[slot];
+        long differs = held ^ address;
+        // Branch-free: whether a random free hits its slot is a coin toss to the branch predictor.
+        recent[slot] = held & ((differs | -differs) >> 63);
     }
 
     /** MUNMAP: svar addressDelta, uvar length. */

@@ -31,6 +31,27 @@ public final class RecordTag {
     public static final byte SYMBOL = 0x21;
     /** On the wire and in files, an allocation with a native stack is {@code ALLOC_NATIVE + kind}. */
     public static final byte ALLOC_NATIVE = 0x30;
+    /** ALLOC with the address delta in 16-byte units: {@code ALLOC16 + kind}. */
+    public static final byte ALLOC16 = 0x40;
+    /** ALLOC_NATIVE with the address delta in 16-byte units: {@code ALLOC16_NATIVE + kind}. */
+    public static final byte ALLOC16_NATIVE = 0x50;
+    /** ALLOC16 without its node, which is the last allocation's: {@code ALLOC16_SAME_NODE + kind}. */
+    public static final byte ALLOC16_SAME_NODE = 0x70;
+    /** FREE with the address delta in 16-byte units. */
+    public static final byte FREE16 = 0x60;
+    /**
+     * {@code FREE_RECENT + slot / 256}, then a byte {@code slot % 256} (an int: the tags 0x80-0xBF are
+     * negative as bytes): the free of the last allocation whose address hashed to {@code slot}
+     * (docs/FORMAT.md).
+     */
+    public static final int FREE_RECENT = 0x80;
+    /**
+     * {@code ALLOC_NEXT + kind} (an int, as FREE_RECENT): an allocation where the last one's chunk
+     * ends (docs/FORMAT.md), no address written.
+     */
+    public static final int ALLOC_NEXT = 0xC0;
+    /** {@code ALLOC_NEXT_SAME_NODE + kind}: ALLOC_NEXT from the last allocation's stack node. */
+    public static final int ALLOC_NEXT_SAME_NODE = 0xD0;
     /** Aggregated files only (written by memflux): one stack node's figures over the run. */
     public static final byte NODE_FIGURES = 0x24;
     /** Aggregated files only: one native stack node's allocation counts. */

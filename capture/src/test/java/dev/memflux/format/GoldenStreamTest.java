@@ -58,11 +58,17 @@ class GoldenStreamTest {
                 "ALLOC realloc 0x1ff00 size=128 node=1 native=1",
                 "THREAD 2 tid=4343",
                 "FREE 0x10100",
+                "ALLOC malloc 0x30008 size=24 node=2 native=0",
+                "ALLOC malloc 0x30028 size=40 node=2 native=0",
+                "ALLOC calloc 0x30058 size=8 node=1 native=0",
+                "FREE 0x10200",
+                "FREE 0x7f2000000000",
+                "FREE 0x30009",
                 "TIME +15",
                 "MEMORY rss=10485760",
                 "TIME +12",
                 "END"), RecordText.of(batch));
-        assertEquals(28, decoder.records());
+        assertEquals(34, decoder.records());
     }
 
     @Test

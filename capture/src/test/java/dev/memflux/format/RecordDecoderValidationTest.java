@@ -53,6 +53,31 @@ class RecordDecoderValidationTest {
         assertEquals("line 2147483648 is out of range (record 2)", refused(RecordTag.NODE, 0, 1, 1L << 31));
     }
 
+    private static String refusedBytes(int... bytes) {
+        byte[] data = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            data[i] = (byte) bytes[i];
+        }
+        RecordDecoder d = new RecordDecoder();
+        return assertThrows(CorruptCaptureException.class, () -> d.decode(data, 0, data.length, new EventBatch()))
+                .getMessage();
+    }
+
+    @Test
+    void aFreeOfARecentBlockNamesOneThatIsLive() {
+        // ALLOC16 malloc at 0x100 (delta 0x10 units), size 8, node 0: slot (0x100 >> 4) = 0x10.
+        assertEquals("a free of recent-allocation slot 17, which holds no allocation (record 2)",
+                refusedBytes(RecordTag.ALLOC16, 0x20, 8, 0, RecordTag.FREE_RECENT, 17));
+        // Freed once, the slot is empty: a second free of it is not a free of anything live.
+        assertEquals("a free of recent-allocation slot 16, which holds no allocation (record 3)",
+                refusedBytes(RecordTag.ALLOC16, 0x20, 8, 0, RecordTag.FREE_RECENT, 16, RecordTag.FREE_RECENT, 16));
+        assertEquals("unknown record tag 0xe0 (record 1)", refusedBytes(0xE0));
+        assertEquals("unknown record tag 0xcc (record 1)", refusedBytes(RecordTag.ALLOC_NEXT + AllocatorKind.COUNT, 8, 0));
+        assertEquals("unknown record tag 0x7c (record 1)", refusedBytes(RecordTag.ALLOC16_SAME_NODE + AllocatorKind.COUNT, 0, 8));
+        assertEquals("an allocation names stack node 1, which is not defined yet (record 1)",
+                refusedBytes(RecordTag.ALLOC_NEXT, 8, 1));
+    }
+
     @Test
     void nothingFollowsTheTrailer() {
         long[] trailer = {RecordTag.TRAILER, 1_700_000_000_000L, 0, 1, 1, 8, 8, 0, 0, 0, 3};

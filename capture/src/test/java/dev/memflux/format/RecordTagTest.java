@@ -37,6 +37,7 @@ class RecordTagTest {
             assertTrue(c.containsKey(cName), cName + " missing from records.h");
             assertEquals(((Number) field.get(null)).intValue(), c.get(cName), cName);
         }
+        assertEquals(RecordDecoder.RECENT_SLOTS, c.get("MFX_RECENT_SLOTS"));
     }
 
     @Test
