@@ -9,9 +9,9 @@ import dev.memflux.gate.ScopeFigures;
 import dev.memflux.gate.TestFigures;
 import dev.memflux.gate.TestPattern;
 import dev.memflux.gate.TestVerdicts;
-import dev.memflux.gate.ThreadFigures;
 import dev.memflux.gate.Tolerance;
 import dev.memflux.gate.Verdict;
+import dev.memflux.pipeline.ThreadFigures;
 import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -292,7 +292,7 @@ final class CheckCommand implements Callable<Integer> {
         return memo(s -> {
             List<ScopeFigures> each = new ArrayList<>();
             for (int i = 0; i < analyses.size(); i++) {
-                each.add(s.kind() == Scope.Kind.THREAD ? threads.get(i).of(s.thread())
+                each.add(s.kind() == Scope.Kind.THREAD ? ScopeFigures.of(threads.get(i), s.thread())
                         : ScopeFigures.of(analyses.get(i).totals(), s));
             }
             return each.size() == 1 ? each.get(0) : ScopeFigures.sum(each);

@@ -1,7 +1,7 @@
 package dev.memflux.cli;
 
 import dev.memflux.pipeline.HeapTimeline;
-import dev.memflux.pipeline.ThreadSplit;
+import dev.memflux.pipeline.ThreadFigures;
 import dev.memflux.report.FileAnalysis;
 import dev.memflux.report.FlameGraphPage;
 import dev.memflux.report.NodeFigures;
@@ -25,7 +25,7 @@ final class FlamegraphCommand extends HtmlReportCommand {
             + "below the root, each with its own call paths (costs a second pass over the allocations in memory).")
     boolean splitThreads;
 
-    private ThreadSplit threads;
+    private ThreadFigures threads;
 
     @Option(names = "--max-memory-records", paramLabel = "N", defaultValue = "" + TIMELINE_POINTS,
             description = "At most N points in the heap-over-time chart (default: ${DEFAULT-VALUE}); each point is "
@@ -45,9 +45,9 @@ final class FlamegraphCommand extends HtmlReportCommand {
     }
 
     @Override
-    ThreadSplit threads() {
+    ThreadFigures threads() {
         if (splitThreads && threads == null) {
-            threads = new ThreadSplit();
+            threads = new ThreadFigures();
         }
         return threads;
     }

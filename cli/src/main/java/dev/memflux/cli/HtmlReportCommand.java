@@ -4,7 +4,7 @@ import dev.memflux.pipeline.Aggregator;
 import dev.memflux.format.EventBatch;
 import dev.memflux.pipeline.HeapTimeline;
 import dev.memflux.pipeline.TemporaryAllocations;
-import dev.memflux.pipeline.ThreadSplit;
+import dev.memflux.pipeline.ThreadFigures;
 import dev.memflux.report.FileAnalysis;
 import dev.memflux.report.NodeFigures;
 import java.io.IOException;
@@ -60,7 +60,7 @@ abstract class HtmlReportCommand implements Callable<Integer> {
     double minSharePercent;
 
     /** With --split-threads: what keeps the figures apart by thread, run in the same pass; else null. */
-    ThreadSplit threads() {
+    ThreadFigures threads() {
         return null;
     }
 
@@ -81,7 +81,7 @@ abstract class HtmlReportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("memflux: " + problem);
             return ExitCodes.INPUT;
         }
-        ThreadSplit threads = threads();
+        ThreadFigures threads = threads();
         TemporaryAllocations temporary = figures.temporaryEngine();
         if (threads != null && temporary != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -106,7 +106,8 @@ abstract class HtmlReportCommand implements Callable<Integer> {
                     + analysis.cutShortReason() + " (the page says so too)");
         }
         NodeFigures shown = threads == null ? figures.figures(analysis, temporary)
-                : figures.leaks ? NodeFigures.leaks(threads.byPair()) : NodeFigures.peak(threads.byPair());
+                : figures.leaks ? NodeFigures.of(NodeFigures.Kind.LEAKS, threads.liveBytesByPair(), threads.liveCountByPair())
+                : NodeFigures.of(NodeFigures.Kind.PEAK, threads.peakBytesByPair(), threads.peakCountByPair());
         ReportOutput.write(out, page(analysis, shown, timeline), spec.commandLine().getErr());
         return ExitCodes.OK;
     }

@@ -1,6 +1,7 @@
 package dev.memflux.cli;
 
 import dev.memflux.capture.PythonLauncher;
+import dev.memflux.gate.Quantities;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,11 +167,11 @@ final class RunCommand implements Callable<Integer> {
         long sampleMeanBytes = 0;
         if (sampleRate != null) {
             try {
-                sampleMeanBytes = ByteSize.parse(sampleRate, "--sample-rate");
+                sampleMeanBytes = Quantities.size(sampleRate);
             } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
+                throw usage("--sample-rate: " + e.getMessage());
             }
-            if (sampleMeanBytes < 1 || sampleMeanBytes > ByteSize.GIB) {
+            if (sampleMeanBytes < 1 || sampleMeanBytes > 1L << 30) {
                 throw usage("--sample-rate must be between 1 byte and 1 GiB, not " + sampleRate);
             }
         }

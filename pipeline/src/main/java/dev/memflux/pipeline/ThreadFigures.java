@@ -7,15 +7,22 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * What each thread has live now, per stack node: the live view's per-thread tables. An
- * observer of the same batches as the run's {@link Aggregator}, in the same pass (the
- * Aggregator has no thread dimension and is shared by every report). A free counts
- * against the thread that made the allocation, wherever it is freed, so each thread's
- * figures sum to the merged ones.
+ * The one engine for per-thread figures: the live view's per-thread tables, {@code check
+ * --where thread:N} and {@code flamegraph --split-threads} all read this. An observer of
+ * the same batches as the run's {@link Aggregator}, in the same pass (the Aggregator has no
+ * thread dimension and is shared by every report).
  *
- * <p>It keeps its own copy of the live set (address → size and a (thread, node) id), so
- * a live run holds the live set twice: the price of exact per-thread figures. Runs on the
- * pipeline thread; not thread-safe; nothing per event allocates (arrays grow by doubling).
+ * <p>Figures are kept per (thread, stack node) pair ({@link #pairs}, {@link #thread},
+ * {@link #node}) in a {@link StackFigures} indexed by pair, so a pair has what a node has
+ * in the Aggregator: live now, live at the heap's peak (the same moment as the
+ * Aggregator's), allocated. Per thread it also keeps the most its own allocations held at
+ * once. A free counts against the thread that made the allocation, wherever it is freed,
+ * so each thread's figures sum to the merged ones.
+ *
+ * <p>It keeps its own live set (address → size and pair), so a run that asks for it holds
+ * the live set twice: the price of exact per-thread figures. Sampled captures are counted
+ * as recorded (no weighting). Runs on the thread that delivers the batches; not
+ * thread-safe; nothing per event allocates (arrays grow by doubling).
  */
 public final class ThreadFigures implements Consumer<EventBatch> {
     private static final int MMAP = AllocatorKind.MMAP.ordinal();
@@ -23,10 +30,15 @@ public final class ThreadFigures implements Consumer<EventBatch> {
     private final LiveMappings mappings = new LiveMappings();
     private final LiveMappings.Released unmapped = this::unmapped;
     private final ThreadNodeIds pairs = new ThreadNodeIds();
-    private long[] liveBytes = new long[1024];
-    private long[] liveCount = new long[1024];
-    /** Kernel tid by thread number (index 0: events before any THREAD record). */
+    private final StackFigures byPair = new StackFigures(1024);
+    private long heapBytes;
+    private long peakBytes;
+    /** By thread number (index 0: events before any THREAD record). */
     private int[] tids = new int[16];
+    private long[] threadLive = new long[16];
+    private long[] threadPeak = new long[16];
+    private long[] threadBytes = new long[16];
+    private long[] threadAllocations = new long[16];
     private int threads;
     private int current;
 
@@ -39,10 +51,10 @@ public final class ThreadFigures implements Consumer<EventBatch> {
             } else if (tag == RecordTag.FREE) {
                 long size = live.remove(batch.freeAddress(i));
                 if (size >= 0) {
-                    add(live.removedNode(), -size, -1);
+                    freed(live.removedNode(), size);
                 }
             } else if (tag == RecordTag.MUNMAP) {
-                mappings.release(batch.munmapAddress(i), batch.munmapLength(i), unmapped);
+                heapBytes -= mappings.release(batch.munmapAddress(i), batch.munmapLength(i), unmapped);
             } else if (tag == RecordTag.THREAD) {
                 thread(batch.threadNumber(i), batch.threadTid(i));
             }
@@ -51,36 +63,58 @@ public final class ThreadFigures implements Consumer<EventBatch> {
 
     private void allocate(int kind, long address, long size, int node) {
         int pair = pairs.id(current, node);
+        byPair.allocated(pair, size, 1);
+        threadBytes[current] += size;
+        threadAllocations[current]++;
         if (kind == MMAP) {
-            mappings.release(address, size, unmapped);
+            // A mapping over live mappings replaces them, as the kernel unmaps them first.
+            heapBytes -= mappings.release(address, size, unmapped);
             mappings.add(address, size, pair);
         } else {
             long replaced = live.put(address, size, pair);
             if (replaced >= 0) {
-                add(live.removedNode(), -replaced, -1);
+                changed(live.removedNode(), -replaced, -1);
+                heapBytes -= replaced;
             }
         }
-        add(pair, size, 1);
+        heapBytes += size;
+        long held = threadLive[current] += size;
+        if (held > threadPeak[current]) {
+            threadPeak[current] = held;
+        }
+        if (heapBytes > peakBytes) {
+            peakBytes = heapBytes;
+            byPair.peakReached();
+        }
     }
 
     private void unmapped(int pair, long bytes, int pieces) {
-        add(pair, -bytes, pieces < 0 ? -1 : pieces);
+        if (pieces < 0) {
+            freed(pair, bytes);
+        } else {
+            changed(pair, -bytes, pieces);
+        }
     }
 
-    private void add(int pair, long bytes, long count) {
-        if (pair >= liveBytes.length) {
-            int grown = Math.max(liveBytes.length * 2, pair + 1);
-            liveBytes = Arrays.copyOf(liveBytes, grown);
-            liveCount = Arrays.copyOf(liveCount, grown);
-        }
-        liveBytes[pair] += bytes;
-        liveCount[pair] += count;
+    private void freed(int pair, long bytes) {
+        byPair.freed(pair, bytes, 1);
+        threadLive[pairs.thread(pair)] -= bytes;
+    }
+
+    private void changed(int pair, long bytes, long count) {
+        byPair.change(pair, bytes, count);
+        threadLive[pairs.thread(pair)] += bytes;
     }
 
     private void thread(int number, int tid) {
         current = number;
         if (number >= tids.length) {
-            tids = Arrays.copyOf(tids, Math.max(tids.length * 2, number + 1));
+            int grown = Math.max(tids.length * 2, number + 1);
+            tids = Arrays.copyOf(tids, grown);
+            threadLive = Arrays.copyOf(threadLive, grown);
+            threadPeak = Arrays.copyOf(threadPeak, grown);
+            threadBytes = Arrays.copyOf(threadBytes, grown);
+            threadAllocations = Arrays.copyOf(threadAllocations, grown);
         }
         tids[number] = tid;
         threads = Math.max(threads, number);
@@ -93,7 +127,70 @@ public final class ThreadFigures implements Consumer<EventBatch> {
 
     /** The kernel's tid of thread {@code number}, or 0 if unknown. */
     public int tid(int number) {
-        return number < tids.length ? tids[number] : 0;
+        return number >= 0 && number < tids.length ? tids[number] : 0;
+    }
+
+    /** The most thread {@code number}'s own allocations held at once (0 for a thread never seen). */
+    public long threadPeakBytes(int number) {
+        return number >= 0 && number < tids.length ? threadPeak[number] : 0;
+    }
+
+    /** What thread {@code number}'s allocations hold now (at the end: what it leaked). */
+    public long threadLiveBytes(int number) {
+        return number >= 0 && number < tids.length ? threadLive[number] : 0;
+    }
+
+    /** Bytes thread {@code number} allocated over the run. */
+    public long threadAllocatedBytes(int number) {
+        return number >= 0 && number < tids.length ? threadBytes[number] : 0;
+    }
+
+    /** Allocations thread {@code number} made over the run. */
+    public long threadAllocations(int number) {
+        return number >= 0 && number < tids.length ? threadAllocations[number] : 0;
+    }
+
+    /** Pair ids run from 0 to {@code pairs() - 1}. */
+    public int pairs() {
+        return pairs.count();
+    }
+
+    /** memflux's number of the pair's thread (1: the thread that started tracking; 0: before any THREAD record). */
+    public int thread(int pair) {
+        return pairs.thread(pair);
+    }
+
+    /** The pair's stack node, in the Aggregator's stack table. */
+    public int node(int pair) {
+        return pairs.node(pair);
+    }
+
+    /** Bytes live at the heap's peak, indexed by pair. */
+    public long[] peakBytesByPair() {
+        long[] out = new long[pairs()];
+        Arrays.setAll(out, byPair::peakBytes);
+        return out;
+    }
+
+    /** Allocations live at the heap's peak, indexed by pair. */
+    public long[] peakCountByPair() {
+        long[] out = new long[pairs()];
+        Arrays.setAll(out, byPair::peakCount);
+        return out;
+    }
+
+    /** Bytes live now (at the end: leaked), indexed by pair. */
+    public long[] liveBytesByPair() {
+        long[] out = new long[pairs()];
+        Arrays.setAll(out, byPair::liveBytes);
+        return out;
+    }
+
+    /** Allocations live now, indexed by pair. */
+    public long[] liveCountByPair() {
+        long[] out = new long[pairs()];
+        Arrays.setAll(out, byPair::liveCount);
+        return out;
     }
 
     /** Every thread's live figures per stack node, made in one sweep over the (thread, node) pairs. */
@@ -108,19 +205,21 @@ public final class ThreadFigures implements Consumer<EventBatch> {
         long[][] bytes = new long[threads + 1][];
         long[][] counts = new long[threads + 1][];
         long[] heap = new long[threads + 1];
-        for (int pair = 0, n = Math.min(pairs.count(), liveBytes.length); pair < n; pair++) {
+        for (int pair = 0, n = pairs.count(); pair < n; pair++) {
             int thread = pairs.thread(pair);
             int node = pairs.node(pair);
-            if ((liveBytes[pair] == 0 && liveCount[pair] == 0) || thread > threads || node < 0 || node >= nodes) {
+            long b = byPair.liveBytes(pair);
+            long c = byPair.liveCount(pair);
+            if ((b == 0 && c == 0) || thread > threads || node < 0 || node >= nodes) {
                 continue;
             }
             if (bytes[thread] == null) {
                 bytes[thread] = new long[nodes];
                 counts[thread] = new long[nodes];
             }
-            bytes[thread][node] += liveBytes[pair];
-            counts[thread][node] += liveCount[pair];
-            heap[thread] += liveBytes[pair];
+            bytes[thread][node] += b;
+            counts[thread][node] += c;
+            heap[thread] += b;
         }
         return new PerThread(bytes, counts, heap);
     }

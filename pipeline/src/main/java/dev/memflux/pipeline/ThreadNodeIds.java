@@ -3,8 +3,8 @@ package dev.memflux.pipeline;
 import java.util.Arrays;
 
 /**
- * A small integer for each (thread, stack node) pair seen, handed out in order: the
- * per-thread figures of the live view are kept per pair, in plain arrays. Stack nodes
+ * A small integer for each (thread, stack node) pair seen, handed out in order from 0: the
+ * per-thread figures ({@link ThreadFigures}) are kept per pair, in plain arrays. Stack nodes
  * are shared by threads that run the same code, so the node alone cannot say whose an
  * allocation was. Open addressing with linear probing; pairs are never removed.
  *

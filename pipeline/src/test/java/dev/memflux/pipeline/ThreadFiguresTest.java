@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Each thread's live bytes per node, with frees charged to the thread that allocated. */
+/**
+ * Per-thread figures for the live view, check --where thread:N and flamegraph --split-threads,
+ * with frees charged to the thread that allocated.
+ */
 class ThreadFiguresTest {
     private final ThreadFigures figures = new ThreadFigures();
 
@@ -68,6 +71,71 @@ class ThreadFiguresTest {
         assertEquals(null, figures.perThread(2).bytes()[2]);
         assertEquals(0, heap(2));
         assertEquals(300, heap(1));
+    }
+
+    @Test
+    void eachThreadsAllocationsAtAStackAreAPairOfTheirOwnWithTheirShareOfThePeak() {
+        figures.accept(new Batches()
+                .frame("f", "p.py").node(0, 1, 3)
+                .thread(1, 100).malloc(0x1000, 100, 1)
+                .thread(2, 200).malloc(0x2000, 50, 1).malloc(0x3000, 7, 1)
+                .free(0x1000) // thread 2 frees thread 1's block: the peak (157) is behind
+                .build());
+        assertEquals(2, figures.pairs());
+        assertEquals(1, figures.thread(0));
+        assertEquals(2, figures.thread(1));
+        assertEquals(1, figures.node(0));
+        assertEquals(1, figures.node(1));
+        assertEquals(200, figures.tid(2));
+        assertArrayEquals(new long[] {100, 57}, figures.peakBytesByPair());
+        assertArrayEquals(new long[] {1, 2}, figures.peakCountByPair());
+        assertArrayEquals(new long[] {0, 57}, figures.liveBytesByPair());
+        assertArrayEquals(new long[] {0, 2}, figures.liveCountByPair());
+    }
+
+    @Test
+    void thousandsOfPairsKeepTheirIdsAcrossTheMapsGrowth() {
+        for (int round = 0; round < 2; round++) {
+            for (int first = 1; first <= 3000; first += 1000) {
+                Batches b = new Batches(); // 2,000 records: a batch holds 4,096
+                for (int t = first; t < first + 1000; t++) {
+                    b.thread(t, t).malloc(0x10000L * t + round, 1, 5);
+                }
+                figures.accept(b.build());
+            }
+        }
+        assertEquals(3000, figures.pairs());
+        long[] live = figures.liveCountByPair();
+        for (int pair = 0; pair < 3000; pair++) {
+            assertEquals(pair + 1, figures.thread(pair));
+            assertEquals(5, figures.node(pair));
+            assertEquals(2, live[pair]);
+            assertEquals(2, figures.threadAllocations(pair + 1));
+        }
+    }
+
+    @Test
+    void aThreadsPeakIsTheMostItsOwnAllocationsHeldAtOnce() {
+        // Thread 1 holds 300, frees 200, then 50 more: its peak is 300, not its 150 at the heap's peak (7150).
+        figures.accept(new Batches().thread(1, 100).malloc(0x1000, 200, 1).malloc(0x2000, 100, 1).free(0x1000)
+                .malloc(0x3000, 50, 2).thread(2, 101).malloc(0x4000, 7000, 1).free(0x2000).build());
+        assertEquals(300, figures.threadPeakBytes(1));
+        assertEquals(50, figures.threadLiveBytes(1));
+        assertEquals(350, figures.threadAllocatedBytes(1));
+        assertEquals(3, figures.threadAllocations(1));
+        assertEquals(7000, figures.threadPeakBytes(2));
+        assertEquals(7000, figures.threadLiveBytes(2));
+        assertEquals(0, figures.threadPeakBytes(3));
+        assertEquals(0, figures.threadAllocations(3));
+    }
+
+    @Test
+    void anUnmappedPieceLeavesItsThreadsLiveBytes() {
+        figures.accept(new Batches().thread(1, 100).mmap(0x10000, 0x4000, 1).thread(2, 101)
+                .munmap(0x11000, 0x1000).build());
+        assertEquals(0x3000, figures.threadLiveBytes(1));
+        assertEquals(0x4000, figures.threadPeakBytes(1));
+        assertEquals(0, figures.threadLiveBytes(2));
     }
 
     private long[] bytes(int thread, int nodes) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Live, peak, allocated bytes and allocations of groups of allocations (the tests of a
- * suite, the threads of a program), numbered from 0, each allocation in one group. A
+ * suite), numbered from 0, each allocation in one group. A
  * group's peak is the most its own allocations held at once. Per event: one or two probes
  * of its live map and array updates, no allocation (arrays grow when a group is added).
  * A munmap is matched by its start address only: a mapping unmapped from its middle stays

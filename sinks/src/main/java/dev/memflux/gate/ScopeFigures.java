@@ -2,6 +2,7 @@ package dev.memflux.gate;
 
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.pipeline.StackTable;
+import dev.memflux.pipeline.ThreadFigures;
 import dev.memflux.report.Location;
 import dev.memflux.report.LocationTotals;
 import java.util.ArrayList;
@@ -87,6 +88,12 @@ public final class ScopeFigures {
         }
         list.sort(LARGEST_FIRST);
         contributors.put(figure, list);
+    }
+
+    /** Thread {@code number}'s figures; its peak is the most its own allocations held at once. */
+    public static ScopeFigures of(ThreadFigures threads, int number) {
+        return of(threads.threadPeakBytes(number), threads.threadLiveBytes(number),
+                threads.threadAllocatedBytes(number), threads.threadAllocations(number));
     }
 
     /** Figures known without their locations (a thread's). */

@@ -1,7 +1,7 @@
 package dev.memflux.report;
 
 import dev.memflux.pipeline.HeapTimeline;
-import dev.memflux.pipeline.ThreadSplit;
+import dev.memflux.pipeline.ThreadFigures;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,7 +19,7 @@ public final class FlameGraphPage {
      * @param threads with {@code --split-threads}: the figures are indexed by its pairs (thread, stack
      *     node), and each thread's paths go under a box of its own; null to merge threads
      */
-    public record Options(boolean inverted, double minSharePercent, ThreadSplit threads) {}
+    public record Options(boolean inverted, double minSharePercent, ThreadFigures threads) {}
 
     private final String html;
 

@@ -1,7 +1,7 @@
 package dev.memflux.report;
 
 import dev.memflux.pipeline.StackTable;
-import dev.memflux.pipeline.ThreadSplit;
+import dev.memflux.pipeline.ThreadFigures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,21 +52,21 @@ public final class FlameTree {
      * The tree of figures kept apart by thread ({@code --split-threads}): each thread's
      * paths under a box of its own, right below the root.
      *
-     * @param bytesByPair bytes indexed by {@link ThreadSplit}'s pair ids
+     * @param bytesByPair bytes indexed by {@link ThreadFigures}'s pair ids
      */
-    public static FlameTree byThread(StackTable stacks, ThreadSplit split, long[] bytesByPair, long[] countsByPair,
+    public static FlameTree byThread(StackTable stacks, ThreadFigures split, long[] bytesByPair, long[] countsByPair,
                                      IntUnaryOperator nativeOf, boolean inverted) {
         return build(stacks, bytesByPair, countsByPair, nativeOf, inverted, split);
     }
 
     private static FlameTree build(StackTable stacks, long[] bytes, long[] counts, IntUnaryOperator nativeOf,
-                                   boolean inverted, ThreadSplit split) {
+                                   boolean inverted, ThreadFigures split) {
         FlameTree tree = new FlameTree();
         int n = Math.min(bytes.length, counts.length);
         if (split != null) {
             n = Math.min(n, split.pairs());
         }
-        for (int id = split == null ? 0 : 1; id < n; id++) {
+        for (int id = 0; id < n; id++) {
             if (bytes[id] == 0 && counts[id] == 0) {
                 continue;
             }

@@ -40,6 +40,11 @@ public record NodeFigures(Kind kind, long[] bytes, long[] counts, long totalByte
         return of(Kind.LEAKS, a.liveBytesByNode(), a.liveCountByNode(), -1);
     }
 
+    /** Figures indexed by something other than stack node (e.g. ThreadFigures' (thread, node) pairs). */
+    public static NodeFigures of(Kind kind, long[] bytes, long[] counts) {
+        return of(kind, bytes, counts, -1);
+    }
+
     public static NodeFigures temporary(Aggregator a, TemporaryAllocations t) {
         int nodes = a.stacks().nodeCount();
         return of(Kind.TEMPORARY, t.bytesByNode(nodes), t.countsByNode(nodes), t.threshold());
