@@ -56,12 +56,13 @@ public final class Aggregator implements Consumer<EventBatch> {
     /** The estimate of the allocation {@link #allocate} counted last, for its native stack. */
     private long lastCount;
     private long lastBytes;
-    /** A sampled capture's live entries stand for more allocations than there are entries: how many more. */
-    private long sampledLiveExtra;
+    /**
+     * Live allocations the live set does not hold as entries: a sampled capture's entries
+     * stand for more allocations each, and a {@link #restore}d aggregator has no entries.
+     */
+    private long uncountedLive;
     private boolean abandoned;
     private String execPath;
-    /** Live allocations of a {@link #restore}d aggregator, which has no live set of its own. */
-    private long restoredLive;
 
     @Override
     public void accept(EventBatch batch) {
@@ -102,7 +103,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     public void abandon() {
         abandoned = true;
         live.clear();
-        sampledLiveExtra = 0;
+        uncountedLive = 0;
         mappings.clear();
         byStack = new StackFigures(16);
     }
@@ -135,13 +136,13 @@ public final class Aggregator implements Consumer<EventBatch> {
             heapBytes += size;
         } else {
             long replaced = live.put(address, size, node);
-            sampledLiveExtra += count - 1;
+            uncountedLive += count - 1;
             if (replaced < 0) {
                 heapBytes += bytes;
             } else {
                 long replacedBytes = estimatedBytes(replaced);
                 long replacedCount = estimatedCount(replaced);
-                sampledLiveExtra -= replacedCount - 1;
+                uncountedLive -= replacedCount - 1;
                 heapBytes += bytes - replacedBytes;
                 byStack.change(live.removedNode(), -replacedBytes, -replacedCount);
             }
@@ -188,7 +189,7 @@ public final class Aggregator implements Consumer<EventBatch> {
             int node = live.removedNode();
             long bytes = estimatedBytes(size);
             long count = estimatedCount(size);
-            sampledLiveExtra -= count - 1;
+            uncountedLive -= count - 1;
             frees += count;
             heapBytes -= bytes;
             byStack.freed(node, bytes, count);
@@ -315,7 +316,7 @@ public final class Aggregator implements Consumer<EventBatch> {
     }
 
     public long liveAllocations() {
-        return live.size() + mappings.size() + sampledLiveExtra + restoredLive;
+        return live.size() + mappings.size() + uncountedLive;
     }
 
     public long peakBytes() {
@@ -444,7 +445,7 @@ public final class Aggregator implements Consumer<EventBatch> {
         unmatchedFrees = state.unmatchedFrees();
         bytesAllocated = state.bytesAllocated();
         heapBytes = state.heapBytes();
-        restoredLive = state.liveAllocations() - live.size() - mappings.size() - sampledLiveExtra;
+        uncountedLive = state.liveAllocations() - live.size() - mappings.size();
         peakBytes = state.peakBytes();
         peakMillis = state.peakMillis();
         clockMillis = state.clockMillis();

@@ -167,29 +167,27 @@ public final class ThreadFigures implements Consumer<EventBatch> {
 
     /** Bytes live at the heap's peak, indexed by pair. */
     public long[] peakBytesByPair() {
-        long[] out = new long[pairs()];
-        Arrays.setAll(out, byPair::peakBytes);
-        return out;
+        return byPair(byPair::peakBytes);
     }
 
     /** Allocations live at the heap's peak, indexed by pair. */
     public long[] peakCountByPair() {
-        long[] out = new long[pairs()];
-        Arrays.setAll(out, byPair::peakCount);
-        return out;
+        return byPair(byPair::peakCount);
     }
 
     /** Bytes live now (at the end: leaked), indexed by pair. */
     public long[] liveBytesByPair() {
-        long[] out = new long[pairs()];
-        Arrays.setAll(out, byPair::liveBytes);
-        return out;
+        return byPair(byPair::liveBytes);
     }
 
     /** Allocations live now, indexed by pair. */
     public long[] liveCountByPair() {
+        return byPair(byPair::liveCount);
+    }
+
+    private long[] byPair(java.util.function.IntToLongFunction figure) {
         long[] out = new long[pairs()];
-        Arrays.setAll(out, byPair::liveCount);
+        Arrays.setAll(out, figure);
         return out;
     }
 
