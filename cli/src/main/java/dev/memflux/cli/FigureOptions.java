@@ -55,6 +55,14 @@ final class FigureOptions {
         return temporary ? new TemporaryAllocations(1) : null;
     }
 
+    /**
+     * True when a report cannot go on: the capture could not be read (said already), or
+     * temporaries were asked of an aggregated capture, which has no events (said here).
+     */
+    static boolean unusable(FileAnalysis analysis, TemporaryAllocations engine, java.io.PrintWriter err) {
+        return analysis == null || (engine != null && analysis.refuseAggregated("temporary allocations", err));
+    }
+
     NodeFigures figures(FileAnalysis analysis, TemporaryAllocations engine) {
         if (engine != null) {
             return NodeFigures.temporary(analysis.totals(), engine);

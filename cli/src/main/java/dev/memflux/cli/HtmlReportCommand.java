@@ -98,7 +98,7 @@ abstract class HtmlReportCommand implements Callable<Integer> {
         }
         var err = spec.commandLine().getErr();
         FileAnalysis analysis = ReportInput.analyze(file, err, totals, observers);
-        if (analysis == null || (temporary != null && analysis.refuseAggregated("temporary allocations", err))) {
+        if (FigureOptions.unusable(analysis, temporary, err)) {
             return ExitCodes.INPUT;
         }
         if (analysis.cutShort()) {

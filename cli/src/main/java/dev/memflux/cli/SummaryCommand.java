@@ -53,8 +53,7 @@ final class SummaryCommand implements Callable<Integer> {
         figures.check(spec.commandLine());
         var temporary = figures.temporaryEngine();
         FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr(), temporary);
-        if (analysis == null || (temporary != null
-                && analysis.refuseAggregated("temporary allocations", spec.commandLine().getErr()))) {
+        if (FigureOptions.unusable(analysis, temporary, spec.commandLine().getErr())) {
             return ExitCodes.INPUT;
         }
         System.out.print(new SummaryReport(analysis, figures.figures(analysis, temporary), key, limit).text());

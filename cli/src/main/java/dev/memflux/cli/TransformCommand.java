@@ -84,7 +84,7 @@ final class TransformCommand implements Callable<Integer> {
         NodeAllocators allocators = new NodeAllocators();
         FileAnalysis analysis = ReportInput.analyze(file, err,
                 temporary == null ? allocators : temporary.andThen(allocators));
-        if (analysis == null || (temporary != null && analysis.refuseAggregated("temporary allocations", err))) {
+        if (FigureOptions.unusable(analysis, temporary, err)) {
             return ExitCodes.INPUT;
         }
         var nodeFigures = figures.figures(analysis, temporary);

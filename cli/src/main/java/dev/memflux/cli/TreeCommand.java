@@ -42,8 +42,7 @@ final class TreeCommand implements Callable<Integer> {
         figures.check(spec.commandLine());
         var temporary = figures.temporaryEngine();
         FileAnalysis analysis = ReportInput.analyze(file, spec.commandLine().getErr(), temporary);
-        if (analysis == null || (temporary != null
-                && analysis.refuseAggregated("temporary allocations", spec.commandLine().getErr()))) {
+        if (FigureOptions.unusable(analysis, temporary, spec.commandLine().getErr())) {
             return ExitCodes.INPUT;
         }
         System.out.print(new TreeReport(analysis, figures.figures(analysis, temporary), biggest).text());
