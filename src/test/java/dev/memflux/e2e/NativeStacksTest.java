@@ -12,23 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** memflux run --native: C stacks with inlined frames, merged with Python's, named in the file. */
 class NativeStacksTest {
-    private static final Path LEAF_C = Path.of("resources/native/leaf.c").toAbsolutePath();
+    private static final Path LEAF_C = NativeLibrary.LEAF_C;
 
     @TempDir
     Path dir;
 
     private Path buildLibrary() throws Exception {
-        Path lib = dir.resolve("libleaf.so");
-        Process gcc = new ProcessBuilder("gcc", "-g", "-O2", "-fPIC", "-shared", "-o", lib.toString(), LEAF_C.toString())
-                .inheritIO().start();
-        assertTrue(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc failed");
-        return lib;
+        return NativeLibrary.build(dir);
     }
 
     private Path capture(Map<String, String> env, String python, String program, String... args) throws Exception {
@@ -64,13 +59,7 @@ class NativeStacksTest {
     }
 
     private static int cLine(String site) throws Exception {
-        List<String> lines = Files.readAllLines(LEAF_C);
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("/* site: " + site + " */")) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError(site);
+        return NativeLibrary.line(site);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.memflux.gate.TestPattern;
 import dev.memflux.gate.TestVerdicts;
 import dev.memflux.gate.Tolerance;
 import dev.memflux.gate.Verdict;
+import dev.memflux.pipeline.NativeFigures;
 import dev.memflux.pipeline.ThreadFigures;
 import dev.memflux.report.FileAnalysis;
 import java.io.IOException;
@@ -280,20 +281,23 @@ final class CheckCommand implements Callable<Integer> {
     private Function<Scope, ScopeFigures> figures(List<Path> parts, PrintWriter err) {
         List<FileAnalysis> analyses = new ArrayList<>();
         List<ThreadFigures> threads = new ArrayList<>();
+        List<NativeFigures> natives = new ArrayList<>();
         for (Path part : parts) {
             ThreadFigures t = new ThreadFigures();
-            FileAnalysis a = load(part, err, t);
+            NativeFigures n = ReportInput.hasNativeStacks(part) ? new NativeFigures() : null;
+            FileAnalysis a = load(part, err, n == null ? t : t.andThen(n));
             if (a == null) {
                 return null;
             }
             analyses.add(a);
             threads.add(t);
+            natives.add(n);
         }
         return memo(s -> {
             List<ScopeFigures> each = new ArrayList<>();
             for (int i = 0; i < analyses.size(); i++) {
                 each.add(s.kind() == Scope.Kind.THREAD ? ScopeFigures.of(threads.get(i), s.thread())
-                        : ScopeFigures.of(analyses.get(i).totals(), s));
+                        : ScopeFigures.of(analyses.get(i).totals(), s, natives.get(i)));
             }
             return each.size() == 1 ? each.get(0) : ScopeFigures.sum(each);
         });

@@ -3,6 +3,7 @@ package dev.memflux.cli;
 import dev.memflux.gate.CaptureDiff;
 import dev.memflux.gate.Scope;
 import dev.memflux.gate.ScopeFigures;
+import dev.memflux.pipeline.NativeFigures;
 import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Compares two captures of a program: the totals (peak, leaked, allocated bytes, allocations) "
                 + "and, for each location (function, file:line) whose figures changed, the change in what it held at "
                 + "the peak (and its share of the peak), left live at the end, allocated, and how often; the largest "
-                + "change first."},
+                + "change first. In --native captures a location is the innermost frame of either kind: the C "
+                + "function that called the allocator (marked [native]), or the Python line where there is none."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the report was written", "1:a file could not be read (missing, not a capture, corrupt)",
                 "2:usage error"})
@@ -42,17 +44,24 @@ final class DiffCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, not " + limit);
         }
-        FileAnalysis old = ReportInput.analyze(before, spec.commandLine().getErr());
+        ScopeFigures old = figures(before);
         if (old == null) {
             return ExitCodes.INPUT;
         }
-        FileAnalysis now = ReportInput.analyze(after, spec.commandLine().getErr());
+        ScopeFigures now = figures(after);
         if (now == null) {
             return ExitCodes.INPUT;
         }
-        CaptureDiff diff = new CaptureDiff(ScopeFigures.of(old.totals(), Scope.ALL), ScopeFigures.of(now.totals(), Scope.ALL));
+        CaptureDiff diff = new CaptureDiff(old, now);
         System.out.print(json ? diff.json(limit) : diff.text(limit));
         System.out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The whole program's figures, by innermost frame of either kind for a --native capture; null if unreadable. */
+    private ScopeFigures figures(Path capture) {
+        NativeFigures natives = ReportInput.hasNativeStacks(capture) ? new NativeFigures() : null;
+        FileAnalysis a = ReportInput.analyze(capture, spec.commandLine().getErr(), natives);
+        return a == null ? null : ScopeFigures.of(a.totals(), Scope.ALL, natives);
     }
 }

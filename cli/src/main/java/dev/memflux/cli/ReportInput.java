@@ -38,6 +38,21 @@ final class ReportInput {
         return null;
     }
 
+    /**
+     * True when {@code file}'s header says it holds native stacks per allocation (a full
+     * {@code --native} capture), so a report can ask for per-site figures only then; false
+     * for anything unreadable, which the analysis itself then reports.
+     */
+    static boolean hasNativeStacks(Path file) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(
+                new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            dev.memflux.format.CaptureHeader h = dev.memflux.format.CaptureFileFormat.readHeader(in);
+            return h.has(dev.memflux.format.RecordTag.FLAG_NATIVE) && !h.has(dev.memflux.format.RecordTag.FLAG_AGGREGATED);
+        } catch (IOException | CorruptCaptureException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The analysis, or null after printing why not (the caller exits with {@link ExitCodes#INPUT}). */
     static FileAnalysis analyze(Path file, PrintWriter err) {
         return analyze(file, err, null);

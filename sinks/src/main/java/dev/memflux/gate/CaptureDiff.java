@@ -112,6 +112,9 @@ public final class CaptureDiff {
         for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {
             j.beginObject().field("function", r.location().function()).field("file", r.location().file())
                     .field("line", r.location().line());
+            if (r.location().nativeFrame()) {
+                j.field("native", true);
+            }
             for (Figure f : Figure.values()) {
                 j.name(f.key).beginObject().field("before", r.before[f.ordinal()]).field("after", r.after[f.ordinal()])
                         .field("change", r.change(f)).endObject();

@@ -102,7 +102,11 @@ public record CheckReport(List<Verdict> verdicts, Path base) {
     }
 
     private void location(Json j, Location l) {
-        j.beginObject().field("function", l.function()).field("file", file(l)).field("line", l.line()).endObject();
+        j.beginObject().field("function", l.function()).field("file", file(l)).field("line", l.line());
+        if (l.nativeFrame()) {
+            j.field("native", true);
+        }
+        j.endObject();
     }
 
     /**
@@ -169,7 +173,8 @@ public record CheckReport(List<Verdict> verdicts, Path base) {
         for (Verdict v : verdicts) {
             Location at = v.location() != null ? v.location() : v.top().isEmpty() ? null : v.top().get(0).location();
             out.append(v.passed() ? "::notice " : "::error ");
-            if (at != null && at != Location.UNKNOWN) {
+            // a native frame without a line is a library, not a file of the repository
+            if (at != null && at != Location.UNKNOWN && (at.line() > 0 || !at.nativeFrame())) {
                 out.append("file=").append(property(file(at))).append(",line=").append(at.line()).append(',');
             }
             out.append("title=").append(property("memflux " + v.figure().key)).append("::")

@@ -1,8 +1,10 @@
 package dev.memflux.gate;
 
 import dev.memflux.pipeline.Aggregator;
+import dev.memflux.pipeline.NativeFigures;
 import dev.memflux.pipeline.StackTable;
 import dev.memflux.pipeline.ThreadFigures;
+import dev.memflux.report.HybridStack;
 import dev.memflux.report.Location;
 import dev.memflux.report.LocationTotals;
 import java.util.ArrayList;
@@ -50,6 +52,56 @@ public final class ScopeFigures {
         f.put(Figure.ALLOCATED, stacks, in, bytes, counts, false);
         f.put(Figure.ALLOCATIONS, stacks, in, bytes, counts, true);
         return f;
+    }
+
+    /**
+     * As {@link #of(Aggregator, Scope)}, with each location the innermost frame of either
+     * kind when {@code natives} saw native stacks (a {@code --native} capture): an
+     * allocation made in C counts at the C function that called the allocator, one without
+     * a native stack at its Python line. The figures themselves are the same.
+     */
+    public static ScopeFigures of(Aggregator totals, Scope scope, NativeFigures natives) {
+        ScopeFigures f = of(totals, scope);
+        if (natives == null || !natives.hasNativeStacks()) {
+            return f;
+        }
+        StackTable stacks = totals.stacks();
+        boolean[] in = membership(stacks, scope);
+        Location[] at = new Location[natives.pairs()];
+        for (int pair = 0; pair < at.length; pair++) {
+            int node = natives.node(pair);
+            if (node < in.length ? in[node] : in[0]) {
+                at[pair] = innermost(stacks, node, natives.nativeNode(pair));
+            }
+        }
+        f.contributors.put(Figure.PEAK, byLocation(at, natives.peakBytesByPair()));
+        f.contributors.put(Figure.LEAKED, byLocation(at, natives.liveBytesByPair()));
+        f.contributors.put(Figure.ALLOCATED, byLocation(at, natives.allocatedBytesByPair()));
+        f.contributors.put(Figure.ALLOCATIONS, byLocation(at, natives.allocationsByPair()));
+        return f;
+    }
+
+    private static Location innermost(StackTable stacks, int node, int nativeNode) {
+        List<HybridStack.Frame> frames = nativeNode == 0 ? List.of() : HybridStack.nativeOnly(stacks, nativeNode);
+        return frames.isEmpty() ? Location.of(stacks, node) : Location.of(frames.get(0));
+    }
+
+    /** Per-pair values summed by location ({@code at[pair]}, null: out of scope), largest first. */
+    private static List<Contribution> byLocation(Location[] at, long[] values) {
+        Map<Location, Long> by = new HashMap<>();
+        for (int pair = 0; pair < at.length; pair++) {
+            if (at[pair] != null && values[pair] != 0) {
+                by.merge(at[pair], values[pair], Long::sum);
+            }
+        }
+        List<Contribution> list = new ArrayList<>();
+        by.forEach((loc, v) -> {
+            if (v > 0) {
+                list.add(new Contribution(loc, v));
+            }
+        });
+        list.sort(LARGEST_FIRST);
+        return list;
     }
 
     /** A node is in scope when a frame on its stack matches; node 0 (no Python frame) only in the whole program. */
