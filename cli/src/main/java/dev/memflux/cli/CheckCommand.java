@@ -111,7 +111,9 @@ final class CheckCommand implements Callable<Integer> {
     String family;
 
     @Option(names = "--per-test", description = "Figures and limits per test function (pytest's test* in "
-            + "test_*.py or *_test.py): the --max-* limits (and [tests] in the limits file) apply to each test.")
+            + "test_*.py or *_test.py): the --max-* limits (and [tests] in the limits file) apply to each test; "
+            + "with --baseline each test is held against the same test there (a test it lacks is reported as new, "
+            + "not failed); with --where only the test's allocations in the scope count.")
     boolean perTest;
 
     @Option(names = "--test-pattern", paramLabel = "GLOB", defaultValue = "test*",
@@ -154,9 +156,6 @@ final class CheckCommand implements Callable<Integer> {
         if (top < 1 || movers < 0) {
             throw usage(top < 1 ? "-n must be at least 1, not " + top : "--movers cannot be negative");
         }
-        if (perTest && (baseline != null || where != null)) {
-            throw usage("--per-test takes neither --baseline nor --where");
-        }
         if (junit != null) {
             String problem = OutputCheck.problem(junit, force);
             if (problem != null) {
@@ -190,7 +189,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         Path base = Path.of("").toAbsolutePath();
         StringBuilder table = new StringBuilder();
-        List<Verdict> verdicts = perTest ? perTestVerdicts(fromFile, flags, base, table, err)
+        List<Verdict> verdicts = perTest ? perTestVerdicts(fromFile, flags, scope, growth, base, table, err)
                 : limitVerdicts(fromFile, flags, scope, growth, err);
         if (verdicts == null) {
             return ExitCodes.INPUT;
@@ -209,23 +208,34 @@ final class CheckCommand implements Callable<Integer> {
         return report.passed() ? ExitCodes.OK : ExitCodes.LIMIT_EXCEEDED;
     }
 
-    /** Each test's figures against its limits (their table into {@code table}), or null when unreadable. */
-    private List<Verdict> perTestVerdicts(LimitsFile fromFile, Map<Figure, Long> flags, Path base, StringBuilder table,
-                                          PrintWriter err) {
+    /**
+     * Each test's figures (in {@code scope}) against its limits and its own figures in the
+     * baseline, their table into {@code table}; null when a capture is unreadable.
+     */
+    private List<Verdict> perTestVerdicts(LimitsFile fromFile, Map<Figure, Long> flags, Scope scope, Tolerance growth,
+                                          Path base, StringBuilder table, PrintWriter err) {
         Map<Figure, Long> defaults = new EnumMap<>(Figure.class);
         defaults.putAll(fromFile.testDefaults());
         defaults.putAll(flags);
         TestVerdicts tests = new TestVerdicts(defaults, fromFile.testOverrides(), base);
-        TestFigures figures = new TestFigures(TestPattern.of(testPattern, testFiles));
+        TestPattern pattern = TestPattern.of(testPattern, testFiles);
+        TestFigures figures = new TestFigures(pattern, scope);
         if (load(file, err, figures) == null) {
             return null;
         }
         if (figures.tests().isEmpty()) {
             err.println("memflux: " + file + ": no test function (" + testPattern + " in " + testFiles
-                    + ") allocated anything");
+                    + ") allocated anything" + (scope.kind() == Scope.Kind.ALL ? "" : " in " + scope));
+        }
+        TestFigures before = null;
+        if (baseline != null) {
+            before = new TestFigures(pattern, scope);
+            if (load(baseline, err, before) == null) {
+                return null;
+            }
         }
         table.append(tests.table(figures.tests()));
-        return tests.check(figures.tests());
+        return tests.check(figures.tests(), before == null ? null : before.tests(), growth);
     }
 
     /** The file's limits with the flags' over them, held against the capture (or family), or null when unreadable. */

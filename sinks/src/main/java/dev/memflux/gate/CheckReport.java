@@ -76,8 +76,12 @@ public record CheckReport(List<Verdict> verdicts, Path base) {
                     .field("figure", v.figure().key)
                     .field("scope", v.scope().toString())
                     .field("passed", v.passed())
-                    .field("value", v.actual())
-                    .field("max", v.max());
+                    .field("value", v.actual());
+            if (v.isNew()) {
+                j.field("new", true);
+            } else {
+                j.field("max", v.max());
+            }
             if (v.baseline() >= 0) {
                 j.field("baseline", v.baseline());
             }

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * allocations it made, and what of it was still live at its end. A test ends when its
  * thread next allocates outside it (the runner's own work, or the next test), so the
  * locals it dropped on returning are freed by then; the last test ends with tracking.
+ * Restricted to a {@link Scope}, a test counts only its allocations in the scope (a frame
+ * matching on the stack, or made by the scope's thread); when tests end does not change.
  *
  * <p>Runs on the reader's thread. Per event: a lookup of the node's test and the
  * {@link GroupFigures} update, no allocation; a test is named once, when its first stack
@@ -42,6 +44,9 @@ public final class TestFigures implements Consumer<EventBatch> {
 
     private static final int NONE = -1;
     private final TestPattern pattern;
+    private final Scope scope;
+    /** Whether a frame of each node's stack matches a file or function scope. */
+    private boolean[] nodeInScope = new boolean[1024];
     private final StackTable stacks = new StackTable();
     private final GroupFigures figures = new GroupFigures();
     private int[] testOfNode = new int[1024];
@@ -54,7 +59,12 @@ public final class TestFigures implements Consumer<EventBatch> {
     private int thread = 1;
 
     public TestFigures(TestPattern pattern) {
+        this(pattern, Scope.ALL);
+    }
+
+    public TestFigures(TestPattern pattern, Scope scope) {
         this.pattern = pattern;
+        this.scope = scope;
         testOfNode[0] = NONE;
     }
 
@@ -70,7 +80,9 @@ public final class TestFigures implements Consumer<EventBatch> {
                     running = NONE;
                 }
                 if (test != NONE) {
-                    figures.allocated(batch.allocAddress(i), batch.allocSize(i), test);
+                    if (inScope(node)) {
+                        figures.allocated(batch.allocAddress(i), batch.allocSize(i), test);
+                    }
                     running = test;
                     runningThread = thread;
                 }
@@ -89,22 +101,35 @@ public final class TestFigures implements Consumer<EventBatch> {
         }
     }
 
-    /** A node's test is its caller's, or its own frame's when that is a test and the caller has none. */
+    private boolean inScope(int node) {
+        return switch (scope.kind()) {
+            case ALL -> true;
+            case THREAD -> thread == scope.thread();
+            default -> nodeInScope[node];
+        };
+    }
+
+    /**
+     * A node's test is its caller's, or its own frame's when that is a test and the caller
+     * has none; it is in a file or function scope when its caller is or its frame matches.
+     */
     private void classify(int node) {
         if (node >= testOfNode.length) {
-            testOfNode = Arrays.copyOf(testOfNode, Math.max(testOfNode.length * 2, node + 1));
+            int grown = Math.max(testOfNode.length * 2, node + 1);
+            testOfNode = Arrays.copyOf(testOfNode, grown);
+            nodeInScope = Arrays.copyOf(nodeInScope, grown);
         }
         int parent = stacks.parent(node);
         int test = parent > 0 ? testOfNode[parent] : NONE;
-        if (test == NONE) {
-            int frame = stacks.frame(node);
-            String function = stacks.function(frame);
-            String file = stacks.file(frame);
-            if (function != null && file != null && pattern.matches(function, file)) {
-                test = id(new Location(function, file, stacks.firstLine(frame)));
-            }
+        int frame = stacks.frame(node);
+        String function = stacks.function(frame);
+        String file = stacks.file(frame);
+        if (test == NONE && function != null && file != null && pattern.matches(function, file)) {
+            test = id(new Location(function, file, stacks.firstLine(frame)));
         }
         testOfNode[node] = test;
+        nodeInScope[node] = (parent > 0 && nodeInScope[parent])
+                || (function != null && file != null && scope.matches(function, file));
     }
 
     private int id(Location test) {

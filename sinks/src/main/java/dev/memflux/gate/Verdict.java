@@ -20,6 +20,11 @@ public record Verdict(String subject, Figure figure, Scope scope, Location locat
         return actual <= max;
     }
 
+    /** Against a baseline that has no such subject (a test added since): reported, never failed. */
+    public boolean isNew() {
+        return tolerance != null && baseline < 0;
+    }
+
     /** What was checked, for JUnit test names: {@code peak of function:load_* <= 500.00 MiB}. */
     public String name() {
         StringBuilder s = new StringBuilder(figure.key);
@@ -42,7 +47,7 @@ public record Verdict(String subject, Figure figure, Scope scope, Location locat
      * 61.99 MiB > 52.45 MiB (+30% vs baseline 47.68 MiB, tolerance 10%), top: ...}.
      */
     public String line() {
-        StringBuilder s = new StringBuilder(passed() ? "PASS " : "FAIL ");
+        StringBuilder s = new StringBuilder(isNew() ? "NEW " : passed() ? "PASS " : "FAIL ");
         if (!subject.isEmpty()) {
             s.append('[').append(subject).append("] ");
         }
@@ -52,8 +57,13 @@ public record Verdict(String subject, Figure figure, Scope scope, Location locat
         } else if (scope.kind() != Scope.Kind.ALL) {
             s.append(" of ").append(scope);
         }
-        s.append(' ').append(figure.format(actual)).append(passed() ? " <= " : " > ").append(figure.format(max));
-        if (tolerance != null) {
+        s.append(' ').append(figure.format(actual));
+        if (isNew()) {
+            s.append(" (not in the baseline)");
+        } else {
+            s.append(passed() ? " <= " : " > ").append(figure.format(max));
+        }
+        if (tolerance != null && !isNew()) {
             s.append(" (").append(change(actual, baseline)).append(" vs baseline ").append(figure.format(baseline))
                     .append(", tolerance ").append(tolerance).append(')');
         } else if (baseline >= 0) {
