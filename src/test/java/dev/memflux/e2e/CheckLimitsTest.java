@@ -184,6 +184,14 @@ class CheckLimitsTest {
         Memflux.Result over = Memflux.run(dir, "check", "--where", "thread:2", "--max-peak", "7MiB", "p.bin");
         assertEquals(3, over.exitCode(), over.toString());
         assertTrue(over.stdout().startsWith("FAIL peak of thread:2 7.6"), over.toString());
+        // its top contributor: the worker's line, with what it held at the thread's own peak (8 x 1,000,001 bytes)
+        Path program = Memflux.program("thread_holds.py");
+        String worker = program + ":" + Programs.lineOf(program, "worker") + ") ";
+        assertTrue(over.stdout().lines().findFirst().orElse("").endsWith(worker + "7.63 MiB"), over.toString());
+        Memflux.Result leaked = Memflux.run(dir, "check", "--where", "thread:1", "--max-leaked", "500k", "p.bin");
+        assertEquals(3, leaked.exitCode(), leaked.toString());
+        assertTrue(leaked.stdout().lines().findFirst().orElse("").endsWith(", top: <module> (" + program + ":"
+                + Programs.lineOf(program, "main") + ") 976.56 KiB"), leaked.toString());
         assertEquals(0, Memflux.run(dir, "check", "--where", "thread:2", "--max-peak", "8MiB", "p.bin").exitCode());
     }
 }

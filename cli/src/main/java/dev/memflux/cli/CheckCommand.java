@@ -306,7 +306,7 @@ final class CheckCommand implements Callable<Integer> {
         return memo(s -> {
             List<ScopeFigures> each = new ArrayList<>();
             for (int i = 0; i < analyses.size(); i++) {
-                each.add(s.kind() == Scope.Kind.THREAD ? ScopeFigures.of(threads.get(i), s.thread())
+                each.add(s.kind() == Scope.Kind.THREAD ? ScopeFigures.of(threads.get(i), s.thread(), analyses.get(i).totals().stacks())
                         : ScopeFigures.of(analyses.get(i).totals(), s, natives.get(i)));
             }
             return each.size() == 1 ? each.get(0) : ScopeFigures.sum(each);

@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * {@link #node}) in a {@link StackFigures} indexed by pair, so a pair has what a node has
  * in the Aggregator: live now, live at the heap's peak (the same moment as the
  * Aggregator's), allocated. Per thread it also keeps the most its own allocations held at
- * once. A free counts against the thread that made the allocation, wherever it is freed,
- * so each thread's figures sum to the merged ones.
+ * once, and what each of its pairs held at that moment ({@link #threadPeakBytesByPair}),
+ * kept as the heap's peak is: each thread lists the pairs changed since its own last peak,
+ * and a new peak of the thread copies only those. A free counts against the thread that
+ * made the allocation, wherever it is freed, so each thread's figures sum to the merged ones.
  *
  * <p>It keeps its own live set (address → size and pair), so a run that asks for it holds
  * the live set twice: the price of exact per-thread figures. Sampled captures are counted
@@ -41,6 +43,12 @@ public final class ThreadFigures implements Consumer<EventBatch> {
     private long[] threadAllocations = new long[16];
     private int threads;
     private int current;
+    /** By pair: bytes live when its thread's own allocations peaked; whether changed since. */
+    private long[] atThreadPeak = new long[1024];
+    private boolean[] changedSinceThreadPeak = new boolean[1024];
+    /** By thread number: the pairs changed since the thread's last peak, each once. */
+    private int[][] changedPairs = new int[16][];
+    private int[] changedCount = new int[16];
 
     @Override
     public void accept(EventBatch batch) {
@@ -64,6 +72,7 @@ public final class ThreadFigures implements Consumer<EventBatch> {
     private void allocate(int kind, long address, long size, int node) {
         int pair = pairs.id(current, node);
         byPair.allocated(pair, size, 1);
+        touched(pair);
         threadBytes[current] += size;
         threadAllocations[current]++;
         if (kind == MMAP) {
@@ -81,6 +90,7 @@ public final class ThreadFigures implements Consumer<EventBatch> {
         long held = threadLive[current] += size;
         if (held > threadPeak[current]) {
             threadPeak[current] = held;
+            threadPeakReached(current);
         }
         if (heapBytes > peakBytes) {
             peakBytes = heapBytes;
@@ -99,11 +109,41 @@ public final class ThreadFigures implements Consumer<EventBatch> {
     private void freed(int pair, long bytes) {
         byPair.freed(pair, bytes, 1);
         threadLive[pairs.thread(pair)] -= bytes;
+        touched(pair);
     }
 
     private void changed(int pair, long bytes, long count) {
         byPair.change(pair, bytes, count);
         threadLive[pairs.thread(pair)] += bytes;
+        touched(pair);
+    }
+
+    /** The pair's live bytes changed: listed once for its thread's next peak to copy. */
+    private void touched(int pair) {
+        if (pair >= changedSinceThreadPeak.length) {
+            int grown = Math.max(changedSinceThreadPeak.length * 2, pair + 1);
+            changedSinceThreadPeak = Arrays.copyOf(changedSinceThreadPeak, grown);
+            atThreadPeak = Arrays.copyOf(atThreadPeak, grown);
+        }
+        if (changedSinceThreadPeak[pair]) {
+            return;
+        }
+        changedSinceThreadPeak[pair] = true;
+        int thread = pairs.thread(pair);
+        int[] list = changedPairs[thread];
+        if (list == null || changedCount[thread] == list.length) {
+            list = changedPairs[thread] = list == null ? new int[64] : Arrays.copyOf(list, list.length * 2);
+        }
+        list[changedCount[thread]++] = pair;
+    }
+
+    private void threadPeakReached(int thread) {
+        int[] list = changedPairs[thread];
+        for (int i = 0, n = changedCount[thread]; i < n; i++) {
+            atThreadPeak[list[i]] = byPair.liveBytes(list[i]);
+            changedSinceThreadPeak[list[i]] = false;
+        }
+        changedCount[thread] = 0;
     }
 
     private void thread(int number, int tid) {
@@ -115,6 +155,8 @@ public final class ThreadFigures implements Consumer<EventBatch> {
             threadPeak = Arrays.copyOf(threadPeak, grown);
             threadBytes = Arrays.copyOf(threadBytes, grown);
             threadAllocations = Arrays.copyOf(threadAllocations, grown);
+            changedPairs = Arrays.copyOf(changedPairs, grown);
+            changedCount = Arrays.copyOf(changedCount, grown);
         }
         tids[number] = tid;
         threads = Math.max(threads, number);
@@ -173,6 +215,21 @@ public final class ThreadFigures implements Consumer<EventBatch> {
     /** Allocations live at the heap's peak, indexed by pair. */
     public long[] peakCountByPair() {
         return byPair(byPair::peakCount);
+    }
+
+    /** Bytes each pair held when its thread's own allocations peaked ({@link #threadPeakBytes}), indexed by pair. */
+    public long[] threadPeakBytesByPair() {
+        return byPair(pair -> pair < atThreadPeak.length ? atThreadPeak[pair] : 0);
+    }
+
+    /** Bytes allocated over the run, indexed by pair. */
+    public long[] allocatedBytesByPair() {
+        return byPair(byPair::bytes);
+    }
+
+    /** Allocations made over the run, indexed by pair. */
+    public long[] allocationsByPair() {
+        return byPair(byPair::allocations);
     }
 
     /** Bytes live now (at the end: leaked), indexed by pair. */

@@ -130,6 +130,23 @@ class ThreadFiguresTest {
     }
 
     @Test
+    void eachPairKeepsWhatItHeldAtItsThreadsOwnPeak() {
+        // Thread 1 peaks at 300 (node 1: 300), then holds node 1: 100 and node 2: 150 (250);
+        // thread 2's 7000 makes the heap's peak later. Thread 1's peak is still made of node 1 alone.
+        figures.accept(new Batches().thread(1, 100).malloc(0x1000, 200, 1).malloc(0x2000, 100, 1).free(0x1000)
+                .malloc(0x3000, 150, 2).thread(2, 101).malloc(0x4000, 7000, 1).build());
+        // pairs: 0 = (1, node 1), 1 = (1, node 2), 2 = (2, node 1)
+        assertArrayEquals(new long[] {300, 0, 7000}, figures.threadPeakBytesByPair());
+        assertArrayEquals(new long[] {100, 150, 7000}, figures.peakBytesByPair());
+        assertArrayEquals(new long[] {300, 150, 7000}, figures.allocatedBytesByPair());
+        assertArrayEquals(new long[] {2, 1, 1}, figures.allocationsByPair());
+        // node 2 grows thread 1 past 300: the new peak (400) copies both of its pairs
+        figures.accept(new Batches().thread(1, 100).malloc(0x5000, 150, 2).build());
+        assertArrayEquals(new long[] {100, 300, 7000}, figures.threadPeakBytesByPair());
+        assertEquals(400, figures.threadPeakBytes(1));
+    }
+
+    @Test
     void anUnmappedPieceLeavesItsThreadsLiveBytes() {
         figures.accept(new Batches().thread(1, 100).mmap(0x10000, 0x4000, 1).thread(2, 101)
                 .munmap(0x11000, 0x1000).build());

@@ -148,6 +148,42 @@ public final class ScopeFigures {
                 threads.threadAllocatedBytes(number), threads.threadAllocations(number));
     }
 
+    /**
+     * As {@link #of(ThreadFigures, int)}, with the locations that contributed, read from
+     * the thread's (thread, node) pairs: to its peak, what each held when the thread's own
+     * allocations peaked.
+     */
+    public static ScopeFigures of(ThreadFigures threads, int number, StackTable stacks) {
+        ScopeFigures f = of(threads, number);
+        long[] atPeak = threads.threadPeakBytesByPair();
+        long[] live = threads.liveBytesByPair();
+        long[] liveCount = threads.liveCountByPair();
+        long[] bytes = threads.allocatedBytesByPair();
+        long[] counts = threads.allocationsByPair();
+        int nodes = stacks.nodeCount();
+        long[][] byNode = new long[5][nodes];
+        for (int pair = 0; pair < atPeak.length; pair++) {
+            int node = threads.node(pair);
+            if (threads.thread(pair) != number || node < 0 || node >= nodes) {
+                continue;
+            }
+            byNode[0][node] += atPeak[pair];
+            byNode[1][node] += live[pair];
+            byNode[2][node] += liveCount[pair];
+            byNode[3][node] += bytes[pair];
+            byNode[4][node] += counts[pair];
+        }
+        boolean[] all = new boolean[nodes];
+        java.util.Arrays.fill(all, true);
+        ScopeFigures located = new ScopeFigures();
+        located.put(Figure.PEAK, stacks, all, byNode[0], byNode[4], false);
+        located.put(Figure.LEAKED, stacks, all, byNode[1], byNode[2], false);
+        located.put(Figure.ALLOCATED, stacks, all, byNode[3], byNode[4], false);
+        located.put(Figure.ALLOCATIONS, stacks, all, byNode[3], byNode[4], true);
+        f.contributors.putAll(located.contributors);
+        return f;
+    }
+
     /** Figures known without their locations (a thread's). */
     public static ScopeFigures of(long peak, long leaked, long allocated, long allocations) {
         ScopeFigures f = new ScopeFigures();
