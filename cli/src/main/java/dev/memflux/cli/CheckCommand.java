@@ -306,8 +306,9 @@ final class CheckCommand implements Callable<Integer> {
         return memo(s -> {
             List<ScopeFigures> each = new ArrayList<>();
             for (int i = 0; i < analyses.size(); i++) {
-                each.add(s.kind() == Scope.Kind.THREAD ? ScopeFigures.of(threads.get(i), s.thread(), analyses.get(i).totals().stacks())
-                        : ScopeFigures.of(analyses.get(i).totals(), s, natives.get(i)));
+                FileAnalysis a = analyses.get(i);
+                each.add(s.kind() == Scope.Kind.THREAD ? ScopeFigures.of(threads.get(i), s.thread(), a.totals().stacks())
+                        : ScopeFigures.of(a.totals(), s, natives.get(i)));
             }
             return each.size() == 1 ? each.get(0) : ScopeFigures.sum(each);
         });

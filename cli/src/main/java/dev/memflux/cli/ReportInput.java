@@ -1,9 +1,14 @@
 package dev.memflux.cli;
 
+import dev.memflux.format.CaptureFileFormat;
+import dev.memflux.format.CaptureHeader;
 import dev.memflux.format.CorruptCaptureException;
+import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.Aggregator;
 import dev.memflux.format.EventBatch;
 import dev.memflux.report.FileAnalysis;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -44,10 +49,9 @@ final class ReportInput {
      * for anything unreadable, which the analysis itself then reports.
      */
     static boolean hasNativeStacks(Path file) {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(
-                new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            dev.memflux.format.CaptureHeader h = dev.memflux.format.CaptureFileFormat.readHeader(in);
-            return h.has(dev.memflux.format.RecordTag.FLAG_NATIVE) && !h.has(dev.memflux.format.RecordTag.FLAG_AGGREGATED);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            CaptureHeader h = CaptureFileFormat.readHeader(in);
+            return h.has(RecordTag.FLAG_NATIVE) && !h.has(RecordTag.FLAG_AGGREGATED);
         } catch (IOException | CorruptCaptureException | RuntimeException e) {
             return false;
         }

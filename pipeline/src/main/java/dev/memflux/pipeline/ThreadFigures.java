@@ -1,10 +1,8 @@
 package dev.memflux.pipeline;
 
-import dev.memflux.format.AllocatorKind;
 import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordTag;
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * The one engine for per-thread figures: the live view's per-thread tables, {@code check
@@ -13,28 +11,18 @@ import java.util.function.Consumer;
  * thread dimension and is shared by every report).
  *
  * <p>Figures are kept per (thread, stack node) pair ({@link #pairs}, {@link #thread},
- * {@link #node}) in a {@link StackFigures} indexed by pair, so a pair has what a node has
- * in the Aggregator: live now, live at the heap's peak (the same moment as the
- * Aggregator's), allocated. Per thread it also keeps the most its own allocations held at
+ * {@link #node}) by {@link PairFigures}, so a pair has what a node has in the Aggregator:
+ * live now, live at the heap's peak (the same moment as the Aggregator's), allocated. Per
+ * thread it also keeps the most its own allocations held at
  * once, and what each of its pairs held at that moment ({@link #threadPeakBytesByPair}),
  * kept as the heap's peak is: each thread lists the pairs changed since its own last peak,
  * and a new peak of the thread copies only those. A free counts against the thread that
  * made the allocation, wherever it is freed, so each thread's figures sum to the merged ones.
  *
- * <p>It keeps its own live set (address → size and pair), so a run that asks for it holds
- * the live set twice: the price of exact per-thread figures. Sampled captures are counted
- * as recorded (no weighting). Runs on the thread that delivers the batches; not
- * thread-safe; nothing per event allocates (arrays grow by doubling).
+ * <p>A run that asks for it holds the live set twice (see {@link PairFigures}): the price
+ * of exact per-thread figures. Sampled captures are counted as recorded (no weighting).
  */
-public final class ThreadFigures implements Consumer<EventBatch> {
-    private static final int MMAP = AllocatorKind.MMAP.ordinal();
-    private final LiveAllocations live = new LiveAllocations(1 << 16);
-    private final LiveMappings mappings = new LiveMappings();
-    private final LiveMappings.Released unmapped = this::unmapped;
-    private final ThreadNodeIds pairs = new ThreadNodeIds();
-    private final StackFigures byPair = new StackFigures(1024);
-    private long heapBytes;
-    private long peakBytes;
+public final class ThreadFigures extends PairFigures {
     /** By thread number (index 0: events before any THREAD record). */
     private int[] tids = new int[16];
     private long[] threadLive = new long[16];
@@ -51,75 +39,32 @@ public final class ThreadFigures implements Consumer<EventBatch> {
     private int[] changedCount = new int[16];
 
     @Override
-    public void accept(EventBatch batch) {
-        for (int i = 0, n = batch.count; i < n; i++) {
-            byte tag = batch.tag(i);
-            if (RecordTag.isAlloc(tag)) {
-                allocate(tag - RecordTag.ALLOC, batch.allocAddress(i), batch.allocSize(i), batch.allocNode(i));
-            } else if (tag == RecordTag.FREE) {
-                long size = live.remove(batch.freeAddress(i));
-                if (size >= 0) {
-                    freed(live.removedNode(), size);
-                }
-            } else if (tag == RecordTag.MUNMAP) {
-                heapBytes -= mappings.release(batch.munmapAddress(i), batch.munmapLength(i), unmapped);
-            } else if (tag == RecordTag.THREAD) {
-                thread(batch.threadNumber(i), batch.threadTid(i));
-            }
+    int pairOf(EventBatch batch, int i) {
+        return pair(current, batch.allocNode(i));
+    }
+
+    @Override
+    void other(EventBatch batch, int i, byte tag) {
+        if (tag == RecordTag.THREAD) {
+            thread(batch.threadNumber(i), batch.threadTid(i));
         }
     }
 
-    private void allocate(int kind, long address, long size, int node) {
-        int pair = pairs.id(current, node);
-        byPair.allocated(pair, size, 1);
-        touched(pair);
+    @Override
+    void allocated(int pair, long size) {
         threadBytes[current] += size;
         threadAllocations[current]++;
-        if (kind == MMAP) {
-            // A mapping over live mappings replaces them, as the kernel unmaps them first.
-            heapBytes -= mappings.release(address, size, unmapped);
-            mappings.add(address, size, pair);
-        } else {
-            long replaced = live.put(address, size, pair);
-            if (replaced >= 0) {
-                changed(live.removedNode(), -replaced, -1);
-                heapBytes -= replaced;
-            }
-        }
-        heapBytes += size;
-        long held = threadLive[current] += size;
-        if (held > threadPeak[current]) {
-            threadPeak[current] = held;
+        if (threadLive[current] > threadPeak[current]) {
+            threadPeak[current] = threadLive[current];
             threadPeakReached(current);
         }
-        if (heapBytes > peakBytes) {
-            peakBytes = heapBytes;
-            byPair.peakReached();
-        }
     }
 
-    private void unmapped(int pair, long bytes, int pieces) {
-        if (pieces < 0) {
-            freed(pair, bytes);
-        } else {
-            changed(pair, -bytes, pieces);
-        }
-    }
-
-    private void freed(int pair, long bytes) {
-        byPair.freed(pair, bytes, 1);
-        threadLive[pairs.thread(pair)] -= bytes;
-        touched(pair);
-    }
-
-    private void changed(int pair, long bytes, long count) {
-        byPair.change(pair, bytes, count);
-        threadLive[pairs.thread(pair)] += bytes;
-        touched(pair);
-    }
-
-    /** The pair's live bytes changed: listed once for its thread's next peak to copy. */
-    private void touched(int pair) {
+    /** A free counts against the thread that allocated, wherever it ran; listed for that thread's next peak. */
+    @Override
+    void liveChanged(int pair, long bytes) {
+        int thread = first(pair);
+        threadLive[thread] += bytes;
         if (pair >= changedSinceThreadPeak.length) {
             int grown = Math.max(changedSinceThreadPeak.length * 2, pair + 1);
             changedSinceThreadPeak = Arrays.copyOf(changedSinceThreadPeak, grown);
@@ -129,7 +74,6 @@ public final class ThreadFigures implements Consumer<EventBatch> {
             return;
         }
         changedSinceThreadPeak[pair] = true;
-        int thread = pairs.thread(pair);
         int[] list = changedPairs[thread];
         if (list == null || changedCount[thread] == list.length) {
             list = changedPairs[thread] = list == null ? new int[64] : Arrays.copyOf(list, list.length * 2);
@@ -140,7 +84,7 @@ public final class ThreadFigures implements Consumer<EventBatch> {
     private void threadPeakReached(int thread) {
         int[] list = changedPairs[thread];
         for (int i = 0, n = changedCount[thread]; i < n; i++) {
-            atThreadPeak[list[i]] = byPair.liveBytes(list[i]);
+            atThreadPeak[list[i]] = liveBytes(list[i]);
             changedSinceThreadPeak[list[i]] = false;
         }
         changedCount[thread] = 0;
@@ -192,60 +136,14 @@ public final class ThreadFigures implements Consumer<EventBatch> {
         return number >= 0 && number < tids.length ? threadAllocations[number] : 0;
     }
 
-    /** Pair ids run from 0 to {@code pairs() - 1}. */
-    public int pairs() {
-        return pairs.count();
-    }
-
     /** memflux's number of the pair's thread (1: the thread that started tracking; 0: before any THREAD record). */
     public int thread(int pair) {
-        return pairs.thread(pair);
-    }
-
-    /** The pair's stack node, in the Aggregator's stack table. */
-    public int node(int pair) {
-        return pairs.node(pair);
-    }
-
-    /** Bytes live at the heap's peak, indexed by pair. */
-    public long[] peakBytesByPair() {
-        return byPair(byPair::peakBytes);
-    }
-
-    /** Allocations live at the heap's peak, indexed by pair. */
-    public long[] peakCountByPair() {
-        return byPair(byPair::peakCount);
+        return first(pair);
     }
 
     /** Bytes each pair held when its thread's own allocations peaked ({@link #threadPeakBytes}), indexed by pair. */
     public long[] threadPeakBytesByPair() {
         return byPair(pair -> pair < atThreadPeak.length ? atThreadPeak[pair] : 0);
-    }
-
-    /** Bytes allocated over the run, indexed by pair. */
-    public long[] allocatedBytesByPair() {
-        return byPair(byPair::bytes);
-    }
-
-    /** Allocations made over the run, indexed by pair. */
-    public long[] allocationsByPair() {
-        return byPair(byPair::allocations);
-    }
-
-    /** Bytes live now (at the end: leaked), indexed by pair. */
-    public long[] liveBytesByPair() {
-        return byPair(byPair::liveBytes);
-    }
-
-    /** Allocations live now, indexed by pair. */
-    public long[] liveCountByPair() {
-        return byPair(byPair::liveCount);
-    }
-
-    private long[] byPair(java.util.function.IntToLongFunction figure) {
-        long[] out = new long[pairs()];
-        Arrays.setAll(out, figure);
-        return out;
     }
 
     /** Every thread's live figures per stack node, made in one sweep over the (thread, node) pairs. */
@@ -260,11 +158,11 @@ public final class ThreadFigures implements Consumer<EventBatch> {
         long[][] bytes = new long[threads + 1][];
         long[][] counts = new long[threads + 1][];
         long[] heap = new long[threads + 1];
-        for (int pair = 0, n = pairs.count(); pair < n; pair++) {
-            int thread = pairs.thread(pair);
-            int node = pairs.node(pair);
-            long b = byPair.liveBytes(pair);
-            long c = byPair.liveCount(pair);
+        for (int pair = 0, n = pairs(); pair < n; pair++) {
+            int thread = first(pair);
+            int node = node(pair);
+            long b = liveBytes(pair);
+            long c = liveCount(pair);
             if ((b == 0 && c == 0) || thread > threads || node < 0 || node >= nodes) {
                 continue;
             }

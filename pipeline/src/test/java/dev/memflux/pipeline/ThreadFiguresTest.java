@@ -130,6 +130,15 @@ class ThreadFiguresTest {
     }
 
     @Test
+    void aFreeLowersTheHeapSoASmallerHeapLaterIsNoPeak() {
+        // The heap peaks at 100 (node 1); after the free, 50 at node 2 is a heap of 50, not 150.
+        figures.accept(new Batches().thread(1, 100).malloc(0x1000, 100, 1).free(0x1000).malloc(0x2000, 50, 2)
+                .build());
+        assertArrayEquals(new long[] {100, 0}, figures.peakBytesByPair());
+        assertArrayEquals(new long[] {0, 50}, figures.liveBytesByPair());
+    }
+
+    @Test
     void eachPairKeepsWhatItHeldAtItsThreadsOwnPeak() {
         // Thread 1 peaks at 300 (node 1: 300), then holds node 1: 100 and node 2: 150 (250);
         // thread 2's 7000 makes the heap's peak later. Thread 1's peak is still made of node 1 alone.

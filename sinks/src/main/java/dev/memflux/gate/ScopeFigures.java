@@ -8,6 +8,7 @@ import dev.memflux.report.HybridStack;
 import dev.memflux.report.Location;
 import dev.memflux.report.LocationTotals;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -174,7 +175,7 @@ public final class ScopeFigures {
             byNode[4][node] += counts[pair];
         }
         boolean[] all = new boolean[nodes];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         ScopeFigures located = new ScopeFigures();
         located.put(Figure.PEAK, stacks, all, byNode[0], byNode[4], false);
         located.put(Figure.LEAKED, stacks, all, byNode[1], byNode[2], false);
