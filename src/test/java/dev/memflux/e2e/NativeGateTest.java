@@ -1,6 +1,7 @@
 package dev.memflux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -78,5 +79,25 @@ class NativeGateTest {
         assertEquals(13_000_000L, ((Number) top.get("value")).longValue(), checkJson.stdout());
         assertEquals(Map.of("function", "grab", "file", NativeLibrary.LEAF_C.toString(), "line", (long) line,
                 "native", true), MiniJson.object(top.get("location")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void anAggregatedSideKeepsBothSidesOnPythonRows(String python) throws Exception {
+        // An aggregated capture has no per-site peak: compared with a full one, both sides use the Python line.
+        Path lib = NativeLibrary.build(dir);
+        Memflux.Result r = Memflux.run(dir, "run", "--native", "--aggregate", "-q", "-f", "--python", python, "-o",
+                "base.bin", Memflux.program("native_grows.py").toString(), lib.toString(), "100");
+        assertEquals(0, r.exitCode(), r.toString());
+        capture(python, lib, "grown.bin", 130);
+        Memflux.Result json = Memflux.run(dir, "diff", "--json", "base.bin", "grown.bin");
+        assertEquals(0, json.exitCode(), json.toString());
+        Map<String, Object> first = MiniJson.object(MiniJson.array(MiniJson.object(MiniJson.parse(json.stdout()))
+                .get("locations")).get(0));
+        assertEquals("<module>", first.get("function"), json.stdout());
+        assertEquals((long) Programs.lineOf(Memflux.program("native_grows.py"), "call"),
+                ((Number) first.get("line")).longValue(), json.stdout());
+        assertEquals(3_000_000L, change(first, "peak"), json.stdout());
+        assertFalse(json.stdout().contains("\"native\""), json.stdout());
     }
 }

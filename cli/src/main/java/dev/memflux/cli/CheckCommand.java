@@ -143,6 +143,13 @@ final class CheckCommand implements Callable<Integer> {
             description = "How many top contributors to show per verdict (default: ${DEFAULT-VALUE}).")
     int top;
 
+    /**
+     * Rows are innermost frames of either kind only when every capture read (checked and
+     * baseline) has native stacks per allocation; otherwise all are Python rows, so that
+     * a baseline's rows match the checked capture's.
+     */
+    private boolean nativeRows = true;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -302,13 +309,14 @@ final class CheckCommand implements Callable<Integer> {
             analyses.add(a);
             threads.add(t);
             natives.add(n);
+            nativeRows &= n != null && n.hasNativeStacks();
         }
         return memo(s -> {
             List<ScopeFigures> each = new ArrayList<>();
             for (int i = 0; i < analyses.size(); i++) {
                 FileAnalysis a = analyses.get(i);
                 each.add(s.kind() == Scope.Kind.THREAD ? ScopeFigures.of(threads.get(i), s.thread(), a.totals().stacks())
-                        : ScopeFigures.of(a.totals(), s, natives.get(i)));
+                        : ScopeFigures.of(a.totals(), s, nativeRows ? natives.get(i) : null));
             }
             return each.size() == 1 ? each.get(0) : ScopeFigures.sum(each);
         });

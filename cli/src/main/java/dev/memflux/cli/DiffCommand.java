@@ -44,24 +44,23 @@ final class DiffCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, not " + limit);
         }
-        ScopeFigures old = figures(before);
+        NativeFigures oldSites = ReportInput.hasNativeStacks(before) ? new NativeFigures() : null;
+        FileAnalysis old = ReportInput.analyze(before, spec.commandLine().getErr(), oldSites);
         if (old == null) {
             return ExitCodes.INPUT;
         }
-        ScopeFigures now = figures(after);
+        NativeFigures newSites = ReportInput.hasNativeStacks(after) ? new NativeFigures() : null;
+        FileAnalysis now = ReportInput.analyze(after, spec.commandLine().getErr(), newSites);
         if (now == null) {
             return ExitCodes.INPUT;
         }
-        CaptureDiff diff = new CaptureDiff(old, now);
+        // native rows only when both have them: a row of one kind never matches one of the other
+        boolean nativeRows = oldSites != null && oldSites.hasNativeStacks() && newSites != null
+                && newSites.hasNativeStacks();
+        CaptureDiff diff = new CaptureDiff(ScopeFigures.of(old.totals(), Scope.ALL, nativeRows ? oldSites : null),
+                ScopeFigures.of(now.totals(), Scope.ALL, nativeRows ? newSites : null));
         System.out.print(json ? diff.json(limit) : diff.text(limit));
         System.out.flush();
         return ExitCodes.OK;
-    }
-
-    /** The whole program's figures, by innermost frame of either kind for a --native capture; null if unreadable. */
-    private ScopeFigures figures(Path capture) {
-        NativeFigures natives = ReportInput.hasNativeStacks(capture) ? new NativeFigures() : null;
-        FileAnalysis a = ReportInput.analyze(capture, spec.commandLine().getErr(), natives);
-        return a == null ? null : ScopeFigures.of(a.totals(), Scope.ALL, natives);
     }
 }
