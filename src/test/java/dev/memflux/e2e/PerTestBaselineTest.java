@@ -8,12 +8,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * check --per-test with --baseline and --where on test_growing_suite.py (figures in its
@@ -71,17 +68,10 @@ class PerTestBaselineTest {
                 && l.contains(" (not in the baseline)")), r.stdout());
         assertEquals(1, lines.stream().filter(l -> l.startsWith("FAIL")).count(), r.stdout());
 
-        Element suite = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(dir.resolve("tests.xml").toFile()).getElementsByTagName("testsuite").item(0);
-        assertEquals("3", suite.getAttribute("tests"));
-        assertEquals("1", suite.getAttribute("failures"));
-        NodeList cases = suite.getElementsByTagName("testcase");
-        Map<String, String> failures = new HashMap<>();
-        for (int i = 0; i < cases.getLength(); i++) {
-            Element c = (Element) cases.item(i);
-            NodeList f = c.getElementsByTagName("failure");
-            failures.put(c.getAttribute("name"), f.getLength() == 0 ? "" : ((Element) f.item(0)).getAttribute("message"));
-        }
+        JUnitReport junit = JUnitReport.read(dir.resolve("tests.xml"));
+        assertEquals("3", junit.tests());
+        assertEquals("1", junit.failures());
+        Map<String, String> failures = junit.cases();
         assertEquals(List.of(ADDED, GROWS, STEADY), failures.keySet().stream().sorted().toList());
         assertTrue(failures.get(GROWS).startsWith("FAIL [" + GROWS + "] peak 14.31 MiB > 12.59 MiB (+25%"),
                 failures.toString());

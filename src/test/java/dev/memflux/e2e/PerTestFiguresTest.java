@@ -10,13 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * check --per-test on test_memory_suite.py (figures known by construction, in its header),
@@ -86,18 +83,13 @@ class PerTestFiguresTest {
         String[] churns = rows.get("test_memory_suite.py::test_small_churn");
         assertEquals(List.of("976.66 KiB", "100"), List.of(churns).subList(1, 3), table.stdout());
 
-        Element suite = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(dir.resolve("tests.xml").toFile()).getElementsByTagName("testsuite").item(0);
-        assertEquals("4", suite.getAttribute("tests"));
-        assertEquals("2", suite.getAttribute("failures"));
-        NodeList cases = suite.getElementsByTagName("testcase");
-        Map<String, Integer> failures = new HashMap<>();
-        for (int i = 0; i < cases.getLength(); i++) {
-            Element c = (Element) cases.item(i);
-            failures.put(c.getAttribute("name"), c.getElementsByTagName("failure").getLength());
-        }
-        assertEquals(Map.of("test_memory_suite.py::test_holds_ten", 1, "test_memory_suite.py::test_leaks_three", 1,
-                "test_memory_suite.py::test_small_churn", 0, "test_memory_suite.py::test_clears_kept", 0), failures);
+        JUnitReport junit = JUnitReport.read(dir.resolve("tests.xml"));
+        assertEquals("4", junit.tests());
+        assertEquals("2", junit.failures());
+        Map<String, Boolean> failed = new HashMap<>();
+        junit.cases().forEach((name, message) -> failed.put(name, !message.isEmpty()));
+        assertEquals(Map.of("test_memory_suite.py::test_holds_ten", true, "test_memory_suite.py::test_leaks_three", true,
+                "test_memory_suite.py::test_small_churn", false, "test_memory_suite.py::test_clears_kept", false), failed);
 
         // a default for every test, raised for one by pattern in the limits file
         Files.writeString(dir.resolve("limits.toml"), """
