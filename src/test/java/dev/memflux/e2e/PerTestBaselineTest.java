@@ -2,19 +2,24 @@ package dev.memflux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * check --per-test with --baseline and --where on test_growing_suite.py (figures in its
- * header), run with 100 rows as the baseline and with 130 rows and one test added.
+ * header), run with 100 rows as the baseline and with 130 rows and one test added: by
+ * itself under every interpreter, and by real pytest where /usr/bin/python3 has it.
  */
 class PerTestBaselineTest {
     private static final String GROWS = "test_growing_suite.py::test_grows";
@@ -24,9 +29,11 @@ class PerTestBaselineTest {
     @TempDir
     Path dir;
 
-    private void capture(String python, String name, Map<String, String> env) throws Exception {
-        Memflux.Result r = Memflux.runWith(dir, null, env, "run", "-q", "-f", "--python", python, "-o", name,
-                "test_growing_suite.py");
+    /** The suite run by itself, or by {@code runner} (e.g. {@code -m pytest ...}) when given. */
+    private void capture(String python, String name, Map<String, String> env, String... runner) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "-q", "-f", "--python", python, "-o", name));
+        args.addAll(runner.length == 0 ? List.of("test_growing_suite.py") : List.of(runner));
+        Memflux.Result r = Memflux.runWith(dir, null, env, args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
     }
 
@@ -50,7 +57,22 @@ class PerTestBaselineTest {
         Files.copy(Memflux.program("test_growing_suite.py"), dir.resolve("test_growing_suite.py"));
         capture(python, "base.bin", Map.of());
         capture(python, "grown.bin", Map.of("SUITE_ROWS", "130", "SUITE_ADDED", "1"));
+        expectVerdicts();
+    }
 
+    @Test
+    void pytestRunsAreGatedTheSame() throws Exception {
+        Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import pytest").start();
+        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "pytest is not installed for /usr/bin/python3 (Debian: python3-pytest)");
+        Files.copy(Memflux.program("test_growing_suite.py"), dir.resolve("test_growing_suite.py"));
+        String[] pytest = {"-m", "pytest", "-q", "-p", "no:cacheprovider", "test_growing_suite.py"};
+        capture("/usr/bin/python3", "base.bin", Map.of(), pytest);
+        capture("/usr/bin/python3", "grown.bin", Map.of("SUITE_ROWS", "130", "SUITE_ADDED", "1"), pytest);
+        expectVerdicts();
+    }
+
+    private void expectVerdicts() throws Exception {
         Memflux.Result r = Memflux.run(dir, "check", "--per-test", "--max-peak", "50MB", "--baseline", "base.bin",
                 "--tolerance", "10%", "--junit", "tests.xml", "grown.bin");
         assertEquals(3, r.exitCode(), r.toString());
