@@ -1,4 +1,4 @@
-/* Built by NativeStacksTest with gcc -g -O2. Expected under memflux run --native: each
+/* Built by the tests (NativeLibrary) with gcc -g -O2. Expected under memflux run --native: each
  * allocation's native stack starts grab (inlined, at "site: malloc") <- leaf_alloc (at
  * "site: grab") <- mid_alloc (at "site: leaf"). The store after malloc keeps gcc from
  * turning the call into a tail jump, which would leave leaf_alloc off the stack. */

@@ -13,11 +13,11 @@ import java.util.Arrays;
  * <p>Figures are kept per (thread, stack node) pair ({@link #pairs}, {@link #thread},
  * {@link #node}) by {@link PairFigures}, so a pair has what a node has in the Aggregator:
  * live now, live at the heap's peak (the same moment as the Aggregator's), allocated. Per
- * thread it also keeps the most its own allocations held at
- * once, and what each of its pairs held at that moment ({@link #threadPeakBytesByPair}),
- * kept as the heap's peak is: each thread lists the pairs changed since its own last peak,
- * and a new peak of the thread copies only those. A free counts against the thread that
- * made the allocation, wherever it is freed, so each thread's figures sum to the merged ones.
+ * thread it also keeps the most its own allocations held at once, and what each of its
+ * pairs held at that moment ({@link #threadPeakBytesByPair}), kept as the heap's peak is:
+ * each thread lists the pairs changed since its own last peak, and a new peak of the
+ * thread copies only those. A free counts against the thread that made the allocation,
+ * wherever it is freed, so each thread's figures sum to the merged ones.
  *
  * <p>A run that asks for it holds the live set twice (see {@link PairFigures}): the price
  * of exact per-thread figures. Sampled captures are counted as recorded (no weighting).
