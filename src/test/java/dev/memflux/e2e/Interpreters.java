@@ -33,6 +33,17 @@ final class Interpreters {
         return list.stream();
     }
 
+    /** Debian's python3 with Debian's pytest (python3-pytest); the test is skipped, saying so, without them. */
+    static String debianPytest() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
+                "Debian's python3 is not installed");
+        Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import pytest").start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "pytest is not installed for /usr/bin/python3 (Debian: python3-pytest)");
+        return "/usr/bin/python3";
+    }
+
     private static String which(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);

@@ -2,7 +2,6 @@ package dev.memflux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,13 +60,11 @@ class PerTestBaselineTest {
 
     @Test
     void pytestRunsAreGatedTheSame() throws Exception {
-        Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import pytest").start();
-        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
-                "pytest is not installed for /usr/bin/python3 (Debian: python3-pytest)");
+        String python = Interpreters.debianPytest();
         Files.copy(Memflux.program("test_growing_suite.py"), dir.resolve("test_growing_suite.py"));
         String[] pytest = {"-m", "pytest", "-q", "-p", "no:cacheprovider", "test_growing_suite.py"};
-        capture("/usr/bin/python3", "base.bin", Map.of(), pytest);
-        capture("/usr/bin/python3", "grown.bin", Map.of("SUITE_ROWS", "130", "SUITE_ADDED", "1"), pytest);
+        capture(python, "base.bin", Map.of(), pytest);
+        capture(python, "grown.bin", Map.of("SUITE_ROWS", "130", "SUITE_ADDED", "1"), pytest);
         expectVerdicts();
     }
 

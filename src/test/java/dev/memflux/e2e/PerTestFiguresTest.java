@@ -2,14 +2,12 @@ package dev.memflux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,11 +35,9 @@ class PerTestFiguresTest {
 
     @Test
     void pytestRunsGetTheSameFigures() throws Exception {
-        Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import pytest").start();
-        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
-                "pytest is not installed for /usr/bin/python3 (Debian: python3-pytest)");
+        String python = Interpreters.debianPytest();
         Files.copy(Memflux.program("test_memory_suite.py"), dir.resolve("test_memory_suite.py"));
-        Memflux.Result run = Memflux.run(dir, "run", "-q", "--python", "/usr/bin/python3", "-o", "suite.bin", "-m",
+        Memflux.Result run = Memflux.run(dir, "run", "-q", "--python", python, "-o", "suite.bin", "-m",
                 "pytest", "-q", "-p", "no:cacheprovider", "test_memory_suite.py");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.stdout().contains("4 passed"), run.toString());
