@@ -51,6 +51,7 @@ def main():
     p.add_argument("--python", default="python3")
     p.add_argument("--workload", default=os.path.join(HERE, "alloc_heavy.py"))
     p.add_argument("--memflux", default=os.path.join(ROOT, "memflux"))
+    p.add_argument("--before", help="another memflux (e.g. an older build) timed in the same loop")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         timed = os.path.join(tmp, "timed.py")
@@ -64,6 +65,10 @@ def main():
             "sampled": [args.memflux, "run", "-q", "-f", "--python", args.python, "--sample-rate=" + args.rate, "-o",
                         sampled_file, timed, args.workload],
         }
+        if args.before:
+            ways["exact-before"] = [args.before] + ways["exact"][1:]
+            ways["sampled-before"] = [args.before] + ways["sampled"][1:]
+            run(ways["exact-before"])
         run(ways["exact"])  # builds memflux if needed, warms its class-data archive
         times = {way: [] for way in ways}
         for _ in range(args.runs):
@@ -73,11 +78,12 @@ def main():
         plain_inner = statistics.median(i for _, i in times["plain"])
         print(f"python: {args.python}; workload: {os.path.basename(args.workload)}; runs: {args.runs}; "
               f"rate: {args.rate}")
-        print(f"{'way':10}{'wall s':>9}{'x plain':>9}{'program s':>11}{'x plain':>9}")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
+        print(f"{'way':15}{'wall s':>9}{'x plain':>9}{'program s':>11}{'x plain':>9}")
         for way in ways:
             wall = statistics.median(w for w, _ in times[way])
             inner = statistics.median(i for _, i in times[way])
-            print(f"{way:10}{wall:9.3f}{wall / plain_wall:8.2f}x{inner:11.3f}{inner / plain_inner:8.2f}x")
+            print(f"{way:15}{wall:9.3f}{wall / plain_wall:8.2f}x{inner:11.3f}{inner / plain_inner:8.2f}x")
         exact = stats(args.memflux, exact_file)
         sampled = stats(args.memflux, sampled_file)
         for name, e, s in zip(("bytes allocated", "peak"), exact, sampled):

@@ -41,7 +41,7 @@ class DistArchiveTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Files.createSymbolicLink(tools.resolve("java"), java);
         Files.createSymbolicLink(tools.resolve("python3"), Path.of("/usr/bin/python3"));
-        for (String tool : List.of("bash", "dirname", "readlink", "grep")) {
+        for (String tool : List.of("bash", "dirname", "readlink", "grep", "mkdir", "mv", "rm")) {
             Files.createSymbolicLink(tools.resolve(tool), Path.of(which(tool)));
         }
         Path work = Files.createDirectory(dir.resolve("work"));
@@ -58,6 +58,19 @@ class DistArchiveTest {
         List<String> under = run(memflux, work, env, "check", "--max-leaked", "3MiB", "a.bin");
         assertEquals("0", under.get(0), under.toString());
         assertTrue(Files.isDirectory(dir.resolve("cache/memflux")), "the agent is extracted into the user's cache");
+
+        // The first run made a class-data archive of what a run loads; the next runs load from it.
+        try (Stream<Path> made = Files.list(dir.resolve("cache/memflux/cds"))) {
+            assertEquals(1, made.filter(p -> p.toString().endsWith(".jsa")).count(), "no class-data archive made");
+        }
+        Path classes = dir.resolve("classes.log");
+        Map<String, String> logged = new java.util.HashMap<>(env);
+        logged.put("MEMFLUX_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        List<String> again = run(memflux, work, logged, "run", "-q", "-f", "-o", "a.bin", "-c", "b = 1");
+        assertEquals("0", again.get(0), again.toString());
+        assertTrue(Files.readAllLines(classes).stream()
+                .anyMatch(l -> l.contains(" dev.memflux.cli.RunSession source: shared objects file")),
+                "the run's classes did not come from the class-data archive");
     }
 
     /** exit code, stdout, stderr of the unpacked memflux run with exactly {@code env}. */

@@ -6,7 +6,6 @@ import dev.memflux.format.EventBatch;
 import dev.memflux.format.RecordDecoder;
 import dev.memflux.format.RecordTag;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,11 +13,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +26,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Accepts the agent's connection on a private Unix socket and turns its byte stream into
@@ -88,11 +86,13 @@ public final class Collector implements AutoCloseable {
         ownsServer = true;
     }
 
-    /** Opens the socket the agent connects to, then tidies up after earlier runs. */
+    /**
+     * Opens the socket the agent connects to. Directories earlier runs left behind are for
+     * {@link #removeStaleDirectories} to tidy, off the program's path.
+     */
     public void listen() throws IOException {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
-        removeStaleDirectories();
     }
 
     /** A forked child's stream, on a connection whose first byte (HELLO's tag) was read. */
@@ -127,33 +127,59 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** Removes the socket directories of dead memflux processes that belonged to this user. */
-    private static void removeStaleDirectories() {
+    /**
+     * Removes the socket directories of dead memflux processes that belonged to this user.
+     * Plain loops, no stream or regex: it runs while the program does, on a core it shares.
+     */
+    public static void removeStaleDirectories() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        Pattern staleName = Pattern.compile("memflux-\\d{1,10}-.+");
-        try (Stream<Path> entries = Files.list(tmp)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            entries.filter(p -> staleName.matcher(p.getFileName().toString()).matches()).forEach(p -> {
-                String name = p.getFileName().toString();
-                long pid = Long.parseLong(name.substring("memflux-".length(), name.indexOf('-', "memflux-".length())));
+            for (Path p : entries) {
+                long pid = pidOfSocketDirectory(p.getFileName().toString());
                 try {
-                    if (ProcessHandle.of(pid).isEmpty() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                    if (pid >= 0 && ProcessHandle.of(pid).isEmpty() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
                             && uid.equals(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
                         deleteTree(p);
                     }
                 } catch (IOException ignored) {
                     // another run got there first, or it is not ours to remove
                 }
-            });
-        } catch (IOException | UncheckedIOException | UnsupportedOperationException ignored) {
+            }
+        } catch (IOException | DirectoryIteratorException | UnsupportedOperationException ignored) {
             // cleaning up after others is a courtesy: never a reason not to run
         }
     }
 
-    private static void deleteTree(Path directory) throws IOException {
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    /** The pid in a name {@code memflux-<pid>-<suffix>} as the constructor makes them; -1 for any other name. */
+    static long pidOfSocketDirectory(String name) {
+        String prefix = "memflux-";
+        int dash = name.indexOf('-', prefix.length());
+        if (!name.startsWith(prefix) || dash <= prefix.length() || dash > prefix.length() + 10
+                || dash == name.length() - 1) {
+            return -1;
         }
+        long pid = 0;
+        for (int i = prefix.length(); i < dash; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            pid = pid * 10 + (c - '0');
+        }
+        return pid;
+    }
+
+    /** Depth first, without following links; what cannot be removed stays (a leftover is harmless). */
+    private static void deleteTree(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+                for (Path child : children) {
+                    deleteTree(child);
+                }
+            }
+        }
+        path.toFile().delete();
     }
 
     public Path socketPath() {

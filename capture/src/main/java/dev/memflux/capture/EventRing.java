@@ -6,7 +6,8 @@ import dev.memflux.format.EventBatch;
 
 /**
  * The Disruptor ring between the collector (single producer) and the pipeline: a fixed
- * set of preallocated {@link EventBatch}es reused forever. A full ring blocks the
+ * set of {@link EventBatch}es reused forever, each one's arrays made when its slot is
+ * first claimed. A full ring blocks the
  * producer, which stops reading the socket, which blocks the agent: backpressure reaches
  * the profiled program and nothing is dropped.
  *
@@ -22,7 +23,7 @@ public final class EventRing {
     private volatile long fullWaits;
 
     public EventRing(int size) {
-        ring = RingBuffer.createSingleProducer(EventBatch::new, size, new BlockingWaitStrategy());
+        ring = RingBuffer.createSingleProducer(EventBatch::forRing, size, new BlockingWaitStrategy());
     }
 
     public RingBuffer<EventBatch> ringBuffer() {

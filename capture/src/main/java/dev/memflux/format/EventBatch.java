@@ -39,11 +39,17 @@ package dev.memflux.format;
 public final class EventBatch {
     public static final int CAPACITY = 4096;
 
-    private final byte[] tag = new byte[CAPACITY];
-    private final long[] address = new long[CAPACITY];
-    private final long[] size = new long[CAPACITY];
-    private final int[] stack = new int[CAPACITY];
-    private final int[] nativeStack = new int[CAPACITY];
+    /*
+     * The columns (and raw below) are made by the constructor, or for a ring's batch the
+     * first time its slot is claimed (recycle): a short program claims a few of the ring's
+     * 64 slots, and 8.6 MB made and zeroed up front would be start-up time and resident
+     * memory for nothing.
+     */
+    private byte[] tag;
+    private long[] address;
+    private long[] size;
+    private int[] stack;
+    private int[] nativeStack;
     /** Numbers of MODULE and SYMBOL records; rare, so growable. */
     private long[] numbers = new long[16];
     private int numberCount;
@@ -57,7 +63,7 @@ public final class EventBatch {
      * (the wire); empty for batches built in code. The file stores the same record
      * language, so the encoder copies these instead of encoding every record again.
      */
-    byte[] raw = new byte[CAPACITY * 8];
+    byte[] raw;
     int rawLength;
     /**
      * Records a stage added after the decoded ones (memflux's own, such as SYMBOL): they
@@ -87,6 +93,30 @@ public final class EventBatch {
     private int generation;
     private volatile int leasedGeneration = NEVER_LEASED;
 
+    public EventBatch() {
+        allocate();
+    }
+
+    private EventBatch(boolean allocate) {
+        if (allocate) {
+            allocate();
+        }
+    }
+
+    /** For a ring's slot: its arrays are made when the slot is first claimed ({@link #recycle}). */
+    public static EventBatch forRing() {
+        return new EventBatch(false);
+    }
+
+    private void allocate() {
+        tag = new byte[CAPACITY];
+        address = new long[CAPACITY];
+        size = new long[CAPACITY];
+        stack = new int[CAPACITY];
+        nativeStack = new int[CAPACITY];
+        raw = new byte[CAPACITY * 8];
+    }
+
     public void clear() {
         count = 0;
         textCount = 0;
@@ -102,6 +132,9 @@ public final class EventBatch {
 
     /** Empties the batch for its slot's next use (the ring's producer only). */
     public void recycle() {
+        if (tag == null) {
+            allocate();
+        }
         generation = (generation + 1) & Integer.MAX_VALUE;
         clear();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.format.AllocatorKind;
 import dev.memflux.format.EventBatch;
+import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 class EventRingTest {
@@ -41,5 +42,29 @@ class EventRingTest {
         batch.lease();
         ring.claim();
         assertFalse(batch.isLive(), "its slot was reused while it was leased");
+    }
+
+    /**
+     * A short program claims two of the ring's 64 slots: the batches' arrays (135 KB each)
+     * are made as slots are first claimed, not 8.6 MB up front on the way to the program.
+     */
+    @Test
+    void aSlotsArraysAreMadeWhenItIsFirstClaimed() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        new EventRing(EventRing.DEFAULT_SIZE); // classes loaded and initialised outside the measurement
+        long before = threads.getThreadAllocatedBytes(thread);
+        EventRing ring = new EventRing(EventRing.DEFAULT_SIZE);
+        long made = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(made < 64 * 1024, "a new ring allocated " + made + " bytes");
+
+        before = threads.getThreadAllocatedBytes(thread);
+        long sequence = ring.claim();
+        long claimed = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(claimed >= (long) EventBatch.CAPACITY * 33, "the first claim allocated " + claimed + " bytes");
+        EventBatch batch = ring.get(sequence);
+        batch.addAlloc(AllocatorKind.MALLOC.ordinal(), 0x1000, 64, 3, 0);
+        assertEquals(1, batch.count);
+        assertEquals(64, batch.allocSize(0));
     }
 }

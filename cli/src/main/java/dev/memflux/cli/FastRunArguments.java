@@ -78,8 +78,11 @@ final class FastRunArguments {
             if (option == null || !seen.add(option)) {
                 return null;
             }
+            if (option.equals("--sample-rate") && value == null) {
+                return null; // its value is optional: whether the next word is it is picocli's to say
+            }
             boolean takesValue = option.equals("--output") || option.equals("--python") || option.equals("-m")
-                    || option.equals("-c");
+                    || option.equals("-c") || option.equals("--sample-rate");
             if (takesValue && value == null) {
                 if (i + 1 == argv.length) {
                     return null;
@@ -98,6 +101,7 @@ final class FastRunArguments {
                     }
                 }
                 case "--python" -> run.python = value;
+                case "--sample-rate" -> run.sampleRate = value;
                 case "-m", "-c" -> {
                     if (option.equals("-m")) {
                         run.module = value;
@@ -130,7 +134,7 @@ final class FastRunArguments {
             case "-f", "--force" -> "--force";
             case "-q", "--quiet" -> "--quiet";
             case "--python", "--compress-on-exit", "--no-compress", "--native", "--trace-python-allocators",
-                    "--follow-fork", "--aggregate", "-m", "-c" -> name;
+                    "--follow-fork", "--aggregate", "--sample-rate", "-m", "-c" -> name;
             default -> null;
         };
     }

@@ -22,6 +22,7 @@ class FastRunArgumentsTest {
             line("run", "-f", "--", "-script.py", "--flag"),
             line("run", "-m", "pkg", "--", "x"),
             line("run", "--aggregate", "-o", "a.bin", "s.py"),
+            line("run", "--sample-rate=64KiB", "-q", "s.py"),
             line("run", "-", "arg"),
             line("run", "-q"));
 
@@ -38,7 +39,10 @@ class FastRunArgumentsTest {
             line("run", "--output=", "s.py"),
             line("run", "--force=true", "s.py"),
             line("run", "--live", "s.py"),
-            line("run", "--sample-rate=64KiB", "s.py"),
+            line("run", "--sample-rate", "s.py"),
+            line("run", "--sample-rate", "64KiB", "s.py"),
+            line("run", "--sample-rate=", "s.py"),
+            line("run", "--sample-rate=1k", "--sample-rate=2k", "s.py"),
             line("run", "--unknown", "s.py"),
             line("stats", "x.bin"));
 
