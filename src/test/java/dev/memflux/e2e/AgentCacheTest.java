@@ -96,6 +96,24 @@ class AgentCacheTest {
     }
 
     @Test
+    void aCachePathWithASpaceIsNotPutInLdPreload() throws Exception {
+        // ld.so splits LD_PRELOAD at spaces: the agent would not load and the program would run
+        // unprofiled. The next candidate (HOME's .cache, then the temp directory) is used instead.
+        Path cache = Files.createDirectory(dir.resolve("my cache"));
+        Memflux.Result r = Memflux.runWith(dir, null, Map.of("XDG_CACHE_HOME", cache.toString()), "run", "-q",
+                "-f", "-o", "s.bin", Memflux.program("exact_count.py").toString(), "321");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertFalse(r.stderr().contains("ld.so"), r.stderr());
+        try (Stream<Path> files = Files.list(cache)) {
+            assertEquals(List.of(), files.toList());
+        }
+        Memflux.Result stats = Memflux.run(dir, "stats", "--json", "s.bin");
+        assertEquals(0, stats.exitCode(), stats.toString());
+        Map<String, Object> json = MiniJson.object(MiniJson.parse(stats.stdout()));
+        assertTrue((Long) json.get("total_num_allocations") >= 321, stats.stdout());
+    }
+
+    @Test
     void withNoHomeAtAllNothingIsWrittenInTheCurrentDirectory() throws Exception {
         Path work = Files.createDirectory(dir.resolve("work"));
         // A uid with no passwd entry: the JVM's user.home is "?" and HOME is unset.

@@ -27,7 +27,8 @@ import java.util.zip.CRC32;
  * or edited copy. Every {@code run} pays for this before the program starts: hashing the
  * content with SHA-256 under the C1-only JVM cost 14 ms a run, this costs under 2. The cache is {@code $XDG_CACHE_HOME}, else {@code $HOME/.cache}, else the
  * home of the user's passwd entry, else a private directory in the temp directory: never a
- * relative path (a uid with no passwd entry has {@code user.home} "?").
+ * relative path (a uid with no passwd entry has {@code user.home} "?"), and never a path with
+ * a space or a colon, which {@code LD_PRELOAD} cannot name (the next candidate is used).
  */
 public final class AgentFiles {
     static final String RESOURCE_DIR = "/dev/memflux/agent/";
@@ -92,12 +93,22 @@ public final class AgentFiles {
     private static Path cacheRoot(Object uid) throws IOException {
         for (String base : new String[] {System.getenv("XDG_CACHE_HOME"), dotCache(System.getenv("HOME")),
                 dotCache(System.getProperty("user.home"))}) {
-            if (base != null && !base.isEmpty() && Path.of(base).isAbsolute()) {
+            if (base != null && !base.isEmpty() && Path.of(base).isAbsolute() && preloadable(base)) {
                 Files.createDirectories(Path.of(base));
                 return Path.of(base, "memflux");
             }
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "memflux-cache-" + uid);
+        String tmp = System.getProperty("java.io.tmpdir");
+        if (!preloadable(tmp)) {
+            throw new IOException("no directory for the agent library can be named in LD_PRELOAD (" + tmp
+                    + " holds a space or a colon): set XDG_CACHE_HOME to a path without them");
+        }
+        return Path.of(tmp, "memflux-cache-" + uid);
+    }
+
+    /** ld.so splits LD_PRELOAD at spaces and colons with no way to escape them. */
+    private static boolean preloadable(String path) {
+        return path.indexOf(' ') < 0 && path.indexOf(':') < 0 && path.indexOf('\t') < 0;
     }
 
     private static String dotCache(String home) {
