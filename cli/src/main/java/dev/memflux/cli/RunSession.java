@@ -67,7 +67,10 @@ final class RunSession {
         // The ring, the aggregator and the classes of the stages (Reactor, lz4's native
         // library) are made while the interpreter starts, not after its HELLO (measured on
         // `run -c pass`: 0.184-0.193 s median instead of 0.195-0.199 s).
-        FutureTask<Prepared> prepared = new FutureTask<>(Prepared::make);
+        // Per-node figures only when something reads them during the run (the live view, an
+        // aggregated capture): the file's trailer and the closing line need the totals alone.
+        boolean detailed = aggregate || live != null;
+        FutureTask<Prepared> prepared = new FutureTask<>(() -> Prepared.make(detailed));
         Thread preparing = new Thread(prepared, "memflux-prepare");
         preparing.setDaemon(true);
         preparing.start();
@@ -181,10 +184,11 @@ final class RunSession {
 
     /** What the run's pipeline needs before the header is known. */
     private record Prepared(EventRing ring, Aggregator aggregator) {
-        static Prepared make() {
+        static Prepared make(boolean detailed) {
             Lz4BlockEncoder.loadCompressor();
             Flux.just(1).blockLast(); // Reactor's core classes
-            return new Prepared(new EventRing(EventRing.DEFAULT_SIZE), new Aggregator());
+            return new Prepared(new EventRing(EventRing.DEFAULT_SIZE),
+                    detailed ? new Aggregator() : Aggregator.totalsOnly());
         }
     }
 
