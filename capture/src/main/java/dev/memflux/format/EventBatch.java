@@ -65,6 +65,10 @@ public final class EventBatch {
      */
     private EventBatch extra;
 
+    /** The TIME records' deltas summed, and whether an EXEC is among the records: kept as they are added, so a sink that needs only these reads no column. */
+    private long timeMillis;
+    private boolean hasExec;
+
     /** Set on the last batch of a stream: no records follow. */
     public boolean endOfStream;
     /**
@@ -92,6 +96,8 @@ public final class EventBatch {
         textCount = 0;
         numberCount = 0;
         rawLength = 0;
+        timeMillis = 0;
+        hasExec = false;
         if (extra != null) {
             extra.clear();
         }
@@ -309,6 +315,17 @@ public final class EventBatch {
 
     public void addTime(long deltaMillis) {
         add(RecordTag.TIME, deltaMillis, 0, 0, 0);
+        timeMillis += deltaMillis;
+    }
+
+    /** The capture time these records span: every TIME's delta summed. */
+    public long timeMillis() {
+        return timeMillis;
+    }
+
+    /** Whether an EXEC is among these records. */
+    public boolean hasExec() {
+        return hasExec;
     }
 
     /** TIME: milliseconds the capture clock advances. */
@@ -350,6 +367,7 @@ public final class EventBatch {
     /** EXEC: error 0, the process is about to exec {@code path}; else that exec failed with this errno. */
     public void addExec(long error, String path) {
         add(RecordTag.EXEC, error, 0, addText(path), 0);
+        hasExec = true;
     }
 
     /** EXEC: 0 (about to exec) or the errno of the exec that failed. */
@@ -577,6 +595,8 @@ public final class EventBatch {
         }
         rawLength = 0;
         appendRaw(other.raw, 0, other.rawLength);
+        timeMillis = other.timeMillis;
+        hasExec = other.hasExec;
         endOfStream = other.endOfStream;
         tick = other.tick;
         error = other.error;
