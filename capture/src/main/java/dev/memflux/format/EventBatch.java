@@ -65,7 +65,10 @@ public final class EventBatch {
      */
     private EventBatch extra;
 
-    /** The TIME records' deltas summed, and whether an EXEC is among the records: kept as they are added, so a sink that needs only these reads no column. */
+    /**
+     * The TIME records' deltas summed, and whether an EXEC is among the records: kept as
+     * they are added, so the file's encoder, which needs only these, reads no column.
+     */
     private long timeMillis;
     private boolean hasExec;
 

@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  * <p>{@link #totalsOnly()} keeps only what the file's TRAILER and {@code run}'s closing line
  * state (counts, bytes, the heap, its peak and when): a {@code run} that only writes a file
  * has no reader of per-node figures, the size histogram or the per-allocator counts (the
- * reports compute those from the file), and skipping them takes about a fifth of the
- * pipeline thread's work per event (benchmarks/RESULTS.md, "Per-event cost: the JVM's share").
+ * reports compute those from the file): skipping them, and counting the usual records in
+ * one loop ({@link #countTotals}), took a third of the pipeline thread's CPU
+ * (benchmarks/RESULTS.md, "Per-event cost: the JVM's share").
  */
 public final class Aggregator implements Consumer<EventBatch> {
     private static final int MMAP = AllocatorKind.MMAP.ordinal();

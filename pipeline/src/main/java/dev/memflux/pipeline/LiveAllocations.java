@@ -196,9 +196,9 @@ public final class LiveAllocations {
                 }
                 int next = slot + 1 == cap ? 0 : slot + 1;
                 if (U.getLong(b + (long) next * SLOT_BYTES) == EMPTY) {
-                    // Nothing to move back (the usual case but in a long cluster): done here,
-                    // as C1 (the run's JIT) would not inline closeGap, and the call cost a free
-                    // about as much as its probe.
+                    // Nothing to move back (the usual case, unless the slot is inside a
+                    // cluster): done here, as C1 (the run's JIT) would not inline closeGap,
+                    // and the call cost a free about as much as its probe.
                     U.putLong(at, EMPTY);
                     count--;
                     counts[segment]--;
