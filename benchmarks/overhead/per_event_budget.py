@@ -87,12 +87,17 @@ def main():
     parser.add_argument("--baseline-agent", metavar="DIR",
                         help="a directory with another build's libmemflux-agent.so and memflux_bootstrap.py,"
                              " timed the same way in the same interleaving (before/after a change)")
+    parser.add_argument("--baseline-memflux", metavar="ROOT",
+                        help="another build's source tree (its ./memflux script, built), run the same way as"
+                             " memflux in the same interleaving (before/after a JVM change)")
     args = parser.parse_args()
     workload = os.path.join(HERE, args.workload)
     memflux = os.path.join(ROOT, "memflux")
     results = {"plain": [], "agent": [], "memflux": []}
     if args.baseline_agent:
         results["baseline"] = []
+    if args.baseline_memflux:
+        results["memflux-before"] = []
     with tempfile.TemporaryDirectory() as directory:
         capture = os.path.join(directory, "capture.bin")
         for _ in range(args.runs):
@@ -102,19 +107,26 @@ def main():
                 results["baseline"].append(agent_only(args.python, workload, directory, args.baseline_agent))
             results["memflux"].append(run([memflux, "run", "-q", "-f", "-o", capture, "--python", args.python,
                                            IN_PROGRAM, workload], dict(os.environ, MEMFLUX_AGENT_STATS="1")))
+            if args.baseline_memflux:
+                results["memflux-before"].append(run(
+                    [os.path.join(args.baseline_memflux, "memflux"), "run", "-q", "-f", "-o", capture,
+                     "--python", args.python, IN_PROGRAM, workload], dict(os.environ, MEMFLUX_AGENT_STATS="1")))
     median = {k: [statistics.median(r[i] for r in v) for i in range(4)] for k, v in results.items()}
     plain = median["plain"][0]
     per_event = lambda seconds: seconds * 1e9 / args.events
     print("%s, %s, %d runs each, interleaved; medians, in-program time" % (args.workload, args.python, args.runs))
     for kind in results:
         seconds, cpu, tree, send = median[kind]
-        print("  %-8s %.3f s  %.2fx plain  program CPU %.3f s  waited in send %.0f ms"
+        print("  %-14s %.3f s  %.2fx plain  program CPU %.3f s  waited in send %.0f ms"
               % (kind, seconds, seconds / plain, cpu, send))
-    jvm = statistics.median(r[2] - r[1] for r in results["memflux"])
-    print("per event: agent %.0f ns (agent - plain), memflux %.0f ns (memflux - plain), of which"
-          " waiting in send %.0f ns; JVM CPU %.0f ns"
-          % (per_event(median["agent"][0] - plain), per_event(median["memflux"][0] - plain),
-             per_event(median["memflux"][3] / 1000), per_event(jvm)))
+    for kind in ("memflux", "memflux-before"):
+        if kind not in results:
+            continue
+        jvm = statistics.median(r[2] - r[1] for r in results[kind])
+        print("per event (%s): agent %.0f ns (agent - plain), memflux %.0f ns (memflux - plain), of which"
+              " waiting in send %.0f ns; JVM CPU %.0f ns"
+              % (kind, per_event(median["agent"][0] - plain), per_event(median[kind][0] - plain),
+                 per_event(median[kind][3] / 1000), per_event(jvm)))
 
 
 if __name__ == "__main__":

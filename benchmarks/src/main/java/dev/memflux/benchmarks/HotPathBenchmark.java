@@ -67,6 +67,17 @@ public class HotPathBenchmark {
         return aggregator.peakBytes();
     }
 
+    /** As {@link #aggregate}, keeping only the trailer's totals: what a {@code run} writing a file does. */
+    @Benchmark
+    @OperationsPerInvocation(SyntheticStream.EVENTS)
+    public long aggregateTotalsOnly() {
+        Aggregator aggregator = Aggregator.totalsOnly();
+        for (EventBatch b : STREAM.batches) {
+            aggregator.accept(b);
+        }
+        return aggregator.peakBytes();
+    }
+
     @Benchmark
     @OperationsPerInvocation(SyntheticStream.EVENTS)
     public void encode(Blackhole bh) {

@@ -121,5 +121,25 @@ class EventBatchTest {
         assertEquals("helper.c", copy.symbolFile(1, 0));
         assertEquals(9, copy.symbolLine(1, 0));
         assertEquals("/bin/true", copy.execPath(2));
+        assertTrue(copy.hasExec());
+    }
+
+    /** The file's encoder seals blocks on capture time and at an EXEC without a pass over the records. */
+    @Test
+    void theTimeABatchSpansAndItsExecAreKnownFromTheAdders() {
+        EventBatch b = new EventBatch();
+        b.addTime(17);
+        b.addFree(0x1000);
+        b.addTime(5);
+        assertEquals(22, b.timeMillis());
+        assertFalse(b.hasExec());
+        b.addExec(2, "/missing");
+        assertTrue(b.hasExec());
+        EventBatch copy = new EventBatch();
+        copy.copyFrom(b);
+        assertEquals(22, copy.timeMillis());
+        b.clear();
+        assertEquals(0, b.timeMillis());
+        assertFalse(b.hasExec());
     }
 }

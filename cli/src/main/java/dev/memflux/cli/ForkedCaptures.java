@@ -79,7 +79,8 @@ final class ForkedCaptures {
         CaptureHeader hello = collector.hello();
         long pid = hello.pid();
         Path path = out == null ? null : out.resolveSibling(out.getFileName() + "." + pid);
-        Aggregator aggregator = new Aggregator();
+        // Per-node figures only for a reader of them during the run (see RunSession).
+        Aggregator aggregator = aggregate || live != null ? new Aggregator() : Aggregator.totalsOnly();
         CaptureOutput file = null;
         try {
             file = path == null ? null : aggregate ? new AggregatedFileSink(path, header.apply(hello), compress,

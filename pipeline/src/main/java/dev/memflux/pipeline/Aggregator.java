@@ -22,9 +22,18 @@ import java.util.function.Consumer;
  *
  * <p>Runs on the pipeline thread; not thread-safe. Nothing on the per-event path allocates
  * (the per-node arrays grow by doubling, as NODE records arrive).
+ *
+ * <p>{@link #totalsOnly()} keeps only what the file's TRAILER and {@code run}'s closing line
+ * state (counts, bytes, the heap, its peak and when): a {@code run} that only writes a file
+ * has no reader of per-node figures, the size histogram or the per-allocator counts (the
+ * reports compute those from the file): skipping them, and counting the usual records in
+ * one loop ({@link #countTotals}), took a third of the pipeline thread's CPU
+ * (benchmarks/RESULTS.md, "Per-event cost: the JVM's share").
  */
 public final class Aggregator implements Consumer<EventBatch> {
     private static final int MMAP = AllocatorKind.MMAP.ordinal();
+    /** False for {@link #totalsOnly()}: per-node, per-allocator and size figures stay zero. */
+    private final boolean detailed;
     private final StackTable stacks = new StackTable();
     private final LiveAllocations live = new LiveAllocations(1 << 16);
     private final LiveMappings mappings = new LiveMappings();
@@ -64,6 +73,29 @@ public final class Aggregator implements Consumer<EventBatch> {
     private boolean abandoned;
     private String execPath;
 
+    /** Every figure: for reports, the live view and aggregated captures. */
+    public Aggregator() {
+        this(true);
+    }
+
+    private Aggregator(boolean detailed) {
+        this.detailed = detailed;
+    }
+
+    /**
+     * An aggregator of the run's totals only (what {@link RunPipeline#trailerOf} and the run's
+     * closing line read); every per-node figure, {@link #sizeHistogram()} and the per-allocator
+     * counts stay zero. The totals are the same as a full aggregator's.
+     */
+    public static Aggregator totalsOnly() {
+        return new Aggregator(false);
+    }
+
+    /** False for a {@link #totalsOnly()} aggregator: its per-node figures are not kept. */
+    public boolean detailed() {
+        return detailed;
+    }
+
     @Override
     public void accept(EventBatch batch) {
         final int n = batch.count;
@@ -71,12 +103,13 @@ public final class Aggregator implements Consumer<EventBatch> {
             skim(batch, n);
             return;
         }
-        for (int i = 0; i < n; i++) {
+        int i = detailed || sampleMeanBytes != 0 ? 0 : countTotals(batch, n);
+        for (; i < n; i++) {
             byte tag = batch.tag(i);
             if (RecordTag.isAlloc(tag)) {
                 allocate(tag, batch.allocAddress(i), batch.allocSize(i), batch.allocNode(i));
                 int nativeNode = batch.allocNativeNode(i);
-                if (nativeNode != 0) {
+                if (nativeNode != 0 && detailed) {
                     countNative(batch.allocNode(i), nativeNode);
                 }
             } else if (tag == RecordTag.FREE) {
@@ -86,6 +119,46 @@ public final class Aggregator implements Consumer<EventBatch> {
             }
         }
         records += n;
+    }
+
+    /**
+     * A totals-only aggregator's usual records in one loop, with no call per event but the
+     * live set's: under C1 (the run's JIT) each call costs about as much as the work it does.
+     * The same figures as {@link #allocate} and {@link #release} for an exact capture's
+     * malloc-family records; everything else goes to them. Returns where the general loop
+     * takes over: the end, or the record after a SAMPLING (estimates need the general path).
+     */
+    private int countTotals(EventBatch batch, int n) {
+        for (int i = 0; i < n; i++) {
+            byte tag = batch.tag(i);
+            if (tag == RecordTag.FREE) {
+                long size = live.remove(batch.freeAddress(i));
+                if (size < 0) {
+                    unmatchedFrees++;
+                } else {
+                    frees++;
+                    heapBytes -= size;
+                }
+            } else if (RecordTag.isAlloc(tag) && tag != RecordTag.ALLOC + MMAP) {
+                long size = batch.allocSize(i);
+                allocations++;
+                bytesAllocated += size;
+                long replaced = live.put(batch.allocAddress(i), size, batch.allocNode(i));
+                heapBytes += replaced < 0 ? size : size - replaced;
+                if (heapBytes > peakBytes) {
+                    peakBytes = heapBytes;
+                    peakMillis = clockMillis;
+                }
+            } else if (RecordTag.isAlloc(tag)) {
+                allocate(tag, batch.allocAddress(i), batch.allocSize(i), batch.allocNode(i));
+            } else {
+                other(batch, i, tag);
+                if (sampleMeanBytes != 0) {
+                    return i + 1;
+                }
+            }
+        }
+        return n;
     }
 
     private void skim(EventBatch batch, int n) {
@@ -125,10 +198,12 @@ public final class Aggregator implements Consumer<EventBatch> {
         lastBytes = bytes;
         allocations += count;
         bytesAllocated += bytes;
-        allocationsByKind[kind] += count;
-        bytesByKind[kind] += bytes;
-        sizeHistogram[64 - Long.numberOfLeadingZeros(size)] += count;
-        byStack.allocated(node, bytes, count);
+        if (detailed) {
+            allocationsByKind[kind] += count;
+            bytesByKind[kind] += bytes;
+            sizeHistogram[64 - Long.numberOfLeadingZeros(size)] += count;
+            byStack.allocated(node, bytes, count);
+        }
         if (kind == MMAP) {
             // Mapping over live mappings replaces them (MAP_FIXED, MREMAP_FIXED): the kernel unmaps them first.
             heapBytes -= mappings.release(address, size, unmapped);
@@ -144,13 +219,17 @@ public final class Aggregator implements Consumer<EventBatch> {
                 long replacedCount = estimatedCount(replaced);
                 uncountedLive -= replacedCount - 1;
                 heapBytes += bytes - replacedBytes;
-                byStack.change(live.removedNode(), -replacedBytes, -replacedCount);
+                if (detailed) {
+                    byStack.change(live.removedNode(), -replacedBytes, -replacedCount);
+                }
             }
         }
         if (heapBytes > peakBytes) {
             peakBytes = heapBytes;
             peakMillis = clockMillis;
-            byStack.peakReached();
+            if (detailed) {
+                byStack.peakReached();
+            }
         }
     }
 
@@ -192,7 +271,9 @@ public final class Aggregator implements Consumer<EventBatch> {
             uncountedLive -= count - 1;
             frees += count;
             heapBytes -= bytes;
-            byStack.freed(node, bytes, count);
+            if (detailed) {
+                byStack.freed(node, bytes, count);
+            }
         }
     }
 
@@ -211,6 +292,11 @@ public final class Aggregator implements Consumer<EventBatch> {
     private void unmapped(int node, long bytes, int pieces) {
         if (pieces < 0) {
             frees++;
+        }
+        if (!detailed) {
+            return;
+        }
+        if (pieces < 0) {
             byStack.freed(node, bytes, 1); // the last piece: one allocation fewer, as its count says
         } else {
             byStack.change(node, -bytes, pieces);

@@ -190,11 +190,21 @@ public final class LiveAllocations {
             if (key == address) {
                 long value = U.getLong(at + 8);
                 removedNode = (int) (value >>> 32);
-                long size = sizeOf(address, value);
-                if ((value & HUGE) == HUGE) {
-                    hugeSizes.remove(address);
+                long size = value & HUGE;
+                if (size == HUGE) {
+                    size = hugeSizes.remove(address);
                 }
-                closeGap(segment, slot);
+                int next = slot + 1 == cap ? 0 : slot + 1;
+                if (U.getLong(b + (long) next * SLOT_BYTES) == EMPTY) {
+                    // Nothing to move back (the usual case, unless the slot is inside a
+                    // cluster): done here, as C1 (the run's JIT) would not inline closeGap,
+                    // and the call cost a free about as much as its probe.
+                    U.putLong(at, EMPTY);
+                    count--;
+                    counts[segment]--;
+                } else {
+                    closeGap(segment, slot);
+                }
                 return size;
             }
             if (key == EMPTY) {

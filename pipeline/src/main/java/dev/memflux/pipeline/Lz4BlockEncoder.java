@@ -73,18 +73,10 @@ public final class Lz4BlockEncoder implements Function<Flux<EventBatch>, Flux<En
     /** Encodes every record of {@code batch}; true when a block is ready to seal. */
     public boolean encode(EventBatch batch) {
         encoder.encodeAll(batch);
+        millisSinceBlock += batch.timeMillis(); // summed as the batch was filled: no pass over its records here
         // After an EXEC the stream may stay silent for as long as the exec'd program runs:
         // what came before goes to disk now.
-        boolean exec = false;
-        for (int i = 0; i < batch.count; i++) {
-            byte tag = batch.tag(i);
-            if (tag == RecordTag.TIME) {
-                millisSinceBlock += batch.timeDelta(i);
-            } else if (tag == RecordTag.EXEC) {
-                exec = true;
-            }
-        }
-        return encoder.length() >= BLOCK_SIZE || millisSinceBlock >= BLOCK_MILLIS || exec
+        return encoder.length() >= BLOCK_SIZE || millisSinceBlock >= BLOCK_MILLIS || batch.hasExec()
                 || (batch.count > 0 && batch.tag(batch.count - 1) == RecordTag.END)
                 || (batch.tick && encoder.length() > 0);
     }

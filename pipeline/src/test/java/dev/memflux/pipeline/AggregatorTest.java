@@ -277,4 +277,41 @@ class AggregatorTest {
         assertEquals(1, a.liveAllocations());
         assertEquals(2, a.nodeFrees(1));
     }
+    /**
+     * The run's file-only aggregator: the same trailer figures as a full one over mallocs,
+     * frees, a reallocated live address, mappings split and unmapped, and a sampled capture;
+     * no per-node, per-allocator or size figures.
+     */
+    @Test
+    void totalsOnlyStatesTheSameTotalsAndNoPerNodeFigures() {
+        java.util.List<java.util.function.Supplier<java.util.List<EventBatch>>> streams = java.util.List.of(
+                () -> java.util.List.of(peakThenSmaller().end().build()),
+                () -> java.util.List.of(new Batches().frame("f", "p.py").node(0, 1, 1).node(0, 2, 2)
+                        .malloc(0x1000, 60, 1).malloc(0x1000, 20, 2).free(0x9000).build()),
+                () -> java.util.List.of(growing(3), growing(4)),
+                () -> java.util.List.of(new Batches().frame("f", "p.py").node(0, 1, 10).sampling(1000)
+                        .malloc(0x1000, 1000, 1).mmap(0x100000, 4096, 1).malloc(0x2000, 10, 1).free(0x1000).build(),
+                        new Batches().malloc(0x3000, 500, 1).free(0x2000).build()));
+        for (var stream : streams) {
+            Aggregator full = new Aggregator();
+            Aggregator totals = Aggregator.totalsOnly();
+            Batches nodes = new Batches().frame("f", "p.py");
+            for (int node = 1; node <= 5; node++) {
+                nodes.node(0, 1, node);
+            }
+            full.accept(nodes.build());
+            totals.accept(nodes.build());
+            stream.get().forEach(full);
+            stream.get().forEach(totals);
+            assertEquals(RunPipeline.trailerOf(full, 1), RunPipeline.trailerOf(totals, 1));
+            assertEquals(full.frees(), totals.frees());
+            assertEquals(full.unmatchedFrees(), totals.unmatchedFrees());
+            assertTrue(full.detailed());
+            assertFalse(totals.detailed());
+            assertEquals(0, java.util.Arrays.stream(totals.peakBytesByNode()).sum());
+            assertEquals(0, java.util.Arrays.stream(totals.liveCountByNode()).sum());
+            assertEquals(0, java.util.Arrays.stream(totals.sizeHistogram()).sum());
+            assertEquals(0, totals.allocationsBy(AllocatorKind.MALLOC));
+        }
+    }
 }

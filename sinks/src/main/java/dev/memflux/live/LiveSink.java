@@ -34,6 +34,9 @@ public final class LiveSink implements StreamSink {
 
     /** @param intervalNanos the least time between two snapshots, but for ticks and the end */
     LiveSink(Aggregator aggregator, CaptureHeader header, LiveServer server, long intervalNanos) {
+        if (!aggregator.detailed()) {
+            throw new IllegalArgumentException("the live view needs an aggregator that keeps per-node figures");
+        }
         this.intervalNanos = intervalNanos;
         this.lastSnapshot = System.nanoTime() - intervalNanos;
         this.aggregator = aggregator;

@@ -47,6 +47,9 @@ public final class AggregatedFileSink implements CaptureOutput {
      * @param periodMillis how often to rewrite ({@link #PERIOD_MILLIS} in {@code run})
      */
     public AggregatedFileSink(Path path, CaptureHeader header, boolean compress, Aggregator aggregator, long periodMillis) {
+        if (!aggregator.detailed()) {
+            throw new IllegalArgumentException("an aggregated capture needs an aggregator that keeps per-node figures");
+        }
         this.writer = new AggregatedFileWriter(path, header, compress);
         this.aggregator = aggregator;
         this.periodMillis = periodMillis;
