@@ -190,14 +190,14 @@ static inline uint32_t node_above(struct walk_state *w, uint32_t parent, void *c
     if (MFX_LIKELY(m->code == code && m->offset == offset)) {
         if (m->parent != parent) {
             m->parent = parent;
-            m->node = m->frame_id & MFX_HIDDEN_FRAME ? parent : mfx_intern(parent, m->frame_id, m->line);
+            m->node = mfx_intern(parent, m->frame_id, m->line);
         }
         return m->node;
     }
     int owned;
     uint32_t id = mfx_frame_id_of_code(code, &owned);
     if (id & MFX_HIDDEN_FRAME) {
-        return parent; /* not memoized: memflux's own frames are met once per chain */
+        return parent; /* memflux's own frames: left out, and never memoized */
     }
     int line = py_CodeAddr2Line(code, offset);
     uint32_t node = mfx_intern(parent, id, line);
@@ -274,19 +274,21 @@ static inline int32_t recent_index(const struct walk_state *w, void *f) {
     return -1;
 }
 
-/* The chain below f is, frame for frame, the last chain below its entry k. Checked down to
- * the bottom: a frame popped and another pushed at its address, with the same code and
- * instruction, can sit on a different chain (a caller of the same size in between). */
-static inline int below_unchanged(const struct walk_state *w, void *f, uint32_t k) {
-    void *g = previous_of(f);
-    while (k > 0) {
-        k--;
-        if (!unchanged(g, &w->seen[k])) {
+/* The chain below seen[k] (a frame on the chain now) is, frame for frame, as it was.
+ * Checked down to the bottom: a frame popped and another pushed at its address, with the
+ * same code and instruction, can sit on a different chain (a caller of the same size in
+ * between). Each frame is read at the address seen[] gives, not at the one the frame
+ * above holds: the reads do not wait for one another (following ->previous from frame to
+ * frame made each wait for the last), and each one is taken only once the frame above
+ * was found to point at it. */
+static inline int below_unchanged(const struct walk_state *w, uint32_t k) {
+    const struct walk_frame *s = &w->seen[k];
+    for (; k > 0; k--, s--) {
+        if (previous_of(s->iframe) != s[-1].iframe || !unchanged(s[-1].iframe, &s[-1])) {
             return 0;
         }
-        g = previous_of(g);
     }
-    return g == NULL;
+    return previous_of(s->iframe) == NULL;
 }
 
 static inline int add_fresh(struct walk_state *w, uint32_t *fresh, void *f) {
@@ -329,7 +331,7 @@ uint32_t mfx_walk_node(void) {
     for (; f; f = previous_of(f)) {
         k = recent_index(w, f);
         if (k >= 0) {
-            met = below_unchanged(w, f, (uint32_t)k);
+            met = below_unchanged(w, (uint32_t)k);
             break;
         }
         if (add_fresh(w, &fresh, f) != 0) {
