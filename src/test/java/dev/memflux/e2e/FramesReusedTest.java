@@ -3,7 +3,6 @@ package dev.memflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,25 +27,30 @@ class FramesReusedTest {
     @MethodSource("dev.memflux.e2e.StackSources#both")
     void framesPushedAgainAtTheSameAddressesKeepTheirOwnStacks(String python, String source) throws Exception {
         Path program = Memflux.program("frames_reused.py");
-        FileAnalysis analysis = FileAnalysis.of(StackSources.capture(dir, python, source, program));
-        StackSources.assertSource(source, analysis);
-        Aggregator a = analysis.totals();
-
-        String leaf = "leaf:" + Programs.lineOf(program, "leaf");
-        String alternates = "<module>:" + Programs.lineOf(program, "alternates");
-        assertEquals(Map.of(
-                List.of(leaf, "via_p:" + Programs.lineOf(program, "p-calls"), alternates), 30L,
-                List.of(leaf, "via_q:" + Programs.lineOf(program, "q-calls"), alternates), 30L),
+        Aggregator a = StackSources.analysis(dir, python, source, program).totals();
+        assertEquals(halfEach(program, "leaf", "alternates", "via_p:p-calls", "via_q:q-calls", 30),
                 stacksOfSize(a, 30_011));
-
-        String gen = "gen:" + Programs.lineOf(program, "gen");
-        String alternatesGen = "<module>:" + Programs.lineOf(program, "alternates-gen");
-        assertEquals(Map.of(
-                List.of(gen, "take_a:" + Programs.lineOf(program, "a-takes"), alternatesGen), 20L,
-                List.of(gen, "take_b:" + Programs.lineOf(program, "b-takes"), alternatesGen), 20L),
+        assertEquals(halfEach(program, "gen", "alternates-gen", "take_a:a-takes", "take_b:b-takes", 20),
                 stacksOfSize(a, 50_021));
-
         assertEquals(Map.of(recursion(program, 3), 30L, recursion(program, 5), 30L), stacksOfSize(a, 20_011));
+    }
+
+    /**
+     * Count allocations at the top site (a function of that name) through each of two
+     * callers ("function:site"), both called from the module's line at loopSite.
+     */
+    private static Map<List<String>, Long> halfEach(Path program, String top, String loopSite, String callerA,
+            String callerB, long count) throws Exception {
+        String topFrame = top + ":" + Programs.lineOf(program, top);
+        String loop = "<module>:" + Programs.lineOf(program, loopSite);
+        return Map.of(List.of(topFrame, frame(program, callerA), loop), count,
+                List.of(topFrame, frame(program, callerB), loop), count);
+    }
+
+    /** "function:site" as "function:line". */
+    private static String frame(Path program, String functionAndSite) throws Exception {
+        String[] parts = functionAndSite.split(":");
+        return parts[0] + ":" + Programs.lineOf(program, parts[1]);
     }
 
     /** down:bottom, down:recurse x depth, then the module's loop. */

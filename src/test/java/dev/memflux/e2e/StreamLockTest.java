@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memflux.pipeline.Aggregator;
-import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +30,7 @@ class StreamLockTest {
                 .inheritIO().start();
         assertTrue(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc failed");
         Path program = Memflux.program("owner_and_others.py");
-        FileAnalysis analysis = FileAnalysis.of(
-                StackSources.capture(dir, python, "walk", program, lib.toString(), "50000"));
-        Aggregator a = analysis.totals();
+        Aggregator a = StackSources.analysis(dir, python, "walk", program, lib.toString(), "50000").totals();
         String file = program.toString();
         assertEquals(new Programs.Site(200_000, 200_000, 200_000L * 7001, 0),
                 Programs.site(a, "main_thread_churns", file, Programs.lineOf(program, "main-churns")));
