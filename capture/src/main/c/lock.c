@@ -72,21 +72,21 @@ void mfx_unlock_slow(void) {
     __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
 }
 
+/* Once in a process's life: a stream opened again (tracking stopped and started) keeps
+ * the first owner, or none, since a thread once made owner stays one (its flag is its
+ * own). Registered while the process has (nearly always) one thread: then it is cheap. */
 void mfx_lock_bias_here(void) {
+    static int chosen;
     spin_lock();
-    /* Registered once, while the process has (nearly always) one thread: then it is cheap. */
-    static int registered;
-    if (!registered) {
+    if (!chosen) {
+        chosen = 1;
         int supported = membarrier(MEMBARRIER_CMD_QUERY);
-        registered = supported > 0 && (supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED)
-                             && membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0
-                         ? 1
-                         : -1;
-    }
-    if (registered == 1 && !biased) {
-        biased = 1;
-        mfx_lock_owner = 1;
-        __atomic_store_n(&mfx_lock_bias_off, 0, __ATOMIC_RELAXED);
+        if (supported > 0 && (supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED)
+            && membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0) {
+            biased = 1;
+            mfx_lock_owner = 1;
+            __atomic_store_n(&mfx_lock_bias_off, 0, __ATOMIC_RELAXED);
+        }
     }
     __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
 }
