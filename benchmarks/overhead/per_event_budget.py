@@ -14,7 +14,7 @@ program's own (in_program.py prints it). The agent's MEMFLUX_AGENT_STATS line sa
 long the program waited in send. Prints medians and ns per event.
 
     python3 benchmarks/overhead/per_event_budget.py [--runs 7] [--python /usr/bin/python3]
-        [--workload alloc_heavy.py] [--events 4200000]
+        [--workload alloc_heavy.py] [--events 4200000] [--agent-only] [--baseline-agent DIR]
 """
 import argparse
 import os
@@ -84,6 +84,8 @@ def main():
     parser.add_argument("--workload", default="alloc_heavy.py")
     parser.add_argument("--events", type=int, default=4_200_000,
                         help="events the workload makes (alloc_heavy.py: 2 allocations and 2 frees an iteration)")
+    parser.add_argument("--agent-only", action="store_true",
+                        help="leave out the memflux runs: plain python and the agent(s) only")
     parser.add_argument("--baseline-agent", metavar="DIR",
                         help="a directory with another build's libmemflux-agent.so and memflux_bootstrap.py,"
                              " timed the same way in the same interleaving (before/after a change)")
@@ -93,7 +95,7 @@ def main():
     args = parser.parse_args()
     workload = os.path.join(HERE, args.workload)
     memflux = os.path.join(ROOT, "memflux")
-    results = {"plain": [], "agent": [], "memflux": []}
+    results = {"plain": [], "agent": []} if args.agent_only else {"plain": [], "agent": [], "memflux": []}
     if args.baseline_agent:
         results["baseline"] = []
     if args.baseline_memflux:
@@ -105,6 +107,8 @@ def main():
             results["agent"].append(agent_only(args.python, workload, directory))
             if args.baseline_agent:
                 results["baseline"].append(agent_only(args.python, workload, directory, args.baseline_agent))
+            if args.agent_only:
+                continue
             results["memflux"].append(run([memflux, "run", "-q", "-f", "-o", capture, "--python", args.python,
                                            IN_PROGRAM, workload], dict(os.environ, MEMFLUX_AGENT_STATS="1")))
             if args.baseline_memflux:
@@ -117,8 +121,10 @@ def main():
     print("%s, %s, %d runs each, interleaved; medians, in-program time" % (args.workload, args.python, args.runs))
     for kind in results:
         seconds, cpu, tree, send = median[kind]
-        print("  %-14s %.3f s  %.2fx plain  program CPU %.3f s  waited in send %.0f ms"
-              % (kind, seconds, seconds / plain, cpu, send))
+        print("  %-14s %.3f s  %.2fx plain  program CPU %.3f s (%.0f ns/event over plain)  waited in send %.0f ms"
+              % (kind, seconds, seconds / plain, cpu, per_event(cpu - median["plain"][1]), send))
+    if args.agent_only:
+        return
     for kind in ("memflux", "memflux-before"):
         if kind not in results:
             continue

@@ -1,19 +1,20 @@
 /* Shared internals of the memflux agent (libmemflux-agent.so). The agent records every
  * allocation of the process it is preloaded into and writes one ordered record stream
  * (docs/FORMAT.md) to the memflux JVM. Split by job: hooks.c interposes the allocator,
- * real.c finds the real one, thread.c keeps per-thread state, trie.c interns stack
- * nodes, pyframe.c names code objects, pystack.c / pywalk.c (pylayout.c) / pychain.c follow Python
- * frames, unwind.c native ones, stream.c encodes, buffers and writes, exec.c and
- * fdguard.c keep the stream whole across exec and the program's descriptor calls,
- * sigstate.c restores signal state, pyalloc.c wraps Python's own allocators
- * (--trace-python-allocators), sample.c keeps a sample of allocations (--sample-rate),
- * api.c is what the bootstrap calls. */
+ * real.c finds the real one, lock.c orders the threads' records, thread.c keeps
+ * per-thread state, trie.c interns stack nodes, pyframe.c names code objects, pystack.c /
+ * pywalk.c (pylayout.c) / pychain.c follow Python frames, unwind.c native ones, stream.c
+ * encodes, buffers and writes, exec.c and fdguard.c keep the stream whole across exec
+ * and the program's descriptor calls, sigstate.c restores signal state, pyalloc.c wraps
+ * Python's own allocators (--trace-python-allocators), sample.c keeps a sample of
+ * allocations (--sample-rate), api.c is what the bootstrap calls. */
 #ifndef MEMFLUX_AGENT_H
 #define MEMFLUX_AGENT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lock.h"
 #include "real.h"
 #include "thread.h"
 #include "trie.h"
@@ -61,8 +62,6 @@ void mfx_pyalloc_uninstall(void); /* GIL held; puts the wrapped allocators back 
 /* stream.c */
 int mfx_stream_open(const char *socket_path, const char *command_line, unsigned flags, const char *python_version);
 void mfx_stream_close(int from_exit);
-void mfx_lock(void);
-void mfx_unlock(void);
 void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uint32_t native_node); /* lock held */
 void mfx_emit_native_node(uint32_t parent, uintptr_t ip);           /* caller holds the lock */
 void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int segments,

@@ -5,9 +5,9 @@
  * instructions are skipped while profiling, against 90 M for all of the agent's work.
  *
  * At each allocation the thread's frame chain (its current frame, then ->previous) is
- * compared, from the bottom up, with the chain seen at the thread's last allocation:
- * frames whose (frame, code, instruction) are unchanged keep their cached node, and only
- * the frames above the first difference are looked up (line from the instruction
+ * compared with the chain seen at the thread's last allocation: the bottom frames whose
+ * (frame, code, instruction) are unchanged keep their cached node, and only the frames
+ * above the first difference are looked up (line from the instruction
  * offset, then interned). A frame's own thread is the only writer of its chain, and it
  * is inside malloc, so the walk is safe with or without the GIL.
  *
@@ -44,26 +44,31 @@ struct walk_frame {
     uint32_t node;
 };
 
-/* A line number already asked of PyCode_Addr2Line, which scans the code's line table. */
-struct line_memo {
+/* What one (code object, instruction) came to last time: its FRAME id and line (asked of
+ * PyCode_Addr2Line, which scans the code's line table), and its node above one parent. */
+struct frame_memo {
     void *code;
     int offset;
     int line;
+    uint32_t frame_id;
+    uint32_t parent;
+    uint32_t node;
 };
 
-#define LINE_MEMOS 256 /* a power of two */
+#define FRAME_MEMOS 256 /* a power of two */
 
 /* Per-thread chains, kept beside struct mfx_thread (allocated on first use). */
 struct walk_state {
-    struct walk_frame *seen;   /* bottom first, as of the last allocation */
+    struct walk_frame *seen;   /* every frame of the last allocation's chain, bottom first */
     uint32_t seen_depth;
     struct walk_frame *now;    /* scratch: top first */
     uint32_t capacity;
-    /* The innermost frame moves on at nearly every allocation, and its line was looked up
-     * anew each time: a third of the walk's cost on allocation-heavy code (perf). Only
-     * code objects the agent owns (holds a reference to) are memoized: their address
-     * cannot be reused by another code object while the capture runs. */
-    struct line_memo lines[LINE_MEMOS];
+    /* The innermost frame moves on at nearly every allocation, and its id, line and node
+     * were looked up anew each time: most of the walk's cost on a loop allocating at a few
+     * lines (callgrind: 130 instructions an allocation). Only code objects the agent owns
+     * (holds a reference to) are memoized: their address cannot be reused by another code
+     * object while the capture runs. */
+    struct frame_memo memos[FRAME_MEMOS];
 };
 
 static __thread struct walk_state *walk_self __attribute__((tls_model("initial-exec")));
@@ -178,17 +183,28 @@ static inline int line_of(void *code, void *instr) {
     return py_CodeAddr2Line(code, (int)((char *)instr - ((char *)code + layout.code_adaptive)));
 }
 
-static int memoized_line(struct walk_state *w, void *code, void *instr, int owned) {
+/* The node of a frame running code at instr, above parent. */
+static inline uint32_t node_above(struct walk_state *w, uint32_t parent, void *code, void *instr) {
     int offset = (int)((char *)instr - ((char *)code + layout.code_adaptive));
-    struct line_memo *m = &w->lines[(((uintptr_t)code >> 4) ^ ((uint32_t)offset * 0x9e3779b1u)) & (LINE_MEMOS - 1)];
-    if (m->code == code && m->offset == offset) {
-        return m->line;
+    struct frame_memo *m = &w->memos[(((uintptr_t)code >> 4) ^ ((uint32_t)offset * 0x9e3779b1u)) & (FRAME_MEMOS - 1)];
+    if (MFX_LIKELY(m->code == code && m->offset == offset)) {
+        if (m->parent != parent) {
+            m->parent = parent;
+            m->node = mfx_intern(parent, m->frame_id, m->line);
+        }
+        return m->node;
+    }
+    int owned;
+    uint32_t id = mfx_frame_id_of_code(code, &owned);
+    if (id & MFX_HIDDEN_FRAME) {
+        return parent; /* memflux's own frames: left out, and never memoized */
     }
     int line = py_CodeAddr2Line(code, offset);
+    uint32_t node = mfx_intern(parent, id, line);
     if (owned) {
-        *m = (struct line_memo){code, offset, line};
+        *m = (struct frame_memo){code, offset, line, id, parent, node};
     }
-    return line;
+    return node;
 }
 
 static struct walk_state *state(void) {
@@ -200,7 +216,7 @@ static struct walk_state *state(void) {
     if (!w) {
         return NULL;
     }
-    memset(w->lines, 0, sizeof w->lines);
+    memset(w->memos, 0, sizeof w->memos);
     w->capacity = 64;
     w->seen_depth = 0;
     w->seen = mfx_real_malloc(w->capacity * sizeof *w->seen);
@@ -229,44 +245,136 @@ static int grow(struct walk_state *w) {
     return 0;
 }
 
-uint32_t mfx_walk_node(void) {
-    struct walk_state *w = state();
-    if (!w) {
-        return 0;
-    }
-    uint32_t depth = 0;
-    for (void *f = current_iframe(); f; f = AT(void *, f, layout.frame_previous)) {
-        void *code = code_of(f);
-        if (!code || !complete(f, code)) {
-            continue;
+static inline void *previous_of(void *iframe) {
+    return AT(void *, iframe, layout.frame_previous);
+}
+
+/* A frame as it is now, unfiltered: entry and unstarted frames are kept in the chains too,
+ * so that a chain can be compared with the last one frame for frame. */
+static inline struct walk_frame raw_frame(void *iframe) {
+    return (struct walk_frame){iframe, AT(void *, iframe, layout.frame_code), AT(void *, iframe, layout.frame_instr), 0};
+}
+
+static inline int unchanged(void *iframe, const struct walk_frame *seen) {
+    return iframe == seen->iframe && AT(void *, iframe, layout.frame_code) == seen->code
+           && AT(void *, iframe, layout.frame_instr) == seen->instr;
+}
+
+/* Where frame f was in the last chain, when it was one of its top RECENT frames; -1 if not.
+ * A frame is on a chain once at most, so the first hit is the one. */
+#define RECENT 8
+
+static inline int32_t recent_index(const struct walk_state *w, void *f) {
+    uint32_t low = w->seen_depth > RECENT ? w->seen_depth - RECENT : 0;
+    for (uint32_t k = w->seen_depth; k-- > low;) {
+        if (w->seen[k].iframe == f) {
+            return (int32_t)k;
         }
-        if (depth == w->capacity && grow(w) != 0) {
-            break;
-        }
-        w->now[depth++] = (struct walk_frame){f, code, AT(void *, f, layout.frame_instr), 0};
     }
-    /* The longest bottom part that is exactly as at the last allocation keeps its nodes. */
+    return -1;
+}
+
+/* The chain below seen[k] (a frame on the chain now) is, frame for frame, as it was.
+ * Checked down to the bottom: a frame popped and another pushed at its address, with the
+ * same code and instruction, can sit on a different chain (a caller of the same size in
+ * between). Each frame is read at the address seen[] gives, not at the one the frame
+ * above holds: the reads do not wait for one another (following ->previous from frame to
+ * frame made each wait for the last), and each one is taken only once the frame above
+ * was found to point at it. */
+static inline int below_unchanged(const struct walk_state *w, uint32_t k) {
+    const struct walk_frame *s = &w->seen[k];
+    for (; k > 0; k--, s--) {
+        if (previous_of(s->iframe) != s[-1].iframe || !unchanged(s[-1].iframe, &s[-1])) {
+            return 0;
+        }
+    }
+    return previous_of(s->iframe) == NULL;
+}
+
+static inline int add_fresh(struct walk_state *w, uint32_t *fresh, void *f) {
+    if (*fresh == w->capacity && grow(w) != 0) {
+        return -1;
+    }
+    w->now[(*fresh)++] = raw_frame(f);
+    return 0;
+}
+
+/* How many frames at the bottom of now[0, depth) (top first) are as in the last chain. */
+static uint32_t common_bottom(const struct walk_state *w, uint32_t depth) {
     uint32_t same = 0;
     while (same < depth && same < w->seen_depth) {
-        struct walk_frame *a = &w->now[depth - 1 - same];
-        struct walk_frame *b = &w->seen[same];
+        const struct walk_frame *a = &w->now[depth - 1 - same];
+        const struct walk_frame *b = &w->seen[same];
         if (a->iframe != b->iframe || a->code != b->code || a->instr != b->instr) {
             break;
         }
         same++;
     }
-    uint32_t parent = same > 0 ? w->seen[same - 1].node : 0;
-    for (uint32_t k = same; k < depth; k++) {
-        struct walk_frame *f = &w->now[depth - 1 - k];
-        int owned;
-        uint32_t id = mfx_frame_id_of_code(f->code, &owned);
-        if (!(id & MFX_HIDDEN_FRAME)) {
-            parent = mfx_intern(parent, id, memoized_line(w, f->code, f->instr, owned));
-        }
-        w->seen[k] = (struct walk_frame){f->iframe, f->code, f->instr, parent};
+    return same;
+}
+
+/* Between two allocations a thread mostly moves its top frame on, or calls or returns a
+ * level or two: the frames that changed are the top few. They are collected from the top
+ * down until one of the last chain's top frames is met; the rest of the chain is only
+ * compared with the last one, not copied. Anything else (a deep return, a generator
+ * resumed elsewhere) collects the whole chain and keeps its common bottom, as always. */
+uint32_t mfx_walk_node(void) {
+    struct walk_state *w = state();
+    if (!w) {
+        return 0;
     }
-    w->seen_depth = depth;
+    uint32_t fresh = 0; /* frames in now[], top first */
+    uint32_t same = 0;  /* bottom frames of seen[] still on the chain, unchanged */
+    int met = 0;
+    int32_t k = -1;
+    void *f = current_iframe();
+    for (; f; f = previous_of(f)) {
+        k = recent_index(w, f);
+        if (k >= 0) {
+            met = below_unchanged(w, (uint32_t)k);
+            break;
+        }
+        if (add_fresh(w, &fresh, f) != 0) {
+            goto out_of_memory;
+        }
+    }
+    if (met) {
+        same = (uint32_t)k;
+        if (unchanged(f, &w->seen[same])) {
+            same++;
+        } else if (add_fresh(w, &fresh, f) != 0) {
+            goto out_of_memory;
+        }
+    } else {
+        for (; f; f = previous_of(f)) {
+            if (add_fresh(w, &fresh, f) != 0) {
+                goto out_of_memory;
+            }
+        }
+        same = common_bottom(w, fresh);
+        fresh -= same;
+    }
+    while (same + fresh > w->capacity) {
+        if (grow(w) != 0) {
+            goto out_of_memory;
+        }
+    }
+    uint32_t parent = same > 0 ? w->seen[same - 1].node : 0;
+    for (uint32_t i = fresh; i-- > 0;) {
+        struct walk_frame *n = &w->now[i];
+        void *code = code_of(n->iframe);
+        if (code && complete(n->iframe, code)) {
+            parent = node_above(w, parent, code, n->instr);
+        }
+        n->node = parent;
+        w->seen[same++] = *n;
+    }
+    w->seen_depth = same;
     return parent;
+
+out_of_memory:
+    w->seen_depth = 0;
+    return 0;
 }
 
 void mfx_walk_forget_thread(void) {

@@ -51,7 +51,6 @@ int mfx_native;
 static uint8_t buffer[BUFFER_SIZE];
 static size_t used;
 static int sock = -1;
-static volatile int lock_word;
 static uintptr_t last_address;
 /* The last allocation hashed to each slot, as the decoder keeps it: freeing one costs two
  * bytes. 16 K slots (128 KiB, within L2) hold most of a program's young blocks. */
@@ -109,7 +108,6 @@ static int dictionary_lost; /* out of memory once: no child can be followed */
 static int report_stats;
 static uint64_t send_calls;
 static uint64_t send_nanos;
-static uint64_t lock_waits;
 
 __attribute__((constructor)) static void read_stats_setting(void) {
     const char *stats = getenv("MEMFLUX_AGENT_STATS");
@@ -120,27 +118,6 @@ static uint64_t monotonic_nanos(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
-
-/* A test-and-test-and-set spinlock: uncontended it is one atomic exchange and one
- * store. A holder may be blocked writing to a full socket, so waiters yield. */
-void mfx_lock(void) {
-    for (int spins = 0; __atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE); spins++) {
-        if (spins == 0) {
-            __atomic_fetch_add(&lock_waits, 1, __ATOMIC_RELAXED);
-        }
-        while (__atomic_load_n(&lock_word, __ATOMIC_RELAXED)) {
-            if (spins++ < 100) {
-                __builtin_ia32_pause();
-            } else {
-                sched_yield();
-            }
-        }
-    }
-}
-
-void mfx_unlock(void) {
-    __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
 }
 
 /* ---- encoding (caller holds the lock) ---- */
@@ -583,6 +560,7 @@ static int ticker_sleep(void) {
 static void *tick(void *unused) {
     (void)unused;
     int g = mfx_enter(); /* this thread's own allocations are never recorded */
+    mfx_lock_visit_only();
     ticker_tid = (pid_t)syscall(SYS_gettid);
     while (ticker_sleep()) {
         uint64_t rss = read_rss();
@@ -737,6 +715,7 @@ static int follow_into_child(void) {
 }
 
 static void after_fork_child(void) {
+    mfx_lock_after_fork_child();
     ticker_restart_pending = 0;
     ticker_joinable = 0;
     pthread_mutex_init(&ticker_mutex, NULL); /* only this thread is left to use it */
@@ -831,6 +810,7 @@ int mfx_stream_open(const char *socket_path, const char *command_line, unsigned 
         return -1;
     }
     ticker_restart_pending = 0;
+    mfx_lock_bias_here();
     start_ticker();
     return 0;
 }
@@ -853,7 +833,7 @@ void mfx_stream_close(int from_exit) {
         fprintf(stderr, "memflux agent: pid %d: %llu bytes sent in %llu sends, %.1f ms in send; "
                         "the stream lock was found taken %llu times\n",
                 (int)getpid(), (unsigned long long)bytes_sent, (unsigned long long)send_calls,
-                (double)send_nanos / 1e6, (unsigned long long)lock_waits);
+                (double)send_nanos / 1e6, (unsigned long long)mfx_lock_waits);
     }
     ticker_restart_pending = 0;
     stop_ticker(!from_exit);

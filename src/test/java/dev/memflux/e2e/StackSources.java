@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.memflux.format.RecordTag;
 import dev.memflux.pipeline.StackTable;
+import dev.memflux.report.FileAnalysis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,13 @@ final class StackSources {
         return out;
     }
 
+    /** Runs the program under memflux with the given source; returns the capture, checked to be that source's. */
+    static FileAnalysis analysis(Path dir, String python, String source, Path program, String... args) throws Exception {
+        FileAnalysis analysis = FileAnalysis.of(capture(dir, python, source, program, args));
+        assertSource(source, analysis);
+        return analysis;
+    }
+
     /** The stack of a node as "function:line", innermost first. */
     static List<String> stack(StackTable stacks, int node) {
         List<String> stack = new ArrayList<>();
@@ -68,7 +76,7 @@ final class StackSources {
     }
 
     /** The header says which source made the capture. */
-    static void assertSource(String source, dev.memflux.report.FileAnalysis analysis) {
+    static void assertSource(String source, FileAnalysis analysis) {
         assertEquals(source.equals("walk"), analysis.header().has(RecordTag.FLAG_FRAME_WALK), "stack source");
     }
 }
