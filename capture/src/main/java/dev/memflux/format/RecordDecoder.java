@@ -273,9 +273,9 @@ public final class RecordDecoder {
         if (form == 0) {
             v = readUvar();
         } else if (form < RecordTag.FREE16_U24 - RecordTag.FREE16) {
-            v = (long) (form - 1) << 16 | readFixed(2);
+            v = (long) (form - 1) << 16 | readU16();
         } else {
-            v = (long) (form - 8) << 24 | readFixed(3);
+            v = (long) (form - 8) << 24 | readU24();
         }
         long address = lastAddress + (unzigzag(v) << 4);
         freed(address);
@@ -592,16 +592,26 @@ public final class RecordDecoder {
         return values;
     }
 
-    /** {@code bytes} bytes, little-endian. */
-    private long readFixed(int bytes) {
-        if (limit - pos < bytes) {
+    /** Two bytes, little-endian. */
+    private long readU16() {
+        int p = pos;
+        if (limit - p < 2) {
             throw UNDERFLOW;
         }
-        long v = 0;
-        for (int b = 0; b < bytes; b++) {
-            v |= (long) (buf[pos++] & 0xff) << (8 * b);
+        byte[] b = buf;
+        pos = p + 2;
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8;
+    }
+
+    /** Three bytes, little-endian. */
+    private long readU24() {
+        int p = pos;
+        if (limit - p < 3) {
+            throw UNDERFLOW;
         }
-        return v;
+        byte[] b = buf;
+        pos = p + 3;
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16;
     }
 
     private int readByte() {
