@@ -292,7 +292,10 @@ public final class RecordDecoder {
         if (address == 0) {
             throw corrupt("a free of recent-allocation slot " + slot + ", which holds no allocation");
         }
-        freed(address);
+        // The slot is the address's own: empty it without freed()'s second look.
+        recent[slot] = 0;
+        lastAddress = address;
+        reuse[reuseSlot(address)] = address;
         out.addFree(address);
     }
 
@@ -605,13 +608,8 @@ public final class RecordDecoder {
 
     /** Three bytes, little-endian. */
     private long readU24() {
-        int p = pos;
-        if (limit - p < 3) {
-            throw UNDERFLOW;
-        }
-        byte[] b = buf;
-        pos = p + 3;
-        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16;
+        long low = readU16();
+        return low | (long) readByte() << 16;
     }
 
     private int readByte() {
