@@ -97,7 +97,6 @@ public final class RecordDecoder {
         try {
             while (pos < limit && !out.isFull()) {
                 start = pos;
-                recordStart = pos;
                 byte tag = buf[pos++];
                 if (trailer != null) {
                     throw corrupt("a record follows the trailer");
@@ -137,8 +136,13 @@ public final class RecordDecoder {
                 records++;
             }
             return pos;
+        } catch (CorruptCaptureException e) {
+            // Set only here: where a record starts matters only for the error's offset.
+            recordStart = start;
+            throw e;
         } catch (RuntimeException e) {
             if (e != UNDERFLOW) {
+                recordStart = start;
                 throw corrupt("malformed record: " + e.getMessage());
             }
             return start;
@@ -463,16 +467,22 @@ public final class RecordDecoder {
     }
 
     private void checkAllocation(long size, long node) throws CorruptCaptureException {
+        long total = bytesAllocated + size;
+        // One branch for the three checks on every allocation; the slow path says which failed.
+        if ((Long.compareUnsigned(size, MAX_BYTES) > 0) | (Long.compareUnsigned(node, nextNodeId) >= 0) | total < 0) {
+            refuseAllocation(size, node);
+        }
+        bytesAllocated = total;
+    }
+
+    private void refuseAllocation(long size, long node) throws CorruptCaptureException {
         if (Long.compareUnsigned(size, MAX_BYTES) > 0) {
             throw corrupt("an allocation of " + Long.toUnsignedString(size) + " bytes");
         }
         if (Long.compareUnsigned(node, nextNodeId) >= 0) {
             throw corrupt("an allocation names stack node " + Long.toUnsignedString(node) + ", which is not defined yet");
         }
-        bytesAllocated += size;
-        if (bytesAllocated < 0) {
-            throw corrupt("the allocations add up to more than 2^63 bytes");
-        }
+        throw corrupt("the allocations add up to more than 2^63 bytes");
     }
 
     private void checkLine(long line) throws CorruptCaptureException {
