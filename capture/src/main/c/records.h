@@ -28,11 +28,16 @@
 #define MFX_TAG_ALLOC16 0x40
 #define MFX_TAG_ALLOC16_NATIVE 0x50
 #define MFX_TAG_FREE16 0x60
+#define MFX_TAG_FREE16_U16 0x61
+#define MFX_TAG_FREE16_U24 0x68
 #define MFX_TAG_ALLOC16_SAME_NODE 0x70
 #define MFX_TAG_FREE_RECENT 0x80
 #define MFX_TAG_ALLOC_NEXT 0xC0
 #define MFX_TAG_ALLOC_NEXT_SAME_NODE 0xD0
 #define MFX_RECENT_SLOTS 16384
+/* An allocation where a free chunk starts (a freed block, or the end of an allocation's chunk). */
+#define MFX_TAG_ALLOC_REUSE 0xE0
+#define MFX_REUSE_SLOTS 8192
 /* Written by memflux into aggregated files only, never by the agent. */
 #define MFX_TAG_NODE_FIGURES 0x24
 #define MFX_TAG_NATIVE_FIGURES 0x25

@@ -55,8 +55,14 @@ static uintptr_t last_address;
 /* The last allocation hashed to each slot, as the decoder keeps it: freeing one costs two
  * bytes. 16 K slots (128 KiB, within L2) hold most of a program's young blocks. */
 static uintptr_t recent[MFX_RECENT_SLOTS];
-/* The stack node of the last allocation: a loop allocates from one line, again and again. */
+/* Where free chunks start, as the decoder keeps them: every freed block and the end of every
+ * allocation's chunk (the rest glibc keeps when it splits a free chunk). A program that frees
+ * and allocates in turn gets most of its blocks from there: the slot (two bytes) replaces a
+ * delta of three or four. 8 K slots (64 KiB) hold a few thousand recent candidates. */
+static uintptr_t reuse[MFX_REUSE_SLOTS];
+/* The stack node and kind of the last allocation: a loop allocates from one line, again and again. */
 static uint32_t last_alloc_node;
+static int last_alloc_kind;
 /* Where glibc's malloc puts the next block carved from the same free space (a fresh heap,
  * the top chunk): right after the last allocation's chunk. */
 static uintptr_t next_alloc_guess;
@@ -162,12 +168,19 @@ static inline unsigned recent_slot(uintptr_t address) {
     return (unsigned)((address >> 4) ^ (address >> 18)) & (MFX_RECENT_SLOTS - 1);
 }
 
+/* The slot of the reuse table (docs/FORMAT.md, ALLOC_REUSE) an address hashes to. */
+static inline unsigned reuse_slot(uintptr_t address) {
+    return (unsigned)((address >> 4) ^ (address >> 17)) & (MFX_REUSE_SLOTS - 1);
+}
+
 /* A new stream (the first, or a forked child's) starts with the decoder's state at zero. */
 static void forget_stream_state(void) {
     last_address = 0;
     last_alloc_node = 0;
+    last_alloc_kind = 0;
     next_alloc_guess = 0;
     memset(recent, 0, sizeof recent);
+    memset(reuse, 0, sizeof reuse);
 }
 
 static void put_string(const char *s) {
@@ -373,6 +386,8 @@ static inline uintptr_t mfx_chunk_size(size_t size) {
 
 /* ALLOC_NEXT (0xC0 + kind): uvar size, uvar node, and ALLOC_NEXT_SAME_NODE (0xD0 + kind):
  * uvar size, when the block starts where the last allocation's chunk ends;
+ * ALLOC_REUSE (0xE0 + slot / 256): u8 slot % 256, uvar size, when it starts where the reuse
+ * table's slot says and has the last allocation's kind and node;
  * ALLOC16 (0x40 + kind): svar addressDelta/16, uvar size, uvar node; ALLOC16_SAME_NODE
  * (0x70 + kind) leaves out the node when it is the last allocation's; ALLOC16_NATIVE
  * (0x50 + kind) adds uvar nativeNode. ALLOC (0x10 + kind) / ALLOC_NATIVE (0x30 + kind),
@@ -381,28 +396,39 @@ void mfx_emit_alloc(int kind, uintptr_t address, size_t size, uint32_t node, uin
     switch_thread();
     reserve(MAX_FIXED_RECORD);
     size_t tag_at = used++;
-    uint8_t tag;
+    unsigned slot = reuse_slot(address);
+    int same = node == last_alloc_node && kind == last_alloc_kind;
+    int tag;
     if (address == next_alloc_guess && !mfx_native) {
-        tag = node == last_alloc_node ? MFX_TAG_ALLOC_NEXT_SAME_NODE : MFX_TAG_ALLOC_NEXT;
+        tag = (node == last_alloc_node ? MFX_TAG_ALLOC_NEXT_SAME_NODE : MFX_TAG_ALLOC_NEXT) + kind;
+        last_address = address;
+    } else if (same && reuse[slot] == address && address != 0 && !mfx_native) {
+        tag = MFX_TAG_ALLOC_REUSE + (int)(slot >> 8);
+        put_u8((uint8_t)slot);
         last_address = address;
     } else if (put_address16(address)) {
-        tag = mfx_native ? MFX_TAG_ALLOC16_NATIVE
-                         : node == last_alloc_node ? MFX_TAG_ALLOC16_SAME_NODE : MFX_TAG_ALLOC16;
+        tag = (mfx_native ? MFX_TAG_ALLOC16_NATIVE
+                          : node == last_alloc_node ? MFX_TAG_ALLOC16_SAME_NODE : MFX_TAG_ALLOC16) + kind;
     } else {
         put_address(address);
-        tag = mfx_native ? MFX_TAG_ALLOC_NATIVE : MFX_TAG_ALLOC;
+        tag = (mfx_native ? MFX_TAG_ALLOC_NATIVE : MFX_TAG_ALLOC) + kind;
     }
-    buffer[tag_at] = (uint8_t)(tag + kind);
+    buffer[tag_at] = (uint8_t)tag;
     put_uvar(size);
-    if (tag != MFX_TAG_ALLOC16_SAME_NODE && tag != MFX_TAG_ALLOC_NEXT_SAME_NODE) {
+    int node_known = tag >= MFX_TAG_ALLOC_REUSE
+            || (tag & 0xf0) == MFX_TAG_ALLOC16_SAME_NODE || (tag & 0xf0) == MFX_TAG_ALLOC_NEXT_SAME_NODE;
+    if (!node_known) {
         put_uvar(node);
     }
     if (mfx_native) {
         put_uvar(native_node);
     }
+    uintptr_t chunk_end = address + mfx_chunk_size(size);
     last_alloc_node = node;
-    next_alloc_guess = address + mfx_chunk_size(size);
+    last_alloc_kind = kind;
+    next_alloc_guess = chunk_end;
     recent[recent_slot(address)] = address;
+    reuse[reuse_slot(chunk_end)] = chunk_end;
     events_since_tick++;
 }
 
@@ -434,25 +460,41 @@ void mfx_emit_module(const char *path, const char *build_id, uintptr_t bias, int
 }
 
 /* FREE_RECENT (0x80 + slot / 256, u8 slot % 256) when the block is the last allocation
- * of its slot, else FREE16: svar addressDelta/16, else FREE: svar addressDelta */
+ * of its slot, else the delta in 16-byte units zig-zagged to v: FREE16_U16 (0x61 + v >> 16,
+ * u16 v) for v in [2^14, 7 * 2^16), FREE16_U24 (0x68 + v >> 24, u24 v) for v in [2^21, 2^27)
+ * — a byte less than the varint there, where a random free of a large heap lands —
+ * FREE16 (0x60, uvar v) otherwise; FREE: svar addressDelta when it is no multiple of 16. */
 void mfx_emit_free(uintptr_t address) {
     switch_thread();
     reserve(MAX_FIXED_RECORD);
     unsigned slot = recent_slot(address);
+    int64_t delta = (int64_t)(address - last_address);
     if (recent[slot] == address && address != 0) {
         recent[slot] = 0;
-        last_address = address;
         put_u8((uint8_t)(MFX_TAG_FREE_RECENT + (slot >> 8)));
         put_u8((uint8_t)slot);
+    } else if (delta & 15) {
+        put_u8(MFX_TAG_FREE);
+        put_svar(delta);
     } else {
-        size_t tag_at = used++;
-        if (put_address16(address)) {
-            buffer[tag_at] = MFX_TAG_FREE16;
+        int64_t units = delta >> 4;
+        uint64_t v = ((uint64_t)units << 1) ^ (uint64_t)(units >> 63);
+        if (v >= (1u << 14) && v < (7u << 16)) {
+            put_u8((uint8_t)(MFX_TAG_FREE16_U16 + (v >> 16)));
+            put_u8((uint8_t)v);
+            put_u8((uint8_t)(v >> 8));
+        } else if (v >= (1u << 21) && v < (8u << 24)) {
+            put_u8((uint8_t)(MFX_TAG_FREE16_U24 + (v >> 24)));
+            put_u8((uint8_t)v);
+            put_u8((uint8_t)(v >> 8));
+            put_u8((uint8_t)(v >> 16));
         } else {
-            buffer[tag_at] = MFX_TAG_FREE;
-            put_address(address);
+            put_u8(MFX_TAG_FREE16);
+            put_uvar(v);
         }
     }
+    last_address = address;
+    reuse[reuse_slot(address)] = address;
     events_since_tick++;
 }
 

@@ -142,6 +142,14 @@ static void emit_records(void) {
     mfx_emit_free(0x10200);
     mfx_emit_free(0x7f2000000000);
     mfx_emit_free(0x30009);
+    /* ALLOC_REUSE at a freed block's address, then where an earlier allocation's chunk ends
+     * (0x10200 + 0x140); FREE16_U16, FREE16_U24 a long way up, then down. */
+    mfx_emit_alloc(MFX_KIND_CALLOC, 0x10200, 300, 1, 0);
+    mfx_emit_alloc(MFX_KIND_CALLOC, 0x50000, 16, 1, 0);
+    mfx_emit_alloc(MFX_KIND_CALLOC, 0x10340, 16, 1, 0);
+    mfx_emit_free(0x37300);
+    mfx_emit_free(0x1237c970);
+    mfx_emit_free(0x8000);
     mfx_unlock();
 }
 

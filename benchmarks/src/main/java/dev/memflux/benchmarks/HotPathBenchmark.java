@@ -45,8 +45,11 @@ public class HotPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(SyntheticStream.EVENTS)
     public long decode() throws CorruptCaptureException {
+        return decodeAll(STREAM.wire);
+    }
+
+    private long decodeAll(byte[] wire) throws CorruptCaptureException {
         RecordDecoder decoder = new RecordDecoder().keepRaw();
-        byte[] wire = STREAM.wire;
         int at = 0;
         long sum = 0;
         while (at < wire.length) {
@@ -55,6 +58,13 @@ public class HotPathBenchmark {
             sum += batch.count;
         }
         return sum;
+    }
+
+    /** As {@link #decode}, the same events in the forms the agent writes (FREE_RECENT, ALLOC16, ...). */
+    @Benchmark
+    @OperationsPerInvocation(SyntheticStream.EVENTS)
+    public long decodeAgentForms() throws CorruptCaptureException {
+        return decodeAll(STREAM.agentWire);
     }
 
     @Benchmark

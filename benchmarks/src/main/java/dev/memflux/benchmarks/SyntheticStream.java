@@ -17,7 +17,10 @@ import java.util.SplittableRandom;
 final class SyntheticStream {
     static final int EVENTS = 1 << 20;
 
+    /** The events in RecordEncoder's byte forms. */
     final byte[] wire;
+    /** The same events in the forms the agent writes. */
+    final byte[] agentWire;
     final List<EventBatch> batches = new ArrayList<>();
 
     SyntheticStream() {
@@ -65,6 +68,7 @@ final class SyntheticStream {
             }
         }
         wire = Arrays.copyOf(encoder.buffer(), encoder.length());
+        agentWire = AgentForms.encode(out);
         all.clear();
     }
 

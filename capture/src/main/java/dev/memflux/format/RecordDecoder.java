@@ -23,6 +23,10 @@ public final class RecordDecoder {
 
     /** Slots of the recent-allocation table; records.h's MFX_RECENT_SLOTS says the same. */
     public static final int RECENT_SLOTS = 16384;
+    /** Slots of the reuse table; records.h's MFX_REUSE_SLOTS says the same. */
+    public static final int REUSE_SLOTS = 8192;
+    /** Tag groups ({@code tag >> 4}) whose low nibble is an allocator kind. */
+    private static final int KIND_GROUPS = 1 << 0x1 | 1 << 0x3 | 1 << 0x4 | 1 << 0x5 | 1 << 0x7 | 1 << 0xC | 1 << 0xD;
 
     private long lastAddress;
     /**
@@ -32,8 +36,15 @@ public final class RecordDecoder {
      * over a CONTINUE (a forked child's stream is a new one, starting from zeros).
      */
     private final long[] recent = new long[RECENT_SLOTS];
+    /**
+     * Where free chunks start (ALLOC_REUSE): every freed address and every allocation's chunk end,
+     * each in its slot, kept as the agent keeps it; per stream, as {@link #recent}.
+     */
+    private final long[] reuse = new long[REUSE_SLOTS];
     /** The last allocation's stack node (ALLOC16_SAME_NODE): per stream, as {@link #lastAddress}. */
     private long lastAllocNode;
+    /** The last allocation's kind (ALLOC_REUSE): per stream, as {@link #lastAddress}. */
+    private int lastAllocKind;
     /** Where the last allocation's chunk ends (ALLOC_NEXT): per stream, as {@link #lastAddress}. */
     private long nextAllocGuess;
     private long records;
@@ -86,15 +97,13 @@ public final class RecordDecoder {
         try {
             while (pos < limit && !out.isFull()) {
                 start = pos;
-                recordStart = pos;
                 byte tag = buf[pos++];
                 if (trailer != null) {
                     throw corrupt("a record follows the trailer");
                 }
                 if (!readEvent(tag & 0xff, out)) {
                     switch (tag) {
-                        case RecordTag.FREE -> readFree(0, out);
-                        case RecordTag.FREE16 -> readFree(4, out);
+                        case RecordTag.FREE -> readFree(out);
                         case RecordTag.MUNMAP -> readMunmap(out);
                         case RecordTag.NODE -> readNode(out);
                         case RecordTag.FRAME -> readFrame(out);
@@ -127,8 +136,13 @@ public final class RecordDecoder {
                 records++;
             }
             return pos;
+        } catch (CorruptCaptureException e) {
+            // Set only here: where a record starts matters only for the error's offset.
+            recordStart = start;
+            throw e;
         } catch (RuntimeException e) {
             if (e != UNDERFLOW) {
+                recordStart = start;
                 throw corrupt("malformed record: " + e.getMessage());
             }
             return start;
@@ -140,20 +154,22 @@ public final class RecordDecoder {
      * are nearly every record); false for any other tag, and for a kind past the last.
      */
     private boolean readEvent(int tag, EventBatch out) throws CorruptCaptureException {
-        int kind = tag & 0x0f;
+        int low = tag & 0x0f;
         int group = tag >> 4;
-        if (kind >= AllocatorKind.COUNT && group != 0x8 && group != 0x9 && group != 0xA && group != 0xB) {
+        if (low >= AllocatorKind.COUNT && (KIND_GROUPS >> group & 1) != 0) {
             return false;
         }
         switch (group) {
-            case 0x1 -> readAlloc(kind, 0, false, out);
-            case 0x3 -> readAllocNative(kind, 0, out);
-            case 0x4 -> readAlloc(kind, 4, false, out);
-            case 0x5 -> readAllocNative(kind, 4, out);
-            case 0x7 -> readAlloc(kind, 4, true, out);
+            case 0x1 -> readAlloc(low, 0, false, out);
+            case 0x3 -> readAllocNative(low, 0, out);
+            case 0x4 -> readAlloc(low, 4, false, out);
+            case 0x5 -> readAllocNative(low, 4, out);
+            case 0x6 -> readFree16(low, out);
+            case 0x7 -> readAlloc(low, 4, true, out);
             case 0x8, 0x9, 0xA, 0xB -> readFreeRecent((tag - RecordTag.FREE_RECENT) << 8, out);
-            case 0xC -> readAllocNext(kind, false, out);
-            case 0xD -> readAllocNext(kind, true, out);
+            case 0xC -> readAllocNext(low, false, out);
+            case 0xD -> readAllocNext(low, true, out);
+            case 0xE, 0xF -> readAllocReuse((tag - RecordTag.ALLOC_REUSE) << 8, out);
             default -> {
                 return false;
             }
@@ -171,7 +187,7 @@ public final class RecordDecoder {
         long size = readUvar();
         long node = sameNode ? lastAllocNode : readUvar();
         checkAllocation(size, node);
-        allocated(address, size, node);
+        allocated(kind, address, size, node);
         out.addAlloc(kind, address, size, (int) node, 0);
     }
 
@@ -186,7 +202,7 @@ public final class RecordDecoder {
             throw corrupt("an allocation names native node " + Long.toUnsignedString(nativeNode)
                     + ", which is not defined yet");
         }
-        allocated(address, size, node);
+        allocated(kind, address, size, node);
         out.addAlloc(kind, address, size, (int) node, (int) nativeNode);
     }
 
@@ -196,7 +212,26 @@ public final class RecordDecoder {
         long node = sameNode ? lastAllocNode : readUvar();
         checkAllocation(size, node);
         long address = nextAllocGuess;
-        allocated(address, size, node);
+        allocated(kind, address, size, node);
+        out.addAlloc(kind, address, size, (int) node, 0);
+    }
+
+    /**
+     * ALLOC_REUSE ({@code 0xE0 + slot / 256}, u8 {@code slot % 256}, uvar size): an allocation of
+     * the last one's kind and node at the address the reuse table's slot holds; an empty slot is
+     * a corrupt stream.
+     */
+    private void readAllocReuse(int slotHigh, EventBatch out) throws CorruptCaptureException {
+        int slot = slotHigh | readByte();
+        long size = readUvar();
+        long address = reuse[slot];
+        if (address == 0) {
+            throw corrupt("an allocation at reuse slot " + slot + ", which holds no address");
+        }
+        long node = lastAllocNode;
+        int kind = lastAllocKind;
+        checkAllocation(size, node);
+        allocated(kind, address, size, node);
         out.addAlloc(kind, address, size, (int) node, 0);
     }
 
@@ -205,11 +240,14 @@ public final class RecordDecoder {
         return Math.max(32, (size + 8 + 15) & ~15L);
     }
 
-    private void allocated(long address, long size, long node) {
+    private void allocated(int kind, long address, long size, long node) {
+        long chunkEnd = address + chunkSize(size);
         lastAddress = address;
         lastAllocNode = node;
-        nextAllocGuess = address + chunkSize(size);
+        lastAllocKind = kind;
+        nextAllocGuess = chunkEnd;
         recent[recentSlot(address)] = address;
+        reuse[reuseSlot(chunkEnd)] = chunkEnd;
     }
 
     /** The agent's recent_slot(): which slot of the recent-allocation table an address takes. */
@@ -217,9 +255,33 @@ public final class RecordDecoder {
         return (int) ((address >>> 4) ^ (address >>> 18)) & (RECENT_SLOTS - 1);
     }
 
-    /** FREE (svar addressDelta) or FREE16 (svar addressDelta in 16-byte units, {@code shift} 4). */
-    private void readFree(int shift, EventBatch out) {
-        long address = lastAddress + (unzigzag(readUvar()) << shift);
+    /** The agent's reuse_slot(): which slot of the reuse table an address takes. */
+    static int reuseSlot(long address) {
+        return (int) ((address >>> 4) ^ (address >>> 17)) & (REUSE_SLOTS - 1);
+    }
+
+    /** FREE: svar addressDelta. */
+    private void readFree(EventBatch out) {
+        long address = lastAddress + unzigzag(readUvar());
+        freed(address);
+        out.addFree(address);
+    }
+
+    /**
+     * The address delta in 16-byte units, zig-zagged to v: FREE16 ({@code form} 0): uvar v;
+     * FREE16_U16 ({@code 0x61 + v / 2^16}, forms 1-7): u16 v; FREE16_U24 ({@code 0x68 + v / 2^24},
+     * forms 8-15): u24 v.
+     */
+    private void readFree16(int form, EventBatch out) {
+        long v;
+        if (form == 0) {
+            v = readUvar();
+        } else if (form < RecordTag.FREE16_U24 - RecordTag.FREE16) {
+            v = (long) (form - 1) << 16 | readU16();
+        } else {
+            v = (long) (form - 8) << 24 | readU24();
+        }
+        long address = lastAddress + (unzigzag(v) << 4);
         freed(address);
         out.addFree(address);
     }
@@ -234,7 +296,10 @@ public final class RecordDecoder {
         if (address == 0) {
             throw corrupt("a free of recent-allocation slot " + slot + ", which holds no allocation");
         }
-        freed(address);
+        // The slot is the address's own: empty it without freed()'s second look.
+        recent[slot] = 0;
+        lastAddress = address;
+        reuse[reuseSlot(address)] = address;
         out.addFree(address);
     }
 
@@ -245,6 +310,7 @@ public final class RecordDecoder {
         long differs = held ^ address;
         // Branch-free: whether a random free hits its slot is a coin toss to the branch predictor.
         recent[slot] = held & ((differs | -differs) >> 63);
+        reuse[reuseSlot(address)] = address;
     }
 
     /** MUNMAP: svar addressDelta, uvar length. */
@@ -401,16 +467,22 @@ public final class RecordDecoder {
     }
 
     private void checkAllocation(long size, long node) throws CorruptCaptureException {
+        long total = bytesAllocated + size;
+        // One branch for the three checks on every allocation; the slow path says which failed.
+        if ((Long.compareUnsigned(size, MAX_BYTES) > 0) | (Long.compareUnsigned(node, nextNodeId) >= 0) | total < 0) {
+            refuseAllocation(size, node);
+        }
+        bytesAllocated = total;
+    }
+
+    private void refuseAllocation(long size, long node) throws CorruptCaptureException {
         if (Long.compareUnsigned(size, MAX_BYTES) > 0) {
             throw corrupt("an allocation of " + Long.toUnsignedString(size) + " bytes");
         }
         if (Long.compareUnsigned(node, nextNodeId) >= 0) {
             throw corrupt("an allocation names stack node " + Long.toUnsignedString(node) + ", which is not defined yet");
         }
-        bytesAllocated += size;
-        if (bytesAllocated < 0) {
-            throw corrupt("the allocations add up to more than 2^63 bytes");
-        }
+        throw corrupt("the allocations add up to more than 2^63 bytes");
     }
 
     private void checkLine(long line) throws CorruptCaptureException {
@@ -531,6 +603,23 @@ public final class RecordDecoder {
             values[v] = value;
         }
         return values;
+    }
+
+    /** Two bytes, little-endian. */
+    private long readU16() {
+        int p = pos;
+        if (limit - p < 2) {
+            throw UNDERFLOW;
+        }
+        byte[] b = buf;
+        pos = p + 2;
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8;
+    }
+
+    /** Three bytes, little-endian. */
+    private long readU24() {
+        long low = readU16();
+        return low | (long) readByte() << 16;
     }
 
     private int readByte() {

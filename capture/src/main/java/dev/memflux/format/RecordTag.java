@@ -39,6 +39,10 @@ public final class RecordTag {
     public static final byte ALLOC16_SAME_NODE = 0x70;
     /** FREE with the address delta in 16-byte units. */
     public static final byte FREE16 = 0x60;
+    /** FREE16, the zig-zagged delta as {@code FREE16_U16 + v / 65536} and two little-endian bytes (to 7 * 2^16). */
+    public static final byte FREE16_U16 = 0x61;
+    /** FREE16, the zig-zagged delta as {@code FREE16_U24 + v / 2^24} and three little-endian bytes (to 2^27). */
+    public static final byte FREE16_U24 = 0x68;
     /**
      * {@code FREE_RECENT + slot / 256}, then a byte {@code slot % 256} (an int: the tags 0x80-0xBF are
      * negative as bytes): the free of the last allocation whose address hashed to {@code slot}
@@ -52,6 +56,12 @@ public final class RecordTag {
     public static final int ALLOC_NEXT = 0xC0;
     /** {@code ALLOC_NEXT_SAME_NODE + kind}: ALLOC_NEXT from the last allocation's stack node. */
     public static final int ALLOC_NEXT_SAME_NODE = 0xD0;
+    /**
+     * {@code ALLOC_REUSE + slot / 256} (an int, as FREE_RECENT), then a byte {@code slot % 256} and
+     * uvar size: an allocation with the last one's kind and node, where the reuse table's slot
+     * says a free chunk starts (docs/FORMAT.md).
+     */
+    public static final int ALLOC_REUSE = 0xE0;
     /** Aggregated files only (written by memflux): one stack node's figures over the run. */
     public static final byte NODE_FIGURES = 0x24;
     /** Aggregated files only: one native stack node's allocation counts. */

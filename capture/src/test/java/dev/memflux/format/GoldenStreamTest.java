@@ -64,11 +64,17 @@ class GoldenStreamTest {
                 "FREE 0x10200",
                 "FREE 0x7f2000000000",
                 "FREE 0x30009",
+                "ALLOC calloc 0x10200 size=300 node=1 native=0",
+                "ALLOC calloc 0x50000 size=16 node=1 native=0",
+                "ALLOC calloc 0x10340 size=16 node=1 native=0",
+                "FREE 0x37300",
+                "FREE 0x1237c970",
+                "FREE 0x8000",
                 "TIME +15",
                 "MEMORY rss=10485760",
                 "TIME +12",
                 "END"), RecordText.of(batch));
-        assertEquals(34, decoder.records());
+        assertEquals(40, decoder.records());
     }
 
     @Test

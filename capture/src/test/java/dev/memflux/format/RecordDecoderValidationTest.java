@@ -71,7 +71,10 @@ class RecordDecoderValidationTest {
         // Freed once, the slot is empty: a second free of it is not a free of anything live.
         assertEquals("a free of recent-allocation slot 16, which holds no allocation (record 3)",
                 refusedBytes(RecordTag.ALLOC16, 0x20, 8, 0, RecordTag.FREE_RECENT, 16, RecordTag.FREE_RECENT, 16));
-        assertEquals("unknown record tag 0xe0 (record 1)", refusedBytes(0xE0));
+        // Nothing freed yet: the reuse table names no address.
+        assertEquals("an allocation at reuse slot 261, which holds no address (record 1)",
+                refusedBytes(RecordTag.ALLOC_REUSE + 1, 5, 8));
+        assertEquals("unknown record tag 0x4c (record 1)", refusedBytes(RecordTag.ALLOC16 + AllocatorKind.COUNT, 0, 8, 0));
         assertEquals("unknown record tag 0xcc (record 1)", refusedBytes(RecordTag.ALLOC_NEXT + AllocatorKind.COUNT, 8, 0));
         assertEquals("unknown record tag 0x7c (record 1)", refusedBytes(RecordTag.ALLOC16_SAME_NODE + AllocatorKind.COUNT, 0, 8));
         assertEquals("an allocation names stack node 1, which is not defined yet (record 1)",

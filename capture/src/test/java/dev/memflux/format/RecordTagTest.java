@@ -38,6 +38,7 @@ class RecordTagTest {
             assertEquals(((Number) field.get(null)).intValue(), c.get(cName), cName);
         }
         assertEquals(RecordDecoder.RECENT_SLOTS, c.get("MFX_RECENT_SLOTS"));
+        assertEquals(RecordDecoder.REUSE_SLOTS, c.get("MFX_REUSE_SLOTS"));
     }
 
     @Test
