@@ -59,13 +59,21 @@ abstract class HtmlReportCommand implements Callable<Integer> {
                     + "page says how much it left out. 0 keeps everything (the page grows with the capture).")
     double minSharePercent;
 
+    /**
+     * Whether the page has the time chart: its samples cost a look at every record of the
+     * pass (6 % of a 40 M-event table's reading), so a page without it does not take them.
+     */
+    boolean charted() {
+        return true;
+    }
+
     /** With --split-threads: what keeps the figures apart by thread, run in the same pass; else null. */
     ThreadFigures threads() {
         return null;
     }
 
-    /** The page for the figures chosen. */
-    abstract String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline);
+    /** The page for the figures chosen; {@code timeline} is null unless {@link #charted}. */
+    abstract byte[] page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline);
 
     @Override
     public Integer call() throws IOException {
@@ -88,8 +96,8 @@ abstract class HtmlReportCommand implements Callable<Integer> {
                     "--split-threads shows the peak or the leaks, not temporary allocations");
         }
         Aggregator totals = new Aggregator();
-        HeapTimeline timeline = new HeapTimeline(totals, points);
-        Consumer<EventBatch> observers = timeline;
+        HeapTimeline timeline = charted() ? new HeapTimeline(totals, points) : null;
+        Consumer<EventBatch> observers = timeline != null ? timeline : batch -> { };
         if (threads != null) {
             observers = observers.andThen(threads);
         }

@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
         exitCodeList = {HtmlReportCommand.EXIT_OK, HtmlReportCommand.EXIT_INPUT, HtmlReportCommand.EXIT_USAGE})
 final class TableCommand extends HtmlReportCommand {
     @Override
-    String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline) {
+    boolean charted() {
+        return false;
+    }
+
+    @Override
+    byte[] page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline) {
         return new TablePage(analysis, figures, minSharePercent).html();
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * the page says how many.
  */
 public final class TablePage {
-    private final String html;
+    /** The page, UTF-8. */
+    private final byte[] html;
 
     public TablePage(FileAnalysis analysis, NodeFigures figures, double minSharePercent) {
         var a = analysis.totals();
@@ -55,7 +56,8 @@ public final class TablePage {
         html = HtmlPage.fill("table.html", title, json.toString(), "page.css", "format.js", "table.js");
     }
 
-    public String html() {
+    /** The page as UTF-8 bytes, ready to write. */
+    public byte[] html() {
         return html;
     }
 }

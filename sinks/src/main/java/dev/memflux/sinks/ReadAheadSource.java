@@ -29,7 +29,7 @@ final class ReadAheadSource implements BatchSource {
     /** About 130 KB each: the reader is at most about 1 MB ahead. */
     static final int BATCHES = 8;
     /** A waiting side is woken when this many batches are there for it. */
-    private static final int WAKE_AT = BATCHES / 2;
+    static final int WAKE_AT = BATCHES / 2;
 
     private final Consumer<EventBatch> decode;
     private final ReentrantLock lock = new ReentrantLock();

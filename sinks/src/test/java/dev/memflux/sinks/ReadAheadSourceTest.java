@@ -168,8 +168,9 @@ class ReadAheadSourceTest {
     void aCancelWakesAConsumerWaitingForTheReader() throws Exception {
         CountDownLatch decodeSecond = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
+        int slow = ReadAheadSource.WAKE_AT + 1; // the batches before it wake the consumer
         ReadAheadSource source = new ReadAheadSource(batch -> {
-            if (calls.incrementAndGet() == 2) {
+            if (calls.incrementAndGet() == slow) {
                 try {
                     decodeSecond.await(); // a slow block: the consumer waits for it
                 } catch (InterruptedException e) {
@@ -183,13 +184,13 @@ class ReadAheadSourceTest {
         Flux<Long> deltas = flux(source).map(b -> b.timeDelta(0));
         Thread consumer = new Thread(() -> deltas.subscribe(subscriber), "test-consumer");
         consumer.start();
-        await("the first batch arrives", () -> subscriber.getReceivedOnNext().size() == 1);
-        await("the consumer waits for the second", () -> consumer.getState() == Thread.State.WAITING
+        await("the first batches arrive", () -> subscriber.getReceivedOnNext().size() == slow - 1);
+        await("the consumer waits for the slow one", () -> consumer.getState() == Thread.State.WAITING
                 || !consumer.isAlive());
         subscriber.cancel();
         consumer.join(TimeUnit.SECONDS.toMillis(10));
         assertFalse(consumer.isAlive(), "the cancel did not wake the consumer");
-        assertEquals(List.of(1L), subscriber.getReceivedOnNext());
+        assertEquals(List.of(1L, 2L, 3L, 4L), subscriber.getReceivedOnNext());
         decodeSecond.countDown();
         source.stop();
         assertTrue(source.readerDone());
