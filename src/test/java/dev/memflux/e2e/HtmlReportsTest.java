@@ -217,9 +217,10 @@ class HtmlReportsTest {
         int workerLine = Programs.lineOf(program, "worker");
         int mainLine = Programs.lineOf(program, "main");
         for (String figures : new String[] {"peak", "leaks"}) {
-            ReportPage page = report(figures.equals("leaks") ? new String[] {"table", "--leaks", "--min-share", "0", "-o",
-                dir.resolve("leaks.html").toString(), file.toString()} : new String[] {"table", "--min-share", "0", "-o",
-                dir.resolve("peak.html").toString(), file.toString()});
+            Path out = dir.resolve(figures + ".html");
+            ReportPage page = figures.equals("peak")
+                    ? report("table", "--min-share", "0", "-o", out.toString(), file.toString())
+                    : report("table", "--leaks", "--min-share", "0", "-o", out.toString(), file.toString());
             List<List<Object>> threads = MiniJson.array(page.data.get("threads")).stream().map(MiniJson::array).toList();
             assertEquals(List.of(1L, 2L), threads.stream().map(t -> t.get(0)).filter(n -> (Long) n > 0).toList());
             assertTrue(threads.stream().filter(t -> (Long) t.get(0) > 0).allMatch(t -> (Long) t.get(1) > 0), threads.toString());
