@@ -26,11 +26,15 @@ measure "memflux tree --temporary-allocations" "$memflux" tree --temporary-alloc
 measure "memflux transform csv" "$memflux" transform csv -f -o mf.csv mf.bin
 measure "memflux transform pprof" "$memflux" transform pprof -f -o mf.pb.gz mf.bin
 measure "memflux transform speedscope" "$memflux" transform speedscope -f -o mf.speedscope.json mf.bin
+measure "memflux flamegraph" "$memflux" flamegraph -f -o mf-flamegraph.html mf.bin
+measure "memflux table" "$memflux" table -f -o mf-table.html mf.bin
 if [[ -d /work/memray-build/memray ]]; then
   [[ -f mr.bin ]] || /usr/bin/python3 -m memray run -q -f -o mr.bin "$here/workload.py" "$n" 2>/dev/null
   measure "memray summary" /usr/bin/python3 -m memray summary mr.bin
   measure "memray summary --temporary-allocations" /usr/bin/python3 -m memray summary --temporary-allocations mr.bin
   measure "memray transform csv" /usr/bin/python3 -m memray transform csv -f -o mr.csv mr.bin
   measure "memray transform gprof2dot" /usr/bin/python3 -m memray transform gprof2dot -f -o mr.json mr.bin
+  measure "memray flamegraph" /usr/bin/python3 -m memray flamegraph -f -o mr-flamegraph.html mr.bin
+  measure "memray table" /usr/bin/python3 -m memray table -f -o mr-table.html mr.bin
 fi
 ls -l mf.bin "${work}"/mr.bin 2>/dev/null || true

@@ -47,6 +47,22 @@ class HtmlRenderTest {
         assertTrue(firstRow.contains("peak_then_smaller.py:" + bigLine) && firstRow.contains("95.37 MiB"), firstRow);
     }
 
+    /** thread_holds.py: the worker (thread 2) holds 8 x 1,000,001 bytes at the peak, the most of any row. */
+    @Test
+    void theTableHasAThreadColumnWhenTwoThreadsAllocate() throws Exception {
+        Path page = ReportPage.write(dir.resolve("threads.html"), capture("thread_holds.py"), "table");
+        String dom = Chromium.dumpDom(page, dir.resolve("profile"));
+        assertTrue(dom.contains("<th class=\"\">Thread</th><th class=\"\">Function</th>"), dom);
+        int workerLine = Programs.lineOf(Memflux.program("thread_holds.py"), "worker");
+        int body = dom.indexOf("<tbody>");
+        assertTrue(body > 0, dom);
+        String firstRow = dom.substring(body, dom.indexOf("</tr>", body));
+        assertTrue(firstRow.matches(".*<td[^>]*>2 \\(tid [1-9][0-9]*\\)</td>.*") && firstRow.contains("thread_holds.py:" + workerLine)
+                && firstRow.contains("7.63 MiB"), firstRow);
+        Chromium.screenshot(page, dir.resolve("profile"), dir.resolve("threads.png"));
+        assertTrue(Files.size(dir.resolve("threads.png")) > 10_000);
+    }
+
     /** The page's own controls, driven by a script added to a copy of it: the switch that hides import frames, search. */
     @Test
     void importSystemFramesHideAndSearchHighlights() throws Exception {

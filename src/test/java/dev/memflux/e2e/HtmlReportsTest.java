@@ -150,6 +150,8 @@ class HtmlReportsTest {
         ReportPage page = report("table", "--min-share", "0", "-o", dir.resolve("table.html").toString(),
                 file.toString());
         List<Object> rows = MiniJson.array(page.data.get("rows"));
+        assertEquals(null, page.data.get("threads"), "one thread allocates: no thread column");
+        assertTrue(rows.stream().allMatch(r -> MiniJson.array(r).size() == 7));
         List<LocationTotals.Row> summary = new SummaryReport(analysis, SummaryReport.SortKey.OWN, 100_000).rows();
         summary = summary.stream().filter(r -> r.totalBytes > 0).toList();
         assertEquals(summary.size(), rows.size());
@@ -200,6 +202,43 @@ class HtmlReportsTest {
         assertEquals((long) small.size(), omitted.get("boxes"));
         assertEquals(small.stream().mapToLong(ReportPage.Box::bytes).sum(), omitted.get("bytes"));
         assertTrue((Long) omitted.get("bytes") >= 10 * 1001L);
+    }
+
+    /**
+     * thread_holds.py: at the heap's peak the worker (thread 2) holds 8 x 1,000,001 bytes at
+     * "site: worker" and the main thread (thread 1) 1,000,001 at "site: main"; at the end the
+     * worker still holds 2 of its 8.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.memflux.e2e.Interpreters#all")
+    void tableHasAThreadColumnWhenTwoThreadsAllocate(String python) throws Exception {
+        Path program = Memflux.program("thread_holds.py");
+        Path file = ReportPage.capture(dir, python, program);
+        int workerLine = Programs.lineOf(program, "worker");
+        int mainLine = Programs.lineOf(program, "main");
+        for (String figures : new String[] {"peak", "leaks"}) {
+            Path out = dir.resolve(figures + ".html");
+            ReportPage page = figures.equals("peak")
+                    ? report("table", "--min-share", "0", "-o", out.toString(), file.toString())
+                    : report("table", "--leaks", "--min-share", "0", "-o", out.toString(), file.toString());
+            List<List<Object>> threads = MiniJson.array(page.data.get("threads")).stream().map(MiniJson::array).toList();
+            assertEquals(List.of(1L, 2L), threads.stream().map(t -> t.get(0)).filter(n -> (Long) n > 0).toList());
+            assertTrue(threads.stream().filter(t -> (Long) t.get(0) > 0).allMatch(t -> (Long) t.get(1) > 0), threads.toString());
+            List<List<Object>> rows = MiniJson.array(page.data.get("rows")).stream().map(MiniJson::array).toList();
+            java.util.function.IntFunction<List<List<Object>>> at = line -> rows.stream()
+                    .filter(r -> r.get(1).equals(program.toString()) && (Long) r.get(2) == line && (Long) r.get(3) > 0).toList();
+            long held = figures.equals("peak") ? 8 : 2;
+            List<List<Object>> worker = at.apply(workerLine);
+            assertEquals(1, worker.size(), figures + ": " + worker);
+            assertEquals(List.of(held * 1_000_001, held, 2L),
+                    List.of(worker.get(0).get(3), worker.get(0).get(4), worker.get(0).get(7)), figures);
+            List<List<Object>> main = at.apply(mainLine);
+            assertEquals(1, main.size(), figures + ": " + main);
+            assertEquals(List.of(1_000_001L, 1L, 1L), List.of(main.get(0).get(3), main.get(0).get(4), main.get(0).get(7)),
+                    figures);
+            // Each allocation is some thread's own at one location: the rows add up to the page's total.
+            assertEquals(page.number("total"), rows.stream().mapToLong(r -> (Long) r.get(3)).sum(), figures);
+        }
     }
 
     /** threads_hold.py: the main thread keeps 3,000,001 bytes, worker i keeps i times that, to the end. */

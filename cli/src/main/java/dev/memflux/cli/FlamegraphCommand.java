@@ -53,7 +53,7 @@ final class FlamegraphCommand extends HtmlReportCommand {
     }
 
     @Override
-    String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline) {
+    byte[] page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline, ThreadFigures threads) {
         return new FlameGraphPage(analysis, figures, timeline,
                 new FlameGraphPage.Options(inverted, minSharePercent, threads())).html();
     }

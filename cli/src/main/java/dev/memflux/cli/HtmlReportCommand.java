@@ -59,13 +59,32 @@ abstract class HtmlReportCommand implements Callable<Integer> {
                     + "page says how much it left out. 0 keeps everything (the page grows with the capture).")
     double minSharePercent;
 
+    /**
+     * Whether the page has the time chart: its samples cost a look at every record of the
+     * pass (6 % of a 40 M-event table's reading), so a page without it does not take them.
+     */
+    boolean charted() {
+        return true;
+    }
+
     /** With --split-threads: what keeps the figures apart by thread, run in the same pass; else null. */
     ThreadFigures threads() {
         return null;
     }
 
-    /** The page for the figures chosen. */
-    abstract String page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline);
+    /**
+     * Whether the page shows the peak and the leaks per thread when more than one thread
+     * allocates (as {@link #threads} does whatever the capture).
+     */
+    boolean threadRowsWhenThreaded() {
+        return false;
+    }
+
+    /**
+     * The page for the figures chosen; {@code timeline} is null unless {@link #charted};
+     * with {@code threads}, the figures are indexed by its (thread, stack node) pairs.
+     */
+    abstract byte[] page(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline, ThreadFigures threads);
 
     @Override
     public Integer call() throws IOException {
@@ -87,17 +106,19 @@ abstract class HtmlReportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--split-threads shows the peak or the leaks, not temporary allocations");
         }
-        Aggregator totals = new Aggregator();
-        HeapTimeline timeline = new HeapTimeline(totals, points);
-        Consumer<EventBatch> observers = timeline;
-        if (threads != null) {
-            observers = observers.andThen(threads);
-        }
-        if (temporary != null) {
-            observers = observers.andThen(temporary);
-        }
         var err = spec.commandLine().getErr();
-        FileAnalysis analysis = ReportInput.analyze(file, err, totals, observers);
+        // Rows per thread only when a second thread allocates: the pass starts without
+        // per-thread figures and starts over with them when it sees one.
+        boolean watch = threads == null && temporary == null && threadRowsWhenThreaded();
+        Pass pass;
+        try {
+            pass = pass(points, threads, temporary, watch ? new SecondThreadWatch() : null, err);
+        } catch (SecondThreadWatch.Seen seen) {
+            threads = new ThreadFigures();
+            pass = pass(points, threads, temporary, null, err);
+        }
+        FileAnalysis analysis = pass.analysis;
+        HeapTimeline timeline = pass.timeline;
         if (FigureOptions.unusable(analysis, temporary, err)) {
             return ExitCodes.INPUT;
         }
@@ -108,7 +129,27 @@ abstract class HtmlReportCommand implements Callable<Integer> {
         NodeFigures shown = threads == null ? figures.figures(analysis, temporary)
                 : figures.leaks ? NodeFigures.of(NodeFigures.Kind.LEAKS, threads.liveBytesByPair(), threads.liveCountByPair())
                 : NodeFigures.of(NodeFigures.Kind.PEAK, threads.peakBytesByPair(), threads.peakCountByPair());
-        ReportOutput.write(out, page(analysis, shown, timeline), spec.commandLine().getErr());
+        ReportOutput.write(out, page(analysis, shown, timeline, threads), spec.commandLine().getErr());
         return ExitCodes.OK;
+    }
+
+    private record Pass(FileAnalysis analysis, HeapTimeline timeline) {}
+
+    /** One pass over the capture with the observers asked for (null: not asked for); a null analysis after saying why. */
+    private Pass pass(int points, ThreadFigures threads, TemporaryAllocations temporary, SecondThreadWatch watch,
+            java.io.PrintWriter err) {
+        Aggregator totals = new Aggregator();
+        HeapTimeline timeline = charted() ? new HeapTimeline(totals, points) : null;
+        Consumer<EventBatch> observers = timeline != null ? timeline : batch -> { };
+        if (watch != null) {
+            observers = observers.andThen(watch);
+        }
+        if (threads != null) {
+            observers = observers.andThen(threads);
+        }
+        if (temporary != null) {
+            observers = observers.andThen(temporary);
+        }
+        return new Pass(ReportInput.analyze(file, err, totals, observers), timeline);
     }
 }

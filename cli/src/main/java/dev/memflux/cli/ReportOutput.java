@@ -2,7 +2,6 @@ package dev.memflux.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,13 +31,12 @@ final class ReportOutput {
      * Writes the page through a temporary file beside it, so that a failed write never
      * leaves half a page under the output's name.
      */
-    static void write(Path out, String page, PrintWriter err) throws IOException {
+    static void write(Path out, byte[] page, PrintWriter err) throws IOException {
         Path absolute = out.toAbsolutePath();
         // Not createTempFile: its file is private to its owner, and a report is for sharing (umask decides).
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            Files.writeString(temp, page, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            Files.write(temp, page, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);

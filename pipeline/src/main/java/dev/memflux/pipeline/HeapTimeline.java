@@ -27,6 +27,8 @@ public final class HeapTimeline implements Consumer<EventBatch> {
     /** A point covers {@code [k * span, (k + 1) * span)} ms. */
     private long span = 1;
     private long lastPeak = -1;
+    /** The aggregator's clock when the last batch ended: where this batch's TIME deltas start. */
+    private long batchStart;
 
     public HeapTimeline(Aggregator totals, int capacity) {
         if (capacity < 2) {
@@ -37,18 +39,16 @@ public final class HeapTimeline implements Consumer<EventBatch> {
         heap = new long[capacity];
         rss = new long[capacity];
         add(0, 0, -1); // tracking starts with nothing allocated
+        batchStart = totals.clockMillis();
     }
 
     @Override
     public void accept(EventBatch batch) {
         long end = totals.clockMillis();
-        long at = end;
-        // The aggregator's clock is at the batch's end: walk back to its start, then forward through it.
-        for (int i = 0; i < batch.count; i++) {
-            if (batch.tag(i) == RecordTag.TIME) {
-                at -= batch.timeDelta(i);
-            }
-        }
+        // The aggregator's clock is at the batch's end; it moves by TIME records alone, and
+        // every batch it saw comes here, so the last batch's end is this one's start.
+        long at = batchStart;
+        batchStart = end;
         boolean peaked = totals.peakBytes() != lastPeak;
         lastPeak = totals.peakBytes();
         for (int i = 0; i < batch.count; i++) {

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * A capture file run once through the aggregation engine, which keeps the totals and what
- * was live where at the peak in the same pass. Reads on the calling thread.
+ * was live where at the peak in the same pass. The engine and the observers run on the
+ * calling thread; the file is decoded ahead on a thread of its own ({@link FileSource#readAhead}).
  *
  * <p>An aggregated capture ({@code run --aggregate}, {@code transform aggregate}) holds the
  * engine's figures instead of events: its stack table goes through the engine as a full
@@ -127,7 +128,7 @@ public record FileAnalysis(Path file, CaptureHeader header, Aggregator totals,
             Consumer<EventBatch> observer) throws IOException, CorruptCaptureException {
         try (FileSource source = FileSource.open(file)) {
             try {
-                var batches = source.batches().transform(new AggregateStage(aggregator));
+                var batches = source.readAhead().transform(new AggregateStage(aggregator));
                 // Only an aggregated capture has figures to collect; a full one's events skip the look.
                 (source.header().has(RecordTag.FLAG_AGGREGATED) ? batches.doOnNext(figures) : batches)
                         .doOnNext(observer).blockLast();

@@ -21,7 +21,8 @@ public final class FlameGraphPage {
      */
     public record Options(boolean inverted, double minSharePercent, ThreadFigures threads) {}
 
-    private final String html;
+    /** The page, UTF-8. */
+    private final byte[] html;
 
     public FlameGraphPage(FileAnalysis analysis, NodeFigures figures, HeapTimeline timeline, Options options) {
         var a = analysis.totals();
@@ -95,7 +96,8 @@ public final class FlameGraphPage {
         return id;
     }
 
-    public String html() {
+    /** The page as UTF-8 bytes, ready to write. */
+    public byte[] html() {
         return html;
     }
 }

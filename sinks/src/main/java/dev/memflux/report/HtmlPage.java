@@ -14,22 +14,46 @@ final class HtmlPage {
     /**
      * The template {@code html/NAME} with {@code {{TITLE}}}, {@code {{DATA}}}, the
      * libraries (when it uses them) and each {@code {{FILE}}} placeholder for one of the
-     * reports' own files filled in.
+     * reports' own files filled in, as the page's UTF-8 bytes. One pass over the template:
+     * the libraries are copied once, as the bytes they are.
      */
-    static String fill(String template, String title, String json, String... own) {
+    static byte[] fill(String template, String title, String json, String... own) {
         String page = WebAssets.own(template);
-        for (String file : own) {
-            page = page.replace("{{" + file + "}}", WebAssets.own(file));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(page.length() + json.length() + (1 << 19));
+        int at = 0;
+        for (int open = page.indexOf("{{"); open >= 0; open = page.indexOf("{{", at)) {
+            int close = page.indexOf("}}", open);
+            if (close < 0) {
+                break;
+            }
+            out.writeBytes(utf8(page.substring(at, open)));
+            out.writeBytes(placeholder(page.substring(open + 2, close), title, json, own));
+            at = close + 2;
         }
-        if (page.contains("{{D3}}")) {
-            page = page.replace("{{D3}}", WebAssets.d3())
-                    .replace("{{UPLOT}}", WebAssets.uplot())
-                    .replace("{{UPLOT_CSS}}", WebAssets.uplotCss())
-                    .replace("{{LICENSES}}", WebAssets.licenses().replace("--", "- -"));
-        }
-        return page.replace("{{TITLE}}", escape(title))
-                // Inside a script element only "<" can end it early; \u003c reads as "<" in JSON.
-                .replace("{{DATA}}", json.replace("<", "\\u003c"));
+        out.writeBytes(utf8(page.substring(at)));
+        return out.toByteArray();
+    }
+
+    private static byte[] placeholder(String name, String title, String json, String[] own) {
+        return switch (name) {
+            case "TITLE" -> utf8(escape(title));
+            // Inside a script element only "<" can end it early; \u003c reads as "<" in JSON.
+            case "DATA" -> utf8(json.replace("<", "\\u003c"));
+            case "D3" -> WebAssets.d3();
+            case "UPLOT" -> WebAssets.uplot();
+            case "UPLOT_CSS" -> WebAssets.uplotCss();
+            case "LICENSES" -> utf8(WebAssets.licenses().replace("--", "- -"));
+            default -> {
+                if (!java.util.Arrays.asList(own).contains(name)) {
+                    throw new IllegalStateException("the template has no value for {{" + name + "}}");
+                }
+                yield utf8(WebAssets.own(name));
+            }
+        };
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The fewest bytes a box or row must hold to be shown: none for a share of 0, else at least one byte. */

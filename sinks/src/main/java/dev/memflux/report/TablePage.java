@@ -1,5 +1,8 @@
 package dev.memflux.report;
 
+import dev.memflux.pipeline.StackTable;
+import dev.memflux.pipeline.ThreadFigures;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -8,12 +11,22 @@ import java.util.List;
  * sortable, filterable HTML table, offline as the flame graph is. Each row has the bytes
  * and allocations the location made itself (own) and everything made below it (total),
  * as {@code summary} counts them. Rows whose total is below the share are left out, and
- * the page says how many.
+ * the page says how many. Given per-thread figures, a row is a (thread, location) pair and
+ * the page has a thread column, as memray's table has.
  */
 public final class TablePage {
-    private final String html;
+    /** The page, UTF-8. */
+    private final byte[] html;
 
     public TablePage(FileAnalysis analysis, NodeFigures figures, double minSharePercent) {
+        this(analysis, figures, minSharePercent, null);
+    }
+
+    /**
+     * @param threads null, or the per-thread figures {@code figures} are indexed by (its
+     *     (thread, stack node) pairs): one row per thread and location, with a thread column
+     */
+    public TablePage(FileAnalysis analysis, NodeFigures figures, double minSharePercent, ThreadFigures threads) {
         var a = analysis.totals();
         long total = 0;
         long count = 0;
@@ -22,9 +35,9 @@ public final class TablePage {
             count += node < figures.counts().length ? figures.counts()[node] : 0;
         }
         long threshold = HtmlPage.threshold(total, minSharePercent);
-        LocationTotals folded = LocationTotals.of(a.stacks(), figures.bytes(), figures.counts());
-        List<LocationTotals.Row> all = folded.sorted(Comparator.comparingLong((LocationTotals.Row r) -> -r.ownBytes),
-                Integer.MAX_VALUE);
+        List<ThreadRow> all = threads == null ? rows(0, LocationTotals.of(a.stacks(), figures.bytes(), figures.counts()))
+                : rowsByThread(a.stacks(), figures, threads);
+        all.sort(Comparator.comparingLong((ThreadRow r) -> -r.row.ownBytes));
         StringBuilder json = new StringBuilder(1 << 16);
         json.append("{\"mode\":");
         Json.quote(json, figures.key());
@@ -32,11 +45,19 @@ public final class TablePage {
         Json.quote(json, figures.title());
         json.append(",\"total\":").append(total).append(",\"count\":").append(count).append(",\"meta\":");
         HtmlPage.metadata(json, analysis);
+        if (threads != null) {
+            json.append(",\"threads\":[");
+            for (int t = 0; t <= threads.threadCount(); t++) {
+                json.append(t == 0 ? "[" : ",[").append(t).append(',').append(threads.tid(t)).append(']');
+            }
+            json.append(']');
+        }
         json.append(",\"rows\":[");
         int kept = 0;
         int omitted = 0;
         long omittedOwn = 0;
-        for (LocationTotals.Row r : all) {
+        for (ThreadRow tr : all) {
+            LocationTotals.Row r = tr.row;
             if (r.totalBytes < threshold) {
                 omitted++;
                 omittedOwn += r.ownBytes;
@@ -47,7 +68,11 @@ public final class TablePage {
             json.append(',');
             Json.quote(json, r.location.file());
             json.append(',').append(r.location.line()).append(',').append(r.ownBytes).append(',').append(r.ownCount)
-                    .append(',').append(r.totalBytes).append(',').append(r.totalCount).append(']');
+                    .append(',').append(r.totalBytes).append(',').append(r.totalCount);
+            if (threads != null) {
+                json.append(',').append(tr.thread);
+            }
+            json.append(']');
         }
         json.append("],\"omitted\":{\"rows\":").append(omitted).append(",\"ownBytes\":").append(omittedOwn)
                 .append(",\"minSharePercent\":").append(minSharePercent).append("}}");
@@ -55,7 +80,59 @@ public final class TablePage {
         html = HtmlPage.fill("table.html", title, json.toString(), "page.css", "format.js", "table.js");
     }
 
-    public String html() {
+    /** A location's row, and the thread whose it is (0 when threads are not told apart). */
+    private record ThreadRow(int thread, LocationTotals.Row row) {}
+
+    private static List<ThreadRow> rows(int thread, LocationTotals folded) {
+        List<ThreadRow> rows = new ArrayList<>();
+        for (LocationTotals.Row r : folded.sorted(Comparator.comparingLong((LocationTotals.Row x) -> -x.ownBytes),
+                Integer.MAX_VALUE)) {
+            rows.add(new ThreadRow(thread, r));
+        }
+        return rows;
+    }
+
+    /**
+     * Each thread's pairs spread back over the stack nodes and folded by location, one
+     * thread at a time: memory holds one thread's per-node figures at once, not all.
+     */
+    private static List<ThreadRow> rowsByThread(StackTable stacks, NodeFigures byPair, ThreadFigures threads) {
+        int nodes = stacks.nodeCount();
+        int[][] pairsOf = new int[threads.threadCount() + 1][];
+        int[] n = new int[pairsOf.length];
+        for (int pair = 0; pair < threads.pairs(); pair++) {
+            n[threads.thread(pair)]++;
+        }
+        for (int t = 0; t < pairsOf.length; t++) {
+            pairsOf[t] = new int[n[t]];
+            n[t] = 0;
+        }
+        for (int pair = 0; pair < threads.pairs(); pair++) {
+            int t = threads.thread(pair);
+            pairsOf[t][n[t]++] = pair;
+        }
+        List<ThreadRow> rows = new ArrayList<>();
+        for (int t = 0; t < pairsOf.length; t++) {
+            long[] bytes = new long[nodes];
+            long[] counts = new long[nodes];
+            boolean any = false;
+            for (int pair : pairsOf[t]) {
+                int node = threads.node(pair);
+                if (node >= 0 && node < nodes && (byPair.bytes(pair) != 0 || byPair.count(pair) != 0)) {
+                    bytes[node] += byPair.bytes(pair);
+                    counts[node] += byPair.count(pair);
+                    any = true;
+                }
+            }
+            if (any) {
+                rows.addAll(rows(t, LocationTotals.of(stacks, bytes, counts)));
+            }
+        }
+        return rows;
+    }
+
+    /** The page as UTF-8 bytes, ready to write. */
+    public byte[] html() {
         return html;
     }
 }

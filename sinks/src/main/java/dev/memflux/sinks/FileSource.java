@@ -31,12 +31,13 @@ import reactor.core.publisher.Flux;
  * fails the flux with a {@link CorruptCaptureException} naming the byte offset, after the
  * batches read before it.
  *
- * <p>The flux is single-use and demand-exact: it decodes at most one batch ahead of what
- * was requested. It reads on the thread that subscribes (a report's main thread, which
- * waits in {@code blockLast} anyway): nothing here waits for another thread, so a thread
- * of its own would only add a hand-off, and an OutOfMemoryError of the aggregator then
- * reaches the report's caller as it is thrown. Its one batch is reused: each is valid
- * only during {@code onNext}.
+ * <p>{@link #batches} is single-use and demand-exact: it decodes at most one batch ahead of
+ * what was requested, on the thread that subscribes. {@link #readAhead} decodes on a thread
+ * of its own a few batches ahead instead ({@link ReadAheadSource}), while the subscriber's
+ * thread runs the stages: what the reports use, since decoding costs about as much as
+ * aggregating and a second core then halves the wait. Either way every stage runs on the
+ * subscriber's thread, so an OutOfMemoryError of the aggregator reaches the report's
+ * caller as it is thrown, and a batch is valid only during {@code onNext}.
  */
 public final class FileSource implements BatchSource, AutoCloseable {
     private final Path path;
@@ -48,7 +49,8 @@ public final class FileSource implements BatchSource, AutoCloseable {
     private final LZ4SafeDecompressor lz4 = LZ4Factory.fastestInstance().safeDecompressor();
     private final CRC32C crc = new CRC32C();
     private final byte[] frame;
-    private final EventBatch batch = new EventBatch();
+    /** {@link #next}'s one batch, made on first use ({@link #readAhead} has batches of its own). */
+    private EventBatch batch;
     /** The batch holds records {@link #next} decoded and not yet released. */
     private boolean pending;
     private byte[] stored = new byte[0];
@@ -63,6 +65,8 @@ public final class FileSource implements BatchSource, AutoCloseable {
     private boolean eof;
     private boolean cutShort;
     private String cutShortReason = "";
+    /** Set by {@link #readAhead}: from then on only its thread decodes, until {@link #close}. */
+    private ReadAheadSource readAhead;
 
     private FileSource(Path path, DataInputStream in, FileHeader header) {
         this.path = path;
@@ -102,22 +106,44 @@ public final class FileSource implements BatchSource, AutoCloseable {
         return BatchFlux.onSubscriberThread(this);
     }
 
+    /**
+     * Every record of the file, in batches decoded on a thread of its own while the
+     * subscriber's thread handles the ones before; subscribe once, and use neither
+     * {@link #batches} nor this again (batches decoded ahead of a cancel are dropped). The
+     * accessors ({@link #trailer}, {@link #cutShort}, ...) are meant for after the flux
+     * ended: its end orders the reader's writes before them. {@link #close} ends the reader.
+     */
+    public Flux<EventBatch> readAhead() {
+        if (readAhead != null || pending) {
+            throw new IllegalStateException("the file is read already");
+        }
+        readAhead = new ReadAheadSource(this::decodeInto);
+        return BatchFlux.onSubscriberThread(readAhead);
+    }
+
     @Override
     public EventBatch next() {
-        if (pending) {
-            return batch;
+        if (!pending) {
+            if (batch == null) {
+                batch = new EventBatch();
+            }
+            decodeInto(batch);
+            pending = true;
         }
-        batch.clear();
+        return batch;
+    }
+
+    /** Decodes the next records into {@code into}, the last batch marked with its end or its error. */
+    private void decodeInto(EventBatch into) {
+        into.clear();
         try {
-            if (!fill()) {
-                batch.endOfStream = true;
+            if (!fill(into)) {
+                into.endOfStream = true;
             }
         } catch (IOException | CorruptCaptureException | RuntimeException e) {
-            batch.clear();
-            batch.error = e;
+            into.clear();
+            into.error = e;
         }
-        pending = true;
-        return batch;
     }
 
     @Override
@@ -136,7 +162,7 @@ public final class FileSource implements BatchSource, AutoCloseable {
     }
 
     /** Decodes the next records into the batch; false when the file has no more. */
-    private boolean fill() throws IOException, CorruptCaptureException {
+    private boolean fill(EventBatch batch) throws IOException, CorruptCaptureException {
         while (!batch.isFull()) {
             if (rawPosition == rawLimit && !nextBlock()) {
                 break;
@@ -269,6 +295,9 @@ public final class FileSource implements BatchSource, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (readAhead != null) {
+            readAhead.stop();
+        }
         in.close();
     }
 }
