@@ -1,7 +1,7 @@
 package dev.memflux.cli;
 
 import dev.memflux.format.EventBatch;
-import dev.memflux.format.RecordTag;
+import dev.memflux.pipeline.Aggregator;
 import java.util.function.Consumer;
 
 /**
@@ -9,8 +9,9 @@ import java.util.function.Consumer;
  * figures per thread only when there are several: per-thread figures keep a second live
  * set ({@code ThreadFigures}), which would slow every single-threaded capture's pass by
  * half, so the pass starts without them and starts over with them only when they are
- * needed, having read no further than the second thread's first allocation. Costs a look
- * at each record's tag. Runs on the thread that delivers the batches.
+ * needed, having read no further than the batch of the second thread's first record. Asks
+ * the pass's aggregator (which reads every THREAD record anyway) once a batch, right after
+ * it has seen the batch.
  */
 final class SecondThreadWatch implements Consumer<EventBatch> {
     /** Thrown out of the pass: nothing to report, no stack trace to fill. */
@@ -20,12 +21,16 @@ final class SecondThreadWatch implements Consumer<EventBatch> {
         }
     }
 
+    private final Aggregator totals;
+
+    SecondThreadWatch(Aggregator totals) {
+        this.totals = totals;
+    }
+
     @Override
     public void accept(EventBatch batch) {
-        for (int i = 0, n = batch.count; i < n; i++) {
-            if (batch.tag(i) == RecordTag.THREAD && batch.threadNumber(i) >= 2) {
-                throw new Seen();
-            }
+        if (totals.threadCount() >= 2) {
+            throw new Seen();
         }
     }
 }
