@@ -112,10 +112,10 @@ abstract class HtmlReportCommand implements Callable<Integer> {
         boolean watch = threads == null && temporary == null && threadRowsWhenThreaded();
         Pass pass;
         try {
-            pass = pass(points, threads, temporary, watch, err);
+            pass = pass(points, threads, temporary, watch ? new SecondThreadWatch() : null, err);
         } catch (SecondThreadWatch.Seen seen) {
             threads = new ThreadFigures();
-            pass = pass(points, threads, temporary, false, err);
+            pass = pass(points, threads, temporary, null, err);
         }
         FileAnalysis analysis = pass.analysis;
         HeapTimeline timeline = pass.timeline;
@@ -136,13 +136,13 @@ abstract class HtmlReportCommand implements Callable<Integer> {
     private record Pass(FileAnalysis analysis, HeapTimeline timeline) {}
 
     /** One pass over the capture with the observers asked for (null: not asked for); a null analysis after saying why. */
-    private Pass pass(int points, ThreadFigures threads, TemporaryAllocations temporary, boolean watch,
+    private Pass pass(int points, ThreadFigures threads, TemporaryAllocations temporary, SecondThreadWatch watch,
             java.io.PrintWriter err) {
         Aggregator totals = new Aggregator();
         HeapTimeline timeline = charted() ? new HeapTimeline(totals, points) : null;
         Consumer<EventBatch> observers = timeline != null ? timeline : batch -> { };
-        if (watch) {
-            observers = observers.andThen(new SecondThreadWatch(totals));
+        if (watch != null) {
+            observers = observers.andThen(watch);
         }
         if (threads != null) {
             observers = observers.andThen(threads);

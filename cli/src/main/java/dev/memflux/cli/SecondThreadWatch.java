@@ -1,7 +1,7 @@
 package dev.memflux.cli;
 
 import dev.memflux.format.EventBatch;
-import dev.memflux.pipeline.Aggregator;
+import dev.memflux.format.RecordTag;
 import java.util.function.Consumer;
 
 /**
@@ -9,9 +9,8 @@ import java.util.function.Consumer;
  * figures per thread only when there are several: per-thread figures keep a second live
  * set ({@code ThreadFigures}), which would slow every single-threaded capture's pass by
  * half, so the pass starts without them and starts over with them only when they are
- * needed, having read no further than the batch of the second thread's first record. Asks
- * the pass's aggregator (which reads every THREAD record anyway) once a batch, right after
- * it has seen the batch.
+ * needed, having read no further than the second thread's first allocation. Costs a look
+ * at each record's tag. Runs on the thread that delivers the batches.
  */
 final class SecondThreadWatch implements Consumer<EventBatch> {
     /** Thrown out of the pass: nothing to report, no stack trace to fill. */
@@ -21,16 +20,12 @@ final class SecondThreadWatch implements Consumer<EventBatch> {
         }
     }
 
-    private final Aggregator totals;
-
-    SecondThreadWatch(Aggregator totals) {
-        this.totals = totals;
-    }
-
     @Override
     public void accept(EventBatch batch) {
-        if (totals.threadCount() >= 2) {
-            throw new Seen();
+        for (int i = 0, n = batch.count; i < n; i++) {
+            if (batch.tag(i) == RecordTag.THREAD && batch.threadNumber(i) >= 2) {
+                throw new Seen();
+            }
         }
     }
 }

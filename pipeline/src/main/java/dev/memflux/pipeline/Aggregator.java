@@ -59,8 +59,6 @@ public final class Aggregator implements Consumer<EventBatch> {
     private long clockMillis;
     private long rssBytes;
     private long peakRssBytes;
-    /** The highest thread number a THREAD record named (threads are numbered 1, 2, ... as they appear). */
-    private int threads;
     private boolean ended;
     /** --sample-rate: 0 when every allocation was recorded, else the mean bytes between kept ones. */
     private long sampleMeanBytes;
@@ -317,8 +315,7 @@ public final class Aggregator implements Consumer<EventBatch> {
             case RecordTag.END -> ended = true;
             case RecordTag.SAMPLING -> sampleMeanBytes = batch.samplingMeanBytes(i);
             case RecordTag.EXEC -> execPath = batch.execError(i) == 0 ? batch.execPath(i) : null;
-            case RecordTag.THREAD -> threads = Math.max(threads, batch.threadNumber(i));
-            default -> { }
+            default -> { } // THREAD: not aggregated yet
         }
     }
 
@@ -429,11 +426,6 @@ public final class Aggregator implements Consumer<EventBatch> {
 
     public long peakRssBytes() {
         return peakRssBytes;
-    }
-
-    /** The highest thread number seen so far: 2 or more once a second thread recorded an event. */
-    public int threadCount() {
-        return threads;
     }
 
     /**
